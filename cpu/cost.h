@@ -1,0 +1,57 @@
+/* cost.h: the per-core cycle cost model, applied per executed basic block.
+ * A block is decoded once (capstone for Thumb; a small RV32 opcode classifier,
+ * since Debian's capstone 4 has no RISC-V) into a BlockCost that is cached. */
+#ifndef BAREGC_COST_H
+#define BAREGC_COST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/core.h"
+
+enum {
+    BC_ENDS_BRANCH = 1 << 0, /* last instruction may transfer control */
+    BC_WRITES_SP = 1 << 1,   /* some instruction writes SP (push, sub sp, mov sp, ...) */
+    BC_UNDECODED = 1 << 2,   /* part of the block could not be decoded (costed 1/insn) */
+};
+
+typedef struct BlockCost {
+    uint32_t cycles;        /* cycles when the block falls through its end */
+    uint16_t insns;         /* instructions in the block */
+    uint8_t taken_penalty;  /* extra cycles when its final branch is taken */
+    uint8_t flags;          /* BC_* */
+} BlockCost;
+
+typedef struct CostModel CostModel;
+
+CostModel *cost_new(CoreModel core, char **err);
+void cost_free(CostModel *cm);
+/* Decode code[0..len) (the bytes of one translated block at guest address addr)
+ * and fill *out. Never fails: what cannot be decoded costs 1 cycle per 2 bytes
+ * and sets BC_UNDECODED. */
+void cost_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out);
+
+/* The loads and stores of a block, to find the instruction behind a faulting
+ * access: Unicorn reports those with the PC of the block's first instruction. */
+typedef struct MemAccess {
+    uint32_t pc;    /* instruction address */
+    int8_t base;    /* base register: ARM r0-r15 (15 = PC: Align(pc + 4, 4)), RISC-V x0-x31 */
+    int8_t index;   /* index register, -1 when none */
+    int8_t scale;   /* the index counts index << shift, subtracted when scale < 0 */
+    uint8_t shift;
+    int32_t disp;   /* bytes from base (+ index) to the lowest byte accessed */
+    uint16_t span;  /* bytes accessed */
+    bool store;
+} MemAccess;
+
+/* Fills up to max entries in program order and returns how many. */
+size_t cost_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, MemAccess *out, size_t max);
+
+/* Exception (interrupt) entry, exit and tail-chain latencies in cycles for core. */
+typedef struct ExcLatency {
+    uint8_t entry, exit, tail_chain;
+} ExcLatency;
+ExcLatency cost_exception_latency(CoreModel core);
+
+#endif

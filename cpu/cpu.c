@@ -1,0 +1,800 @@
+/* cpu.c: Unicorn glue: memories, MMIO pages, the block hook that keeps simulated
+ * time, guest faults, and the run loop (sleep, stop, resume). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu_internal.h"
+
+#define PAGE 0x1000u
+#define PAGE_MASK (~(PAGE - 1))
+
+static const char *const stop_names[] = {
+    [STOP_EXIT] = "exit", [STOP_RESET] = "reset", [STOP_UNMAPPED] = "unmapped access",
+    [STOP_SRAM_LIMIT] = "beyond SRAM", [STOP_FLASH_WRITE] = "flash write",
+    [STOP_STACK] = "stack overflow", [STOP_HARDFAULT] = "hard fault",
+    [STOP_BAD_INSN] = "undefined instruction", [STOP_TIMEOUT] = "timeout",
+    [STOP_DEADLOCK] = "deadlock", [STOP_INTERRUPTED] = "interrupted", [STOP_INTERNAL] = "internal error",
+};
+
+const char *cpu_stop_name(StopReason r) { return stop_names[r]; }
+
+/* ---- stops ------------------------------------------------------------- */
+
+static uint32_t pc_reg(const Cpu *c) { return c->arch == ARCH_ARM_M ? UC_ARM_REG_PC : UC_RISCV_REG_PC; }
+static uint32_t sp_reg(const Cpu *c) { return c->arch == ARCH_ARM_M ? UC_ARM_REG_SP : UC_RISCV_REG_SP; }
+static uint32_t lr_reg(const Cpu *c) { return c->arch == ARCH_ARM_M ? UC_ARM_REG_LR : UC_RISCV_REG_RA; }
+
+uint32_t cpu_pc(Cpu *c) { return reg_get(c, pc_reg(c)) & ~1u; }
+uint32_t cpu_sp(Cpu *c) { return reg_get(c, sp_reg(c)); }
+
+/* Record the first stop of a run slice and ask Unicorn to stop. */
+static void stop_begin(Cpu *c, StopReason r, uint32_t pc)
+{
+    if (c->stopping)
+        return;
+    c->stopping = true;
+    memset(&c->stop, 0, sizeof c->stop);
+    c->stop.reason = r;
+    c->stop.pc = pc;
+    c->stop.sp = cpu_sp(c);
+    c->stop.lr = reg_get(c, lr_reg(c));
+    uc_emu_stop(c->uc);
+}
+
+void cpu_stop_now(Cpu *c, StopReason r, uint32_t pc, const char *fmt, ...)
+{
+    if (c->stopping)
+        return;
+    stop_begin(c, r, pc);
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->stop.detail, sizeof c->stop.detail, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static const CpuMemRegion *region_of(const Cpu *c, uint32_t addr)
+{
+    for (size_t i = 0; i < c->nmem; i++)
+        if (addr - c->mem[i].base < c->mem[i].size)
+            return &c->mem[i];
+    return NULL;
+}
+
+void cpu_stop_access(Cpu *c, uint32_t pc, uint32_t addr, uint32_t size, char access, bool write_prot)
+{
+    if (c->stopping)
+        return;
+    const CpuMemRegion *m = region_of(c, addr);
+    const char *what = access == 'w' ? "write" : access == 'x' ? "instruction fetch" : "read";
+    if (m && write_prot && m->kind == MEM_FLASH) {
+        cpu_stop_now(c, STOP_FLASH_WRITE, pc, "%u-byte write to flash \"%s\" at 0x%08x", size, m->name, addr);
+    } else if (m && addr - m->base >= m->limit) {
+        cpu_stop_now(c, STOP_SRAM_LIMIT, pc,
+                     "%u-byte %s at 0x%08x is beyond the %u bytes of \"%s\" given with --sram (the part has %u)",
+                     size, what, addr, m->limit, m->name, m->size);
+    } else {
+        cpu_stop_now(c, STOP_UNMAPPED, pc, "%u-byte %s at 0x%08x outside every memory of the board", size, what,
+                     addr);
+    }
+    c->stop.addr = addr;
+    c->stop.size = size;
+    c->stop.access = access;
+}
+
+int cpu_check_stack_write(Cpu *c, uint32_t pc, uint32_t addr, uint32_t len)
+{
+    if (c->stack_limit && addr < c->stack_limit) {
+        cpu_stop_now(c, STOP_STACK, pc, "exception stacking at 0x%08x goes below the stack limit 0x%08x", addr,
+                     c->stack_limit);
+        c->stop.addr = addr;
+        return -1;
+    }
+    const CpuMemRegion *m = region_of(c, addr);
+    if (!m || m->kind != MEM_SRAM || addr - m->base + len > m->limit) {
+        cpu_stop_access(c, pc, addr, len, 'w', m && m->kind == MEM_FLASH);
+        snprintf(c->stop.detail + strlen(c->stop.detail), sizeof c->stop.detail - strlen(c->stop.detail),
+                 " (exception stacking)");
+        return -1;
+    }
+    return 0;
+}
+
+void cpu_request_irq_check(Cpu *c)
+{
+    c->irq_check = true;
+    c->deadline = 0;
+}
+
+void cpu_request_interrupt(Cpu *c)
+{
+    c->interrupt_req = 1;
+    c->deadline = 0;
+}
+
+void cpu_request_stop(Cpu *c, StopReason reason, int exit_code)
+{
+    if (c->stopping)
+        return;
+    stop_begin(c, reason, cpu_pc(c));
+    c->stop.exit_code = exit_code;
+}
+
+uint64_t cpu_instructions(const Cpu *c) { return c->insns; }
+
+void cpu_set_semihost(Cpu *c, CpuSemihostFn fn, void *opaque)
+{
+    c->semihost = fn;
+    c->semihost_opaque = opaque;
+}
+
+void cpu_set_rv_mtime(Cpu *c, uint64_t (*fn)(void *opaque), void *opaque)
+{
+    c->rv_mtime = fn;
+    c->rv_mtime_opaque = opaque;
+}
+
+uint32_t cpu_read_u32(Cpu *c, uint32_t addr, bool *ok)
+{
+    uint32_t v = 0;
+    *ok = uc_mem_read(c->uc, addr, &v, 4) == UC_ERR_OK;
+    return v;
+}
+
+uint16_t cpu_read_u16(Cpu *c, uint32_t addr, bool *ok)
+{
+    uint16_t v = 0;
+    *ok = uc_mem_read(c->uc, addr, &v, 2) == UC_ERR_OK;
+    return v;
+}
+
+int cpu_mem_read(Cpu *c, uint32_t addr, void *buf, size_t len)
+{
+    return uc_mem_read(c->uc, addr, buf, len) == UC_ERR_OK ? 0 : -1;
+}
+
+int cpu_mem_write(Cpu *c, uint32_t addr, const void *buf, size_t len)
+{
+    return uc_mem_write(c->uc, addr, buf, len) == UC_ERR_OK ? 0 : -1;
+}
+
+/* ---- block costs -------------------------------------------------------- */
+
+static inline size_t block_slot(uint32_t addr, size_t cap) { return ((addr >> 1) * 0x9E3779B1u) & (cap - 1); }
+
+static void blocks_grow(Cpu *c)
+{
+    size_t ncap = c->blocks_cap ? c->blocks_cap * 2 : 4096;
+    BlockEntry *nb = xcalloc(ncap, sizeof *nb);
+    for (size_t i = 0; i < c->blocks_cap; i++) {
+        BlockEntry *e = &c->blocks[i];
+        if (!e->addr && !e->size)
+            continue;
+        size_t j = block_slot(e->addr, ncap);
+        while (nb[j].size)
+            j = (j + 1) & (ncap - 1);
+        nb[j] = *e;
+    }
+    free(c->blocks);
+    c->blocks = nb;
+    c->blocks_cap = ncap;
+}
+
+/* Decode a block the first time it runs; afterwards a hash probe. */
+static const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
+{
+    size_t j = block_slot(addr, c->blocks_cap);
+    for (;;) {
+        BlockEntry *e = &c->blocks[j];
+        if (BG_LIKELY(e->addr == addr && e->size == size))
+            return &e->cost;
+        if (!e->size)
+            break;
+        j = (j + 1) & (c->blocks_cap - 1);
+    }
+    if ((c->blocks_count + 1) * 2 > c->blocks_cap) {
+        blocks_grow(c);
+        j = block_slot(addr, c->blocks_cap);
+        while (c->blocks[j].size)
+            j = (j + 1) & (c->blocks_cap - 1);
+    }
+    BlockEntry *e = &c->blocks[j];
+    uint8_t buf[1024];
+    uint32_t n = size < sizeof buf ? size : sizeof buf;
+    if (uc_mem_read(c->uc, addr, buf, n) != UC_ERR_OK)
+        n = 0;
+    e->addr = addr;
+    e->size = size ? size : 1;
+    cost_block(c->cost, addr, buf, n, &e->cost);
+    c->blocks_count++;
+    return &e->cost;
+}
+
+/* ---- the block hook ----------------------------------------------------- */
+
+static void recompute_deadline(Cpu *c)
+{
+    uint64_t d = sched_next(c->sched);
+    if (c->max_cycles && c->max_cycles < d)
+        d = c->max_cycles;
+    if (c->irq_check || c->interrupt_req)
+        d = 0;
+    c->deadline = d;
+}
+
+static void on_earlier_event(void *opaque, uint64_t when)
+{
+    Cpu *c = opaque;
+    if (when < c->deadline)
+        c->deadline = when;
+}
+
+static bool check_irq(Cpu *c, uint32_t pc)
+{
+    return c->arch == ARCH_ARM_M ? cortexm_check_irq(c, pc) : riscv_check_irq(c, pc);
+}
+
+/* Everything that is not the common case. Returns true if execution was
+ * redirected or is stopping (the block at addr must not be charged). */
+static bool block_slow_path(Cpu *c, uint32_t addr)
+{
+    Sched *s = c->sched;
+    if (c->interrupt_req) {
+        cpu_stop_now(c, STOP_INTERRUPTED, addr, "interrupted");
+        return true;
+    }
+    if (c->max_cycles && s->now >= c->max_cycles) {
+        cpu_stop_now(c, STOP_TIMEOUT, addr, "reached the cycle limit (%llu cycles)",
+                     (unsigned long long)c->max_cycles);
+        return true;
+    }
+    if (sched_next(s) <= s->now)
+        sched_run_due(s);
+    if (c->stopping)
+        return true;
+    bool redirected = false;
+    if (c->irq_check) {
+        c->irq_check = false;
+        redirected = check_irq(c, addr);
+        if (c->stopping)
+            return true;
+    }
+    recompute_deadline(c);
+    if (redirected) {
+        c->prev_penalty = 0;
+        c->prev_end = 0;
+        c->check_sp = false;
+    }
+    return redirected;
+}
+
+static void check_stack(Cpu *c, uint32_t pc)
+{
+    uint32_t sp = cpu_sp(c);
+    if (sp < c->stack_limit) {
+        cpu_stop_now(c, STOP_STACK, pc, "stack pointer 0x%08x is below the stack limit 0x%08x (%u bytes over)", sp,
+                     c->stack_limit, c->stack_limit - sp);
+        c->stop.addr = sp;
+    }
+}
+
+static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    Cpu *c = ud;
+    uint32_t addr = (uint32_t)address;
+    Sched *s = c->sched;
+    if (c->prev_end != addr)
+        s->now += c->prev_penalty;
+    if (c->check_sp && c->stack_limit) {
+        check_stack(c, addr);
+        if (c->stopping)
+            return;
+    }
+    if (BG_UNLIKELY(s->now >= c->deadline) && block_slow_path(c, addr))
+        return;
+    const BlockCost *bc = block_cost(c, addr, size);
+    s->now += bc->cycles;
+    c->insns += bc->insns;
+    c->prev_end = addr + size;
+    c->prev_penalty = bc->taken_penalty;
+    c->check_sp = (bc->flags & BC_WRITES_SP) != 0;
+}
+
+/* ---- memory faults -------------------------------------------------------- */
+
+static uint32_t xreg(Cpu *c, int r)
+{
+    if (c->arch == ARCH_RISCV32)
+        return r ? reg_get(c, UC_RISCV_REG_X0 + r) : 0;
+    static const int arm[16] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
+                                UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
+                                UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
+                                UC_ARM_REG_PC};
+    return reg_get(c, arm[r & 15]);
+}
+
+/* Unicorn reports a faulting data access with the PC of its block's first
+ * instruction: find the load/store in the block (it runs to c->prev_end) whose
+ * effective address, from the registers as they are at the fault, covers addr. */
+static uint32_t locate_access(Cpu *c, uint32_t addr, bool store)
+{
+    uint32_t start = cpu_pc(c);
+    uint32_t len = c->prev_end > start && c->prev_end - start <= 1024 ? c->prev_end - start : 64;
+    uint8_t code[1024];
+    if (uc_mem_read(c->uc, start, code, len) != UC_ERR_OK)
+        return start;
+    MemAccess acc[64];
+    size_t n = cost_mem_accesses(c->cost, start, code, len, acc, ARRAY_SIZE(acc));
+    for (size_t i = 0; i < n; i++) {
+        const MemAccess *m = &acc[i];
+        if (m->store != store)
+            continue;
+        uint32_t ea = (c->arch == ARCH_ARM_M && m->base == 15) ? ((m->pc + 4) & ~3u) : xreg(c, m->base);
+        if (m->index >= 0) {
+            uint32_t x = xreg(c, m->index) << m->shift;
+            ea = m->scale < 0 ? ea - x : ea + x;
+        }
+        ea += (uint32_t)m->disp;
+        if (addr - ea < m->span)
+            return m->pc;
+    }
+    return start;
+}
+
+static bool hook_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *ud)
+{
+    Cpu *c = ud;
+    char access = 'r';
+    bool prot = false;
+    switch (type) {
+    case UC_MEM_WRITE_UNMAPPED:
+        access = 'w';
+        break;
+    case UC_MEM_FETCH_UNMAPPED:
+        access = 'x';
+        break;
+    case UC_MEM_WRITE_PROT:
+        access = 'w';
+        prot = true;
+        break;
+    case UC_MEM_FETCH_PROT:
+        access = 'x';
+        prot = true;
+        break;
+    default:
+        break;
+    }
+    uint32_t pc = access == 'x' ? (uint32_t)address : locate_access(c, (uint32_t)address, access == 'w');
+    cpu_stop_access(c, pc, (uint32_t)address, (uint32_t)size, access, prot);
+    return false;
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
+{
+    Cpu *c = ud;
+    if (c->arch == ARCH_ARM_M)
+        cortexm_hook_intr(c, intno);
+    else
+        riscv_hook_intr(c, intno);
+}
+
+static uint32_t invalid_pc;
+
+static bool hook_insn_invalid(uc_engine *uc, void *ud)
+{
+    Cpu *c = ud;
+    invalid_pc = cpu_pc(c);
+    return false;
+}
+
+/* ---- MMIO ----------------------------------------------------------------- */
+
+static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud)
+{
+    MmioPage *p = ud;
+    uint32_t addr = p->base + (uint32_t)offset;
+    if (p->ram) {
+        if (offset + size <= p->ram_limit) {
+            uint32_t v = 0;
+            memcpy(&v, p->ram + offset, size);
+            return v;
+        }
+        cpu_stop_access(p->cpu, cpu_pc(p->cpu), addr, size, 'r', false);
+        return 0;
+    }
+    for (size_t i = 0; i < p->nwin; i++) {
+        DevWindow *w = p->win[i];
+        if (addr - w->base < w->size)
+            return w->cls->read ? w->cls->read(w->dev, addr - w->base, size) : 0;
+    }
+    log_guest("%u-byte read of unassigned device address 0x%08x", size, addr);
+    return 0;
+}
+
+static void mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ud)
+{
+    MmioPage *p = ud;
+    uint32_t addr = p->base + (uint32_t)offset;
+    if (p->ram) {
+        if (offset + size <= p->ram_limit)
+            memcpy(p->ram + offset, &value, size); /* little-endian host */
+        else
+            cpu_stop_access(p->cpu, cpu_pc(p->cpu), addr, size, 'w', false);
+        return;
+    }
+    for (size_t i = 0; i < p->nwin; i++) {
+        DevWindow *w = p->win[i];
+        if (addr - w->base < w->size) {
+            if (w->cls->write)
+                w->cls->write(w->dev, addr - w->base, (uint32_t)value, size);
+            return;
+        }
+    }
+    log_guest("%u-byte write of 0x%x to unassigned device address 0x%08x", size, (unsigned)value, addr);
+}
+
+/* The mapping that holds `addr`, or NULL. */
+static MmioPage *page_find(Cpu *c, uint32_t addr)
+{
+    for (size_t i = 0; i < c->npages; i++)
+        if (addr - c->pages[i]->base < c->pages[i]->size)
+            return c->pages[i];
+    return NULL;
+}
+
+static MmioPage *page_new(Cpu *c, uint32_t base, uint32_t size)
+{
+    MmioPage *p = xcalloc(1, sizeof *p);
+    p->cpu = c;
+    p->base = base;
+    p->size = size;
+    c->pages = xrealloc(c->pages, (c->npages + 1) * sizeof *c->pages);
+    c->pages[c->npages++] = p;
+    if (uc_mmio_map(c->uc, base, size, mmio_read, p, mmio_write, p) != UC_ERR_OK)
+        return NULL;
+    return p;
+}
+
+static void page_add_window(MmioPage *p, DevWindow *w)
+{
+    for (size_t i = 0; i < p->nwin; i++)
+        if (p->win[i] == w)
+            return;
+    p->win = xrealloc(p->win, (p->nwin + 1) * sizeof *p->win);
+    p->win[p->nwin++] = w;
+}
+
+int cpu_map_device(Cpu *c, uint32_t base, uint32_t size, const DeviceClass *cls, void *dev, char **err)
+{
+    if (!size || base + (uint64_t)size > 0x100000000ull) {
+        set_err(err, "device %s at 0x%08x: bad window size %u", cls->type, base, size);
+        return -1;
+    }
+    const CpuMemRegion *m = region_of(c, base);
+    if (!m)
+        m = region_of(c, base + size - 1);
+    if (m) {
+        set_err(err, "device %s at 0x%08x overlaps memory \"%s\"", cls->type, base, m->name);
+        return -1;
+    }
+    DevWindow *w = xcalloc(1, sizeof *w);
+    *w = (DevWindow){.base = base, .size = size, .cls = cls, .dev = dev};
+    c->win = xrealloc(c->win, (c->nwin + 1) * sizeof *c->win);
+    c->win[c->nwin++] = w;
+    /* Pages already mapped (shared with another device) get the window added; each run
+     * of unmapped pages becomes one new mapping. */
+    uint64_t end = ((uint64_t)base + size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+    uint64_t pb = base & PAGE_MASK;
+    while (pb < end) {
+        MmioPage *p = page_find(c, (uint32_t)pb);
+        if (p) {
+            page_add_window(p, w);
+            pb = (uint64_t)p->base + p->size;
+            continue;
+        }
+        uint64_t run = pb;
+        while (run < end && !page_find(c, (uint32_t)run))
+            run += PAGE;
+        p = page_new(c, (uint32_t)pb, (uint32_t)(run - pb));
+        if (!p) {
+            set_err(err, "device %s: cannot map 0x%08x..0x%08x", cls->type, (uint32_t)pb, (uint32_t)(run - 1));
+            return -1;
+        }
+        page_add_window(p, w);
+        pb = run;
+    }
+    return 0;
+}
+
+/* ---- creation ------------------------------------------------------------- */
+
+static int map_memories(Cpu *c, char **err)
+{
+    for (size_t i = 0; i < c->nmem; i++) {
+        CpuMemRegion *m = &c->mem[i];
+        if ((m->base & (PAGE - 1)) || !m->size) {
+            set_err(err, "memory \"%s\" at 0x%08x must start on a 4 KiB boundary and not be empty", m->name,
+                    m->base);
+            return -1;
+        }
+        uint32_t whole = m->limit & PAGE_MASK;
+        uint32_t perms = m->kind == MEM_FLASH ? (UC_PROT_READ | UC_PROT_EXEC) : UC_PROT_ALL;
+        if (whole && uc_mem_map(c->uc, m->base, whole, perms) != UC_ERR_OK) {
+            set_err(err, "cannot map memory \"%s\" (0x%08x, %u bytes)", m->name, m->base, whole);
+            return -1;
+        }
+        if (m->limit > whole) { /* --sram not a multiple of 4 KiB: an exact tail page */
+            MmioPage *p = page_new(c, m->base + whole, PAGE);
+            if (p) {
+                p->ram = xcalloc(1, PAGE);
+                p->ram_limit = m->limit - whole;
+            } else {
+                set_err(err, "cannot map the tail of memory \"%s\"", m->name);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+Cpu *cpu_new(const CpuConfig *cfg, char **err)
+{
+    Cpu *c = xcalloc(1, sizeof *c);
+    c->core = cfg->core;
+    c->arch = core_arch(cfg->core);
+    c->sched = cfg->sched;
+    c->nmem = cfg->nmem;
+    c->mem = xcalloc(cfg->nmem, sizeof *c->mem);
+    memcpy(c->mem, cfg->mem, cfg->nmem * sizeof *c->mem);
+    c->boot_addr = cfg->boot_addr;
+    c->stack_limit = cfg->stack_limit;
+    c->max_cycles = cfg->max_cycles;
+    c->keep_going = cfg->keep_going;
+    c->nvic = cfg->nvic;
+    c->lat = cost_exception_latency(cfg->core);
+    c->cost = cost_new(cfg->core, err);
+    if (!c->cost)
+        goto fail;
+    blocks_grow(c);
+
+    uc_err e;
+    if (c->arch == ARCH_ARM_M)
+        e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);
+    else
+        e = uc_open(UC_ARCH_RISCV, UC_MODE_RISCV32, &c->uc);
+    if (e != UC_ERR_OK) {
+        set_err(err, "Unicorn: cannot create a %s CPU: %s", core_name(c->core), uc_strerror(e));
+        goto fail;
+    }
+    if ((c->arch == ARCH_ARM_M ? cortexm_setup(c, err) : riscv_setup(c, err)) < 0)
+        goto fail;
+    if (map_memories(c, err) < 0)
+        goto fail;
+    c->sched->on_earlier = on_earlier_event;
+    c->sched->on_earlier_opaque = c;
+    return c;
+fail:
+    cpu_free(c);
+    return NULL;
+}
+
+void cpu_free(Cpu *c)
+{
+    if (!c)
+        return;
+    if (c->uc)
+        uc_close(c->uc);
+    for (size_t i = 0; i < c->npages; i++) {
+        free(c->pages[i]->win);
+        free(c->pages[i]->ram);
+        free(c->pages[i]);
+    }
+    free(c->pages);
+    for (size_t i = 0; i < c->nwin; i++)
+        free(c->win[i]);
+    free(c->win);
+    free(c->blocks);
+    free(c->csr_reads);
+    free(c->unmask_at);
+    free(c->mem);
+    cost_free(c->cost);
+    free(c);
+}
+
+int cpu_load(Cpu *c, uint32_t addr, const void *data, size_t len, char **err)
+{
+    if (!len)
+        return 0;
+    const CpuMemRegion *m = region_of(c, addr);
+    if (!m || addr - m->base + (uint64_t)len > m->limit) {
+        set_err(err, "%zu bytes at 0x%08x do not fit in any memory of the board", len, addr);
+        return -1;
+    }
+    if (uc_mem_write(c->uc, addr, data, len) != UC_ERR_OK) {
+        /* the SRAM tail page is MMIO: write it by hand */
+        for (size_t i = 0; i < len; i++) {
+            uint32_t a = addr + (uint32_t)i;
+            MmioPage *p = NULL;
+            for (size_t k = 0; k < c->npages; k++)
+                if (c->pages[k]->ram && (a & PAGE_MASK) == c->pages[k]->base)
+                    p = c->pages[k];
+            if (p && (a & (PAGE - 1)) < p->ram_limit)
+                p->ram[a & (PAGE - 1)] = ((const uint8_t *)data)[i];
+            else if (uc_mem_write(c->uc, a, (const uint8_t *)data + i, 1) != UC_ERR_OK) {
+                set_err(err, "cannot write image bytes at 0x%08x", a);
+                return -1;
+            }
+        }
+    }
+    if (c->arch == ARCH_RISCV32)
+        riscv_scan_code(c, addr, data, len);
+    else
+        cortexm_scan_code(c, addr, data, len);
+    return 0;
+}
+
+void cpu_note_unmask(Cpu *c, uint32_t addr)
+{
+    for (size_t i = 0; i < c->nunmask; i++)
+        if (c->unmask_at[i] == addr)
+            return;
+    if (c->nunmask == c->capunmask) {
+        c->capunmask = c->capunmask ? c->capunmask * 2 : 32;
+        c->unmask_at = xrealloc(c->unmask_at, c->capunmask * sizeof *c->unmask_at);
+    }
+    c->unmask_at[c->nunmask++] = addr;
+}
+
+static void hook_unmask(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    cpu_request_irq_check(ud);
+}
+
+static void add_hooks(Cpu *c)
+{
+    uc_hook h;
+    /* One bounded code hook per unmasking instruction: they cost nothing until hit. */
+    for (size_t i = 0; i < c->nunmask; i++)
+        uc_hook_add(c->uc, &h, UC_HOOK_CODE, hook_unmask, c, c->unmask_at[i], c->unmask_at[i]);
+    /* All hooks are registered before any code runs (Unicorn #2200). */
+    uc_hook_add(c->uc, &h, UC_HOOK_BLOCK, hook_block, c, 1, 0);
+    uc_hook_add(c->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_mem_fault, c, 1, 0);
+    uc_hook_add(c->uc, &h, UC_HOOK_INTR, hook_intr, c, 1, 0);
+    uc_hook_add(c->uc, &h, UC_HOOK_INSN_INVALID, hook_insn_invalid, c, 1, 0);
+    if (c->arch == ARCH_RISCV32)
+        riscv_add_hooks(c);
+    c->hooks_added = true;
+}
+
+int cpu_boot(Cpu *c, char **err)
+{
+    if (!c->hooks_added)
+        add_hooks(c);
+    c->insns = 0;
+    c->prev_end = 0;
+    c->prev_penalty = 0;
+    c->check_sp = false;
+    c->stopping = false;
+    c->irq_check = true;
+    return c->arch == ARCH_ARM_M ? cortexm_reset(c, err) : riscv_reset(c, err);
+}
+
+/* ---- the run loop ------------------------------------------------------- */
+
+static bool wake_pending(Cpu *c) { return c->arch == ARCH_ARM_M ? cortexm_wake_pending(c) : riscv_wake_pending(c); }
+
+/* The core sleeps (WFI): jump simulated time to the next event until something
+ * wakes it. Returns false when the run must stop (c->stop filled). */
+bool cpu_sleep(Cpu *c)
+{
+    Sched *s = c->sched;
+    uint32_t pc = cpu_pc(c);
+    for (;;) {
+        if (c->interrupt_req) {
+            cpu_stop_now(c, STOP_INTERRUPTED, pc, "interrupted");
+            return false;
+        }
+        if (wake_pending(c)) {
+            cpu_request_irq_check(c);
+            return true;
+        }
+        uint64_t next = sched_next(s);
+        if (next == SCHED_NEVER) {
+            cpu_stop_now(c, STOP_DEADLOCK, pc,
+                         "the core sleeps (WFI) with no interrupt pending and no timer or event scheduled");
+            return false;
+        }
+        if (c->max_cycles && next >= c->max_cycles) {
+            s->now = c->max_cycles > s->now ? c->max_cycles : s->now;
+            cpu_stop_now(c, STOP_TIMEOUT, pc, "reached the cycle limit (%llu cycles) while sleeping",
+                         (unsigned long long)c->max_cycles);
+            return false;
+        }
+        if (next > s->now)
+            s->now = next;
+        sched_run_due(s);
+        if (c->stopping)
+            return false;
+    }
+}
+
+static bool is_wfi(Cpu *c, uint32_t pc) { return c->arch == ARCH_ARM_M ? cortexm_is_wfi(c, pc) : riscv_is_wfi(c, pc); }
+
+static bool deliver_fault(Cpu *c)
+{
+    if (!c->keep_going)
+        return false;
+    switch (c->stop.reason) {
+    case STOP_UNMAPPED:
+    case STOP_SRAM_LIMIT:
+    case STOP_FLASH_WRITE:
+    case STOP_BAD_INSN:
+        break;
+    default:
+        return false;
+    }
+    return c->arch == ARCH_ARM_M ? cortexm_deliver_fault(c) : riscv_deliver_fault(c);
+}
+
+void cpu_run(Cpu *c, CpuStop *stop)
+{
+    recompute_deadline(c);
+    for (;;) {
+        c->stopping = false;
+        if (c->interrupt_req) {
+            stop_begin(c, STOP_INTERRUPTED, cpu_pc(c));
+            snprintf(c->stop.detail, sizeof c->stop.detail, "interrupted");
+            break;
+        }
+        uint32_t pc = reg_get(c, pc_reg(c));
+        uint64_t start = c->arch == ARCH_ARM_M ? (pc | 1) : pc;
+        invalid_pc = 0;
+        uc_err e = uc_emu_start(c->uc, start, 0xFFFFFFFFull, 0, 0);
+        if (c->stopping) {
+            if (c->sleep_on_exit) { /* SLEEPONEXIT: the return to thread mode sleeps */
+                c->sleep_on_exit = false;
+                c->stopping = false;
+                if (cpu_sleep(c))
+                    continue;
+                break;
+            }
+            if (deliver_fault(c))
+                continue;
+            break;
+        }
+        if (e == UC_ERR_OK) {
+            pc = cpu_pc(c);
+            if (is_wfi(c, pc)) {
+                if (cpu_sleep(c))
+                    continue;
+                break;
+            }
+            cpu_stop_now(c, STOP_INTERNAL, pc, "emulation stopped for no known reason");
+            break;
+        }
+        if (e == UC_ERR_INSN_INVALID || e == UC_ERR_EXCEPTION) {
+            uint32_t ipc = invalid_pc ? invalid_pc : cpu_pc(c);
+            bool ok = c->arch == ARCH_ARM_M ? cortexm_insn_invalid(c, ipc) : riscv_insn_invalid(c, ipc);
+            if (ok && !c->stopping)
+                continue;
+            if (!c->stopping) {
+                bool rd;
+                uint32_t word = cpu_read_u32(c, ipc, &rd);
+                cpu_stop_now(c, STOP_BAD_INSN, ipc, "undefined or unsupported instruction 0x%08x at 0x%08x", word,
+                             ipc);
+            }
+            if (deliver_fault(c))
+                continue;
+            break;
+        }
+        cpu_stop_now(c, STOP_INTERNAL, cpu_pc(c), "Unicorn: %s", uc_strerror(e));
+        break;
+    }
+    *stop = c->stop;
+    c->stopping = false;
+}

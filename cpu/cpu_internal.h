@@ -1,0 +1,152 @@
+/* cpu_internal.h: state shared by cpu.c (Unicorn glue, time, faults) and the
+ * architecture files cortexm.c and riscv.c. Private to cpu/. */
+#ifndef BAREGC_CPU_INTERNAL_H
+#define BAREGC_CPU_INTERNAL_H
+
+#include <signal.h>
+#include <unicorn/unicorn.h>
+
+#include "cpu/cost.h"
+#include "cpu/cpu.h"
+
+typedef struct DevWindow {
+    uint32_t base, size;
+    const DeviceClass *cls;
+    void *dev;
+} DevWindow;
+
+/* One 4 KiB page of MMIO; the windows that overlap it, in registration order. */
+/* One Unicorn MMIO mapping: `size` bytes (whole pages) at `base`, dispatched to the device
+ * windows inside it. Named a page because most are one; a large device window (a PLIC's
+ * 64 MiB) is one mapping, as Unicorn allows only so many sections. */
+typedef struct MmioPage {
+    struct Cpu *cpu;
+    uint32_t base, size;
+    DevWindow **win;
+    size_t nwin;
+    /* SRAM tail page (--sram not a multiple of 4 KiB): RAM bytes below `ram_limit`. */
+    uint8_t *ram;
+    uint32_t ram_limit;
+} MmioPage;
+
+typedef struct BlockEntry {
+    uint32_t addr; /* 0 = empty slot (no code at address 0 is costed twice: fine) */
+    uint32_t size;
+    BlockCost cost;
+} BlockEntry;
+
+/* RISC-V counter CSR reads found in the image: fixed up after they execute. */
+typedef struct CsrRead {
+    uint32_t addr;
+    uint16_t csr;
+    uint8_t rd;
+} CsrRead;
+
+struct Cpu {
+    uc_engine *uc;
+    CoreModel core;
+    CoreArch arch;
+    Sched *sched;
+    CpuMemRegion *mem;
+    size_t nmem;
+    uint32_t boot_addr;
+    uint32_t stack_limit;
+    uint64_t max_cycles;
+    bool keep_going;
+    CpuSemihostFn semihost;
+    void *semihost_opaque;
+
+    /* Devices */
+    DevWindow **win;   /* owned */
+    size_t nwin;
+    MmioPage **pages;
+    size_t npages;
+
+    /* Time: the block hook's hot state */
+    CostModel *cost;
+    BlockEntry *blocks;
+    size_t blocks_cap, blocks_count;
+    uint64_t deadline;     /* cycles: next time the block hook must look around */
+    uint64_t insns;
+    uint32_t prev_end;     /* fall-through address of the previous block */
+    uint8_t prev_penalty;  /* its taken-branch penalty */
+    bool check_sp;         /* previous block wrote SP */
+    bool irq_check;        /* interrupt state may have changed */
+    volatile sig_atomic_t interrupt_req;
+    ExcLatency lat;
+
+    /* Stop bookkeeping */
+    bool stopping;
+    CpuStop stop;
+    bool hooks_added;
+
+    /* Cortex-M */
+    Nvic *nvic;
+    bool sleep_on_exit;    /* SLEEPONEXIT fired: sleep at the current PC */
+
+    /* Addresses of instructions that may unmask interrupts (cpsie, msr primask,
+     * csrw mstatus/mie, mret): a code hook there asks for an interrupt check. */
+    uint32_t *unmask_at;
+    size_t nunmask, capunmask;
+
+    /* RISC-V */
+    uint64_t (*rv_mtime)(void *opaque);
+    void *rv_mtime_opaque;
+    uint32_t mip;          /* pending local interrupt bits (MSIP 3, MTIP 7, MEIP 11) */
+    CsrRead *csr_reads;
+    size_t ncsr, capcsr;
+    const CsrRead *csr_pending; /* a counter read just executed: fix its rd */
+};
+
+/* cpu.c services for the architecture files */
+void cpu_stop_now(Cpu *c, StopReason r, uint32_t pc, const char *fmt, ...) BG_PRINTF(4, 5);
+/* Classify a failed guest access (unmapped / beyond --sram / flash write) into c->stop. */
+void cpu_stop_access(Cpu *c, uint32_t pc, uint32_t addr, uint32_t size, char access, bool write_prot);
+/* A fault address check for host-side stacking: 0 if [addr, addr+len) is RAM
+ * within limits, else fills c->stop (with the stack limit considered) and returns -1. */
+int cpu_check_stack_write(Cpu *c, uint32_t pc, uint32_t addr, uint32_t len);
+
+/* Remember an instruction address that may unmask interrupts (deduplicated). */
+void cpu_note_unmask(Cpu *c, uint32_t addr);
+/* WFI semantics: advance time to the next event until something can wake the
+ * core. false when the run must stop (c->stop filled: deadlock/timeout). */
+bool cpu_sleep(Cpu *c);
+uint32_t cpu_read_u32(Cpu *c, uint32_t addr, bool *ok);
+uint16_t cpu_read_u16(Cpu *c, uint32_t addr, bool *ok);
+static inline uint32_t reg_get(Cpu *c, int reg)
+{
+    uint32_t v = 0;
+    uc_reg_read(c->uc, reg, &v);
+    return v;
+}
+static inline void reg_set(Cpu *c, int reg, uint32_t v) { uc_reg_write(c->uc, reg, &v); }
+
+/* Architecture entry points (cortexm.c / riscv.c) */
+int cortexm_setup(Cpu *c, char **err);
+int cortexm_reset(Cpu *c, char **err);
+/* At a block boundary with PC at `pc`: take a pending exception if one can
+ * preempt. Returns true if execution was redirected (or is stopping). Masked
+ * interrupts are looked at again when an unmasking instruction runs. */
+bool cortexm_check_irq(Cpu *c, uint32_t pc);
+bool cortexm_wake_pending(Cpu *c);
+void cortexm_hook_intr(Cpu *c, uint32_t intno);
+/* emu_start came back with UC_ERR_INSN_INVALID at pc (the insn-invalid hook's PC).
+ * Returns true if handled and execution can resume (PC set). */
+bool cortexm_insn_invalid(Cpu *c, uint32_t pc);
+/* After a fault stop with --keep-going: try to deliver it (HardFault). true if resumed. */
+bool cortexm_deliver_fault(Cpu *c);
+bool cortexm_is_wfi(Cpu *c, uint32_t pc);
+void cortexm_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len);
+
+int riscv_setup(Cpu *c, char **err);
+int riscv_reset(Cpu *c, char **err);
+bool riscv_check_irq(Cpu *c, uint32_t pc);
+bool riscv_wake_pending(Cpu *c);
+void riscv_hook_intr(Cpu *c, uint32_t intno);
+bool riscv_insn_invalid(Cpu *c, uint32_t pc);
+bool riscv_deliver_fault(Cpu *c);
+bool riscv_is_wfi(Cpu *c, uint32_t pc);
+void riscv_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len);
+void riscv_add_hooks(Cpu *c);
+
+#endif

@@ -1,0 +1,44 @@
+/* registry.c: every device model, by the type name board files use. */
+#include "config.h"
+
+#include <string.h>
+
+#include "devices/device.h"
+
+extern const DeviceClass cmsdk_uart_class, cmsdk_timer_class, nrf51_uart_class, sifive_uart_class,
+    ns16550_class, systick_class, dwt_class, clint_class, plic_class;
+
+const DeviceClass *const device_classes[] = {
+    &cmsdk_uart_class, &cmsdk_timer_class, &nrf51_uart_class, &sifive_uart_class, &ns16550_class,
+    &systick_class,    &dwt_class,         &clint_class,      &plic_class,        NULL,
+};
+
+const DeviceClass *device_class_find(const char *type)
+{
+    for (size_t i = 0; device_classes[i]; i++)
+        if (!strcmp(device_classes[i]->type, type))
+            return device_classes[i];
+    return NULL;
+}
+
+int device_param_u32(const DeviceConfig *cfg, const char *key, uint32_t dflt, uint32_t *out, char **err)
+{
+    const cJSON *v = cfg->params ? cJSON_GetObjectItemCaseSensitive(cfg->params, key) : NULL;
+    uint64_t x;
+    if (!v) {
+        *out = dflt;
+        return 0;
+    }
+    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 4294967295.0 &&
+        v->valuedouble == (double)(uint64_t)v->valuedouble) {
+        *out = (uint32_t)v->valuedouble;
+        return 0;
+    }
+    if (cJSON_IsString(v) && (parse_u64(v->valuestring, &x) == 0 || parse_hz(v->valuestring, &x) == 0) &&
+        x <= UINT32_MAX) {
+        *out = (uint32_t)x;
+        return 0;
+    }
+    set_err(err, "parameter \"%s\": expected an unsigned 32-bit number", key);
+    return -1;
+}

@@ -1,0 +1,19 @@
+/* cmd.h: the subcommands of the baregc program, one file each (sim/cmd_*.c). */
+#ifndef BAREGC_CMD_H
+#define BAREGC_CMD_H
+
+#include <stdio.h>
+
+typedef struct Command {
+    const char *name;
+    const char *summary;  /* one line for `baregc --help` */
+    /* argv[0] is the subcommand name; returns the process exit status (exitcode.h). */
+    int (*exec)(int argc, char **argv);
+    void (*usage)(FILE *out);
+} Command;
+
+extern const Command cmd_run;
+extern const Command cmd_info;
+extern const Command cmd_boards;
+
+#endif

@@ -1,0 +1,112 @@
+/* cmd_boards.c: `baregc boards`: list the built-in boards, or print one board's JSON. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/board.h"
+#include "sim/cmd.h"
+#include "sim/exitcode.h"
+#include "sim/util.h"
+
+static void boards_usage(FILE *out)
+{
+    fprintf(out, "Usage: baregc boards [NAME]\n\n"
+                 "List the built-in boards (name, core, clock, flash, SRAM, the QEMU machine each one\n"
+                 "mirrors, description), or print the JSON of board NAME: a starting point for a board\n"
+                 "file of your own (--board FILE.json; the format is in docs/boards.md). Given the\n"
+                 "path of a board file, checks it and prints its summary line.\n\n"
+                 "Options:\n"
+                 "  --help   this text\n");
+}
+
+static uint64_t total_of_kind(const Board *b, int kind)
+{
+    uint64_t t = 0;
+    for (size_t i = 0; i < b->nmem; i++)
+        if (b->mem[i].kind == kind)
+            t += b->mem[i].size;
+    return t;
+}
+
+static void print_header(void)
+{
+    printf("%-12s %-14s %-8s %-9s %-9s %s\n", "NAME", "CORE", "CLOCK", "FLASH", "SRAM", "QEMU MACHINE");
+}
+
+static void print_board(const Board *b)
+{
+    char clk[32], fl[32], sr[32];
+    uint64_t flash = total_of_kind(b, BOARD_MEM_FLASH);
+    printf("%-12s %-14s %-8s %-9s %-9s %s\n", b->name, core_name(b->core), board_format_hz(b->clock_hz, clk, sizeof clk),
+           flash ? board_format_size(flash, fl, sizeof fl) : "-",
+           board_format_size(total_of_kind(b, BOARD_MEM_SRAM), sr, sizeof sr), b->qemu_machine ? b->qemu_machine : "-");
+    if (*b->description)
+        printf("             %s\n", b->description);
+}
+
+static int list_boards(void)
+{
+    print_header();
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < board_builtin_count(); i++) {
+        char *err = NULL;
+        Board *b = board_parse(board_builtin_json(i), board_builtin_name(i), &err);
+        if (!b) { /* cannot happen with the shipped files; the tests parse them all */
+            log_error("%s", err);
+            free(err);
+            rc = EXIT_INTERNAL;
+            continue;
+        }
+        print_board(b);
+        board_free(b);
+    }
+    printf("\nThe first board that fits is used when --board is not given (an ARM image prefers the\n"
+           "board whose core matches its build attributes). `baregc boards NAME` prints a board's JSON.\n");
+    return rc;
+}
+
+static int exec_boards(int argc, char **argv)
+{
+    const char *name = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            boards_usage(stdout);
+            return EXIT_OK;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "baregc boards: unknown option '%s' (see baregc boards --help)\n", argv[i]);
+            return EXIT_USAGE;
+        } else if (name) {
+            fprintf(stderr, "baregc boards: one board name at a time\n");
+            return EXIT_USAGE;
+        } else {
+            name = argv[i];
+        }
+    }
+    if (!name)
+        return list_boards();
+    for (size_t i = 0; i < board_builtin_count(); i++) {
+        if (strcmp(board_builtin_name(i), name) == 0) {
+            fputs(board_builtin_json(i), stdout);
+            return EXIT_OK;
+        }
+    }
+    char *err = NULL;
+    Board *b = board_lookup(name, &err); /* a board file: check it and summarize it */
+    if (b) {
+        print_header();
+        print_board(b);
+        board_free(b);
+        return EXIT_OK;
+    }
+    log_error("%s", err);
+    free(err);
+    return EXIT_BAD_BOARD;
+}
+
+const Command cmd_boards = {
+    .name = "boards",
+    .summary = "list the built-in boards, or print one board's JSON",
+    .exec = exec_boards,
+    .usage = boards_usage,
+};

@@ -1,0 +1,284 @@
+/* cmd_info.c: `baregc info`: what a firmware image contains and how it fits a board. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/board.h"
+#include "sim/cmd.h"
+#include "sim/exitcode.h"
+#include "sim/options.h"
+#include "sim/util.h"
+
+#define EM_ARM_ 40
+#define PF_X_ 1
+#define PF_W_ 2
+#define PF_R_ 4
+
+static void info_usage(FILE *out)
+{
+    fprintf(out, "Usage: baregc info FIRMWARE.elf [OPTIONS]\n\n"
+                 "Describe a firmware image: architecture, entry point (and the Cortex-M vector table),\n"
+                 "loadable segments and the board memory each lands in, flash and SRAM use against the\n"
+                 "board, notable symbols (main, reset handler, stack and heap bounds, gc_* functions)\n"
+                 "and whether it has DWARF line info. Exits %d if it does not fit the board.\n\n"
+                 "Options:\n",
+            EXIT_BAD_BOARD);
+    machine_options_usage(out);
+    fprintf(out, "  --help               this text\n");
+}
+
+static const char *arm_arch_name(ImageArmArch a)
+{
+    switch (a) {
+    case IMAGE_ARM_V6M: return "ARMv6-M (Cortex-M0/M0+)";
+    case IMAGE_ARM_V7M: return "ARMv7-M (Cortex-M3)";
+    case IMAGE_ARM_V7EM: return "ARMv7E-M (Cortex-M4/M7)";
+    case IMAGE_ARM_V8M: return "ARMv8-M";
+    default: return "unknown (no Tag_CPU_arch in .ARM.attributes)";
+    }
+}
+
+static const BoardMemory *memory_at(const Board *b, uint32_t addr)
+{
+    for (size_t i = 0; b && i < b->nmem; i++)
+        if (addr >= b->mem[i].base && addr - b->mem[i].base < b->mem[i].size)
+            return &b->mem[i];
+    return NULL;
+}
+
+/* The 32-bit word the image loads at addr (false when it loads nothing there). */
+static bool image_word(const Image *img, uint32_t addr, uint32_t *w)
+{
+    for (size_t i = 0; i < image_segment_count(img); i++) {
+        const ImageSegment *s = image_segment(img, i);
+        if (addr >= s->paddr && (uint64_t)addr + 4 <= (uint64_t)s->paddr + s->filesz) {
+            const uint8_t *p = s->data + (addr - s->paddr);
+            *w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void print_symbol(const Image *img, const ImageSymbol *s)
+{
+    char where[300] = "";
+    const char *file;
+    int line;
+    if (s->is_func && image_line_at(img, s->addr, &file, &line)) {
+        const char *base = strrchr(file, '/');
+        snprintf(where, sizeof where, "  %s:%d", base ? base + 1 : file, line);
+    }
+    if (s->size)
+        printf("  %-22s 0x%08x  %6u bytes%s%s\n", s->name, s->addr, s->size, s->is_func ? "  function" : "", where);
+    else
+        printf("  %-22s 0x%08x%s\n", s->name, s->addr, where);
+}
+
+static const char *const notable[] = {
+    "main", "Reset_Handler", "_start", "_estack", "__StackTop", "_stack_top", "__stack", "__StackLimit",
+    "_stack_limit", "__stack_limit", "_heap_start", "_heap_end", "__heap_start", "__heap_end", "__end__",
+    "end", "_end", NULL,
+};
+
+static void print_entry(const Image *img, const Board *b)
+{
+    char desc[300];
+    printf("entry point:  0x%08x  %s\n", image_entry(img), image_describe_addr(img, image_entry(img), desc, sizeof desc));
+    if (!b || core_arch(b->core) != ARCH_ARM_M)
+        return;
+    uint32_t sp, reset;
+    if (image_word(img, b->boot_addr, &sp) && image_word(img, b->boot_addr + 4, &reset)) {
+        printf("vectors:      at 0x%08x: initial SP 0x%08x, reset vector 0x%08x  %s\n", b->boot_addr, sp, reset,
+               image_describe_addr(img, reset & ~1u, desc, sizeof desc));
+        if (!(reset & 1))
+            printf("              warning: the reset vector's Thumb bit is clear: the core would lock up\n");
+    } else {
+        printf("vectors:      the image loads no vector table at the boot address 0x%08x\n", b->boot_addr);
+    }
+}
+
+static void print_segments(const Image *img, const Board *b)
+{
+    printf("\nsegments:\n  #  %-10s  %-10s  %10s  %10s  flags  memory\n", "paddr", "vaddr", "filesz", "memsz");
+    for (size_t i = 0; i < image_segment_count(img); i++) {
+        const ImageSegment *s = image_segment(img, i);
+        const BoardMemory *lm = memory_at(b, s->paddr), *rm = memory_at(b, s->vaddr);
+        char mem[128];
+        if (!b)
+            snprintf(mem, sizeof mem, "-");
+        else if (!lm)
+            snprintf(mem, sizeof mem, "outside the board's memories");
+        else if (s->vaddr != s->paddr)
+            snprintf(mem, sizeof mem, "%s, runs in %s", lm->name, rm ? rm->name : "no memory");
+        else
+            snprintf(mem, sizeof mem, "%s", lm->name);
+        printf("  %zu  0x%08x  0x%08x  %10u  %10u  %c%c%c    %s\n", i, s->paddr, s->vaddr, s->filesz, s->memsz,
+               s->flags & PF_R_ ? 'R' : '-', s->flags & PF_W_ ? 'W' : '-', s->flags & PF_X_ ? 'X' : '-', mem);
+    }
+}
+
+static void print_memory_use(const Image *img, Board *b)
+{
+    uint64_t flash_used = 0, flash_size = 0, sram_used = 0;
+    for (size_t i = 0; i < b->nmem; i++)
+        if (b->mem[i].kind == BOARD_MEM_FLASH)
+            flash_size += b->mem[i].limit;
+    bool code_in_sram = false;
+    for (size_t i = 0; i < image_segment_count(img); i++) {
+        const ImageSegment *s = image_segment(img, i);
+        const BoardMemory *lm = memory_at(b, s->paddr), *rm = memory_at(b, s->vaddr);
+        if (lm && lm->kind == BOARD_MEM_FLASH)
+            flash_used += s->filesz;
+        if (rm && rm->kind == BOARD_MEM_SRAM) {
+            sram_used += s->memsz;
+            code_in_sram = code_in_sram || (s->flags & PF_X_);
+        }
+    }
+    BoardMemory *ram = board_main_sram(b);
+    char a[32], c[32], d[32];
+    printf("\nmemory use on %s:\n", b->name);
+    if (flash_size)
+        printf("  flash: %s of %s (%.1f%%)\n", board_format_size(flash_used, a, sizeof a),
+               board_format_size(flash_size, c, sizeof c), 100.0 * (double)flash_used / (double)flash_size);
+    else
+        printf("  flash: none on this board\n");
+    if (ram) {
+        printf("  SRAM:  %s used by the image's sections (%s) of %s", board_format_size(sram_used, a, sizeof a),
+               code_in_sram ? "code, .data, .bss, reserved" : ".data, .bss, reserved",
+               board_format_size(ram->limit, c, sizeof c));
+        if (ram->limit != ram->size)
+            printf(" (--sram; the part has %s)", board_format_size(ram->size, d, sizeof d));
+        if (sram_used <= ram->limit)
+            printf("; %s not claimed by any section\n", board_format_size(ram->limit - sram_used, d, sizeof d));
+        else
+            printf("; %s too much\n", board_format_size(sram_used - ram->limit, d, sizeof d));
+    }
+}
+
+static void print_symbols(const Image *img)
+{
+    printf("\nsymbols (%zu):\n", image_symbol_count(img));
+    size_t shown = 0;
+    for (size_t i = 0; notable[i]; i++) {
+        const ImageSymbol *s = image_symbol_by_name(img, notable[i]);
+        if (s) {
+            print_symbol(img, s);
+            shown++;
+        }
+    }
+    size_t ngc = 0;
+    for (size_t i = 0; i < image_symbol_count(img); i++) {
+        const ImageSymbol *s = image_symbol(img, i);
+        if (s->is_func && strncmp(s->name, "gc_", 3) == 0 && ngc++ < 40) {
+            print_symbol(img, s);
+            shown++;
+        }
+    }
+    if (ngc > 40)
+        printf("  ... and %zu more gc_* functions\n", ngc - 40);
+    if (!shown)
+        printf("  (none of the usual ones: main, Reset_Handler/_start, stack and heap bounds, gc_*)\n");
+}
+
+static int exec_info(int argc, char **argv)
+{
+    MachineOptions mo = {0};
+    const char *elf = NULL;
+    for (int i = 1; i < argc; i++) {
+        int r = machine_options_parse(&mo, argc, argv, &i);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            info_usage(stdout);
+            return EXIT_OK;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "baregc info: unknown option '%s' (see baregc info --help)\n", argv[i]);
+            return EXIT_USAGE;
+        } else if (elf) {
+            fprintf(stderr, "baregc info: more than one firmware image given ('%s' and '%s')\n", elf, argv[i]);
+            return EXIT_USAGE;
+        } else {
+            elf = argv[i];
+        }
+    }
+    if (!elf) {
+        info_usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    char *err = NULL;
+    int kind = 0;
+    Image *img = image_load(elf, &kind, &err);
+    if (!img) {
+        log_error("%s", err);
+        free(err);
+        return kind == LOAD_ERR_OPEN ? EXIT_NO_INPUT : EXIT_BAD_IMAGE;
+    }
+    /* The board: given, or guessed; without one the image is still described. */
+    Board *b = NULL;
+    const char *how = "given with --board";
+    char *board_problem = NULL;
+    if (mo.board) {
+        b = board_lookup(mo.board, &err);
+        if (!b) {
+            log_error("%s", err);
+            free(err);
+            image_free(img);
+            return EXIT_BAD_BOARD;
+        }
+    } else {
+        b = board_guess(img, &board_problem);
+        how = "chosen from the image";
+    }
+    if (b && ((mo.sram_bytes && board_set_sram(b, mo.sram_bytes, &err) < 0) ||
+              (mo.clock_hz && board_set_clock(b, mo.clock_hz, &err) < 0))) {
+        log_error("%s", err);
+        free(err);
+        board_free(b);
+        image_free(img);
+        return EXIT_BAD_BOARD;
+    }
+    if (b && board_check_image(b, img, &board_problem) < 0)
+        how = "given with --board; the image does not fit it";
+
+    int machine = image_machine(img);
+    printf("image:        %s\n", image_path(img));
+    if (machine == EM_ARM_)
+        printf("architecture: ARM (Cortex-M, Thumb), %s\n", arm_arch_name(image_arm_arch(img)));
+    else
+        printf("architecture: RISC-V (RV32)\n");
+    char hz[32];
+    if (b)
+        printf("board:        %s (%s, %s), %s\n", b->name, core_name(b->core),
+               board_format_hz(b->clock_hz, hz, sizeof hz), how);
+    else
+        printf("board:        none: %s\n", board_problem);
+    print_entry(img, b);
+    print_segments(img, b);
+    if (b)
+        print_memory_use(img, b);
+    print_symbols(img);
+    printf("\ndebug info:   %s\n", image_has_dwarf(img) ? "DWARF (source lines available)" : "none (build with -g for source lines)");
+    int rc = EXIT_OK;
+    if (board_problem) {
+        printf("fits board:   no: %s\n", board_problem);
+        rc = EXIT_BAD_BOARD;
+    } else {
+        printf("fits board:   yes\n");
+    }
+    free(board_problem);
+    board_free(b);
+    image_free(img);
+    return rc;
+}
+
+const Command cmd_info = {
+    .name = "info",
+    .summary = "describe a firmware image and how it fits a board",
+    .exec = exec_info,
+    .usage = info_usage,
+};

@@ -1,0 +1,24 @@
+/* exitcode.h: the process exit codes of baregc (documented in README.md and --help). */
+#ifndef BAREGC_EXITCODE_H
+#define BAREGC_EXITCODE_H
+
+/* 0..63: `baregc run` passes the firmware's own exit status through (semihosting
+ * SYS_EXIT / SYS_EXIT_EXTENDED; a SYSRESETREQ counts as 0). */
+enum {
+    EXIT_OK = 0,
+    EXIT_USAGE = 64,        /* bad command line */
+    EXIT_BAD_IMAGE = 65,    /* not a usable firmware ELF (format, class, machine, segments) */
+    EXIT_NO_INPUT = 66,     /* a named input file cannot be opened or read */
+    EXIT_BAD_BOARD = 67,    /* bad board JSON, unknown board, image does not fit the board */
+    EXIT_INTERNAL = 70,     /* a simulator failure (Unicorn error, bug) */
+    EXIT_IO = 74,           /* an output file cannot be written */
+    EXIT_FAULT_MEMORY = 80, /* guest access outside memory, beyond --sram, or a write to flash */
+    EXIT_FAULT_STACK = 81,  /* stack pointer below the stack limit */
+    EXIT_FAULT_HARD = 82,   /* HardFault / lockup / unhandled trap */
+    EXIT_FAULT_INSN = 83,   /* undefined instruction */
+    EXIT_TIMEOUT = 84,      /* --max-cycles / --max-time reached */
+    EXIT_DEADLOCK = 85,     /* the core sleeps and nothing can ever wake it */
+    EXIT_INTERRUPTED = 130, /* Ctrl-C */
+};
+
+#endif

@@ -1,0 +1,729 @@
+/* loader.c: reads a firmware ELF (ELF32 LE, ARM or RISC-V) with libelf: segments, symbols,
+ * the ARM build attributes, and DWARF line info with libdw (built lazily, once). */
+#include "config.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <elfutils/libdw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/loader.h"
+#include "sim/util.h"
+
+#ifndef EM_RISCV
+#define EM_RISCV 243
+#endif
+#ifndef SHT_ARM_ATTRIBUTES
+#define SHT_ARM_ATTRIBUTES 0x70000003
+#endif
+
+/* One row of the flattened DWARF line table: an address range start. */
+typedef struct LineRow {
+    uint32_t addr;
+    int line;          /* 0 = no line (the end of a sequence) */
+    const char *file;  /* owned by libdw */
+} LineRow;
+
+struct Image {
+    char *path;
+    uint8_t *buf;        /* the whole file */
+    size_t size;         /* bytes */
+    Elf *elf;
+    int machine;
+    uint32_t entry;
+    ImageArmArch arm_arch;
+    ImageSegment *seg;
+    size_t nseg;
+    ImageSymbol *sym;    /* sorted by address */
+    size_t nsym;
+    char *names;         /* all symbol names, NUL-separated */
+    size_t *by_name;     /* indices into sym, sorted by name (globals first among equals) */
+    size_t *funcs;       /* indices of function symbols, sorted by address */
+    size_t nfunc;
+    bool has_dwarf;      /* a .debug_info / .debug_line section exists */
+    bool lines_built;
+    Dwarf *dwarf;
+    LineRow *lines;      /* sorted by address */
+    size_t nlines;
+};
+
+/* ---- error helpers ---- */
+
+static const char *machine_name(unsigned m)
+{
+    switch (m) {
+    case EM_NONE: return "no machine";
+    case EM_SPARC: return "SPARC";
+    case EM_386: return "Intel 80386";
+    case EM_68K: return "Motorola 68000";
+    case EM_MIPS: return "MIPS";
+    case EM_PPC: return "PowerPC";
+    case EM_PPC64: return "PowerPC64";
+    case EM_S390: return "S/390";
+    case EM_SH: return "SuperH";
+    case EM_SPARCV9: return "SPARC v9";
+    case EM_IA_64: return "IA-64";
+    case EM_X86_64: return "x86-64";
+    case EM_AVR: return "AVR";
+    case EM_MSP430: return "MSP430";
+    case EM_XTENSA: return "Xtensa";
+    case EM_AARCH64: return "AArch64";
+    case 258: return "LoongArch";
+    default: return NULL;
+    }
+}
+
+static const char *etype_name(unsigned t)
+{
+    switch (t) {
+    case ET_NONE: return "no file type";
+    case ET_REL: return "a relocatable object file (ET_REL): link it first";
+    case ET_DYN: return "a shared object or position-independent executable (ET_DYN)";
+    case ET_CORE: return "a core dump (ET_CORE)";
+    default: return "an unknown file type";
+    }
+}
+
+static Image *fail(Image *img, int *kind, int k, char **err, const char *fmt, ...) BG_PRINTF(5, 6);
+
+static Image *fail(Image *img, int *kind, int k, char **err, const char *fmt, ...)
+{
+    if (kind)
+        *kind = k;
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        char *msg = xvasprintf(fmt, ap);
+        va_end(ap);
+        set_err(err, "%s", msg);
+        free(msg);
+    }
+    image_free(img);
+    return NULL;
+}
+
+/* ---- reading ---- */
+
+static int read_file(const char *path, uint8_t **buf, size_t *size, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_err(err, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *b = xmalloc(cap);
+    for (;;) {
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) {
+            if (ferror(f)) {
+                set_err(err, "cannot read %s: %s", path, strerror(errno ? errno : EIO));
+                fclose(f);
+                free(b);
+                return -1;
+            }
+            break;
+        }
+        cap *= 2;
+        b = xrealloc(b, cap);
+    }
+    fclose(f);
+    *buf = b;
+    *size = n;
+    return 0;
+}
+
+static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+
+/* The section's bytes when they lie inside the file, else NULL. */
+static const uint8_t *section_bytes(const Image *img, const GElf_Shdr *sh)
+{
+    if (sh->sh_type == SHT_NOBITS || (uint64_t)sh->sh_offset + sh->sh_size > img->size)
+        return NULL;
+    return img->buf + sh->sh_offset;
+}
+
+/* ---- ARM build attributes ---- */
+
+static bool uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0; *p < end; shift += 7) {
+        uint8_t b = *(*p)++;
+        if (shift < 64)
+            x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool skip_ntbs(const uint8_t **p, const uint8_t *end)
+{
+    const uint8_t *z = memchr(*p, 0, (size_t)(end - *p));
+    if (!z)
+        return false;
+    *p = z + 1;
+    return true;
+}
+
+/* Tag_CPU_arch (6) and Tag_CPU_arch_profile (7) from the file-scope attributes of the
+ * "aeabi" subsection (ARM IHI 0045 "Addenda to, and Errata in, the ABI for the Arm
+ * Architecture", build attributes). */
+static ImageArmArch parse_arm_attributes(const uint8_t *p, size_t n)
+{
+    const uint8_t *end = p + n;
+    long arch = -1, profile = -1;
+    if (n < 1 || *p != 'A')
+        return IMAGE_ARM_UNKNOWN;
+    p++;
+    while (end - p >= 4) {
+        uint32_t len = rd32(p);
+        if (len < 4 || len > (size_t)(end - p))
+            break;
+        const uint8_t *sub_end = p + len, *q = p + 4;
+        const char *vendor = (const char *)q;
+        if (!skip_ntbs(&q, sub_end))
+            break;
+        if (strcmp(vendor, "aeabi") == 0) {
+            while (sub_end - q >= 5) {
+                const uint8_t *tag_start = q;
+                uint64_t tag;
+                if (!uleb(&q, sub_end, &tag) || sub_end - q < 4)
+                    break;
+                uint32_t size = rd32(q);
+                q += 4;
+                if (size < (uint32_t)(q - tag_start) || size > (size_t)(sub_end - tag_start))
+                    break;
+                const uint8_t *ss_end = tag_start + size;
+                if (tag == 1) { /* Tag_File */
+                    while (q < ss_end) {
+                        uint64_t t, v = 0;
+                        if (!uleb(&q, ss_end, &t))
+                            break;
+                        bool ok;
+                        if (t == 4 || t == 5 || t == 67 || t == 65) /* strings */
+                            ok = skip_ntbs(&q, ss_end);
+                        else if (t == 32) /* Tag_compatibility: ULEB then NTBS */
+                            ok = uleb(&q, ss_end, &v) && skip_ntbs(&q, ss_end);
+                        else if (t >= 32 && (t & 1))
+                            ok = skip_ntbs(&q, ss_end);
+                        else
+                            ok = uleb(&q, ss_end, &v);
+                        if (!ok)
+                            break;
+                        if (t == 6)
+                            arch = (long)v;
+                        else if (t == 7)
+                            profile = (long)v;
+                    }
+                }
+                q = ss_end;
+            }
+        }
+        p = sub_end;
+    }
+    switch (arch) {
+    case 11: /* v6-M */
+    case 12: /* v6S-M */
+        return IMAGE_ARM_V6M;
+    case 10: /* v7 */
+        return profile == 'M' ? IMAGE_ARM_V7M : IMAGE_ARM_UNKNOWN;
+    case 13: /* v7E-M */
+        return IMAGE_ARM_V7EM;
+    case 16: /* v8-M.baseline */
+    case 17: /* v8-M.mainline */
+    case 21: /* v8.1-M.mainline */
+        return IMAGE_ARM_V8M;
+    default:
+        return IMAGE_ARM_UNKNOWN;
+    }
+}
+
+/* ---- symbols ---- */
+
+typedef struct RawSym {
+    ImageSymbol s;
+    size_t name_off;
+    bool global;
+} RawSym;
+
+static int cmp_rawsym_addr(const void *a, const void *b)
+{
+    const RawSym *x = a, *y = b;
+    if (x->s.addr != y->s.addr)
+        return x->s.addr < y->s.addr ? -1 : 1;
+    if (x->s.is_func != y->s.is_func)
+        return x->s.is_func ? -1 : 1;
+    if (x->global != y->global)
+        return x->global ? -1 : 1;
+    if (x->s.size != y->s.size)
+        return x->s.size > y->s.size ? -1 : 1;
+    return strcmp(x->s.name, y->s.name);
+}
+
+/* For the name index: sort context (qsort has none). */
+static const Image *sort_img;
+static const bool *sort_global;
+
+static int cmp_by_name(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(sort_img->sym[i].name, sort_img->sym[j].name);
+    if (c)
+        return c;
+    if (sort_global[i] != sort_global[j])
+        return sort_global[i] ? -1 : 1;
+    if (sort_img->sym[i].is_func != sort_img->sym[j].is_func)
+        return sort_img->sym[i].is_func ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+static bool skip_symbol_name(const char *name)
+{
+    /* ARM/RISC-V mapping symbols ($a $t $d $x, possibly with a suffix) and local labels */
+    return !*name || name[0] == '$' || strncmp(name, ".L", 2) == 0;
+}
+
+static int load_symbols(Image *img, Elf_Scn *scn, const GElf_Shdr *sh, char **err)
+{
+    const uint8_t *syms = section_bytes(img, sh);
+    Elf_Scn *strscn = elf_getscn(img->elf, sh->sh_link);
+    GElf_Shdr strsh;
+    if (!syms || sh->sh_entsize != sizeof(Elf32_Sym) || !strscn || !gelf_getshdr(strscn, &strsh)) {
+        set_err(err, "%s: truncated or malformed symbol table", img->path);
+        return -1;
+    }
+    const uint8_t *strs = section_bytes(img, &strsh);
+    if (!strs || strsh.sh_type != SHT_STRTAB) {
+        set_err(err, "%s: truncated or malformed symbol string table", img->path);
+        return -1;
+    }
+    size_t strsize = strsh.sh_size;
+    size_t n = sh->sh_size / sizeof(Elf32_Sym);
+    RawSym *raw = xcalloc(n ? n : 1, sizeof *raw);
+    size_t nraw = 0, names_len = 0;
+    (void)scn;
+    for (size_t i = 1; i < n; i++) {
+        Elf32_Sym s;
+        memcpy(&s, syms + i * sizeof s, sizeof s);
+        unsigned type = ELF32_ST_TYPE(s.st_info), bind = ELF32_ST_BIND(s.st_info);
+        if (s.st_shndx == SHN_UNDEF || type == STT_SECTION || type == STT_FILE || type == STT_TLS)
+            continue;
+        if (s.st_name >= strsize)
+            continue;
+        const char *name = (const char *)strs + s.st_name;
+        size_t len = strnlen(name, strsize - s.st_name);
+        if (len == strsize - s.st_name || skip_symbol_name(name))
+            continue; /* unterminated, or not interesting */
+        RawSym *r = &raw[nraw++];
+        r->s.is_func = type == STT_FUNC || type == STT_GNU_IFUNC;
+        r->s.addr = s.st_value;
+        if (r->s.is_func && img->machine == EM_ARM)
+            r->s.addr &= ~1u;
+        r->s.size = s.st_size;
+        r->s.name = name;
+        r->global = bind == STB_GLOBAL || bind == STB_WEAK;
+        r->name_off = names_len;
+        names_len += len + 1;
+    }
+    qsort(raw, nraw, sizeof *raw, cmp_rawsym_addr);
+
+    /* Copy the names so nothing points into libelf's buffers. */
+    img->names = xmalloc(names_len ? names_len : 1);
+    img->sym = xcalloc(nraw ? nraw : 1, sizeof *img->sym);
+    bool *global = xcalloc(nraw ? nraw : 1, sizeof *global);
+    img->nsym = nraw;
+    size_t off = 0;
+    for (size_t i = 0; i < nraw; i++) {
+        size_t len = strlen(raw[i].s.name) + 1;
+        memcpy(img->names + off, raw[i].s.name, len);
+        img->sym[i] = raw[i].s;
+        img->sym[i].name = img->names + off;
+        global[i] = raw[i].global;
+        off += len;
+    }
+    free(raw);
+
+    img->by_name = xcalloc(nraw ? nraw : 1, sizeof *img->by_name);
+    img->funcs = xcalloc(nraw ? nraw : 1, sizeof *img->funcs);
+    for (size_t i = 0; i < nraw; i++) {
+        img->by_name[i] = i;
+        if (img->sym[i].is_func)
+            img->funcs[img->nfunc++] = i; /* already in address order */
+    }
+    sort_img = img;
+    sort_global = global;
+    qsort(img->by_name, nraw, sizeof *img->by_name, cmp_by_name);
+    sort_img = NULL;
+    sort_global = NULL;
+    free(global);
+    return 0;
+}
+
+/* ---- sections ---- */
+
+static int load_sections(Image *img, char **err)
+{
+    size_t shstrndx;
+    if (elf_getshdrstrndx(img->elf, &shstrndx) != 0)
+        shstrndx = 0;
+    bool have_symtab = false;
+    for (Elf_Scn *scn = elf_nextscn(img->elf, NULL); scn; scn = elf_nextscn(img->elf, scn)) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh))
+            continue;
+        const char *name = shstrndx ? elf_strptr(img->elf, shstrndx, sh.sh_name) : NULL;
+        if (sh.sh_type == SHT_SYMTAB && !have_symtab) {
+            if (load_symbols(img, scn, &sh, err) < 0)
+                return -1;
+            have_symtab = true;
+        } else if (img->machine == EM_ARM && sh.sh_type == SHT_ARM_ATTRIBUTES) {
+            const uint8_t *p = section_bytes(img, &sh);
+            if (p)
+                img->arm_arch = parse_arm_attributes(p, sh.sh_size);
+        } else if (name && (strcmp(name, ".debug_info") == 0 || strcmp(name, ".debug_line") == 0)) {
+            if (section_bytes(img, &sh) || sh.sh_type == SHT_NOBITS)
+                img->has_dwarf = img->has_dwarf || sh.sh_type != SHT_NOBITS;
+        }
+    }
+    if (!have_symtab) {
+        img->sym = xcalloc(1, sizeof *img->sym);
+        img->by_name = xcalloc(1, sizeof *img->by_name);
+        img->funcs = xcalloc(1, sizeof *img->funcs);
+    }
+    return 0;
+}
+
+/* ---- the image ---- */
+
+Image *image_load(const char *path, int *kind, char **err)
+{
+    Image *img = xcalloc(1, sizeof *img);
+    img->path = xstrdup(path);
+    if (read_file(path, &img->buf, &img->size, err) < 0) {
+        if (kind)
+            *kind = LOAD_ERR_OPEN;
+        image_free(img);
+        return NULL;
+    }
+    const uint8_t *b = img->buf;
+    size_t size = img->size;
+    if (size == 0)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: empty file, not a firmware ELF", path);
+    if (size < SELFMAG || memcmp(b, ELFMAG, SELFMAG) != 0)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: not an ELF file", path);
+    if (size < EI_NIDENT)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: truncated ELF file (%zu bytes)", path, size);
+    if (b[EI_CLASS] == ELFCLASS64)
+        return fail(img, kind, LOAD_ERR_FORMAT, err,
+                    "%s: a 64-bit (ELF64) file; baregc needs a 32-bit (ELF32) firmware image", path);
+    if (b[EI_CLASS] != ELFCLASS32)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: unknown ELF class %u", path, b[EI_CLASS]);
+    if (b[EI_DATA] == ELFDATA2MSB)
+        return fail(img, kind, LOAD_ERR_FORMAT, err,
+                    "%s: a big-endian ELF; baregc needs a little-endian firmware image", path);
+    if (b[EI_DATA] != ELFDATA2LSB)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: unknown ELF data encoding %u", path, b[EI_DATA]);
+    if (size < sizeof(Elf32_Ehdr))
+        return fail(img, kind, LOAD_ERR_FORMAT, err,
+                    "%s: truncated: %zu bytes, shorter than the %zu-byte ELF header", path, size,
+                    sizeof(Elf32_Ehdr));
+
+    Elf32_Ehdr eh;
+    memcpy(&eh, b, sizeof eh);
+    if (eh.e_machine != EM_ARM && eh.e_machine != EM_RISCV) {
+        const char *mn = machine_name(eh.e_machine);
+        if (mn)
+            return fail(img, kind, LOAD_ERR_FORMAT, err,
+                        "%s: an ELF for %s (machine %u); baregc runs ARM (Cortex-M) and RISC-V (RV32) images",
+                        path, mn, eh.e_machine);
+        return fail(img, kind, LOAD_ERR_FORMAT, err,
+                    "%s: an ELF for machine %u; baregc runs ARM (Cortex-M) and RISC-V (RV32) images", path,
+                    eh.e_machine);
+    }
+    if (eh.e_type != ET_EXEC)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: not an executable: %s; baregc needs a linked ET_EXEC image",
+                    path, etype_name(eh.e_type));
+    img->machine = eh.e_machine;
+    img->entry = eh.e_entry;
+
+    /* Program headers: check their extent ourselves. */
+    if (eh.e_phnum == 0 || eh.e_phoff == 0)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: no program headers, so no loadable segment", path);
+    if (eh.e_phentsize != sizeof(Elf32_Phdr))
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: malformed: program header entries of %u bytes (expected %zu)",
+                    path, eh.e_phentsize, sizeof(Elf32_Phdr));
+    uint64_t ph_end = (uint64_t)eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf32_Phdr);
+    if (ph_end > size)
+        return fail(img, kind, LOAD_ERR_FORMAT, err,
+                    "%s: truncated: the program headers end at byte %llu but the file has %zu bytes", path,
+                    (unsigned long long)ph_end, size);
+    /* Section headers likewise (libelf checks them too, less explicitly). */
+    if (eh.e_shoff != 0) {
+        if (eh.e_shentsize != sizeof(Elf32_Shdr))
+            return fail(img, kind, LOAD_ERR_FORMAT, err,
+                        "%s: malformed: section header entries of %u bytes (expected %zu)", path, eh.e_shentsize,
+                        sizeof(Elf32_Shdr));
+        uint64_t sh_end = (uint64_t)eh.e_shoff + (uint64_t)(eh.e_shnum ? eh.e_shnum : 1) * sizeof(Elf32_Shdr);
+        if (sh_end > size)
+            return fail(img, kind, LOAD_ERR_FORMAT, err,
+                        "%s: truncated: the section headers end at byte %llu but the file has %zu bytes", path,
+                        (unsigned long long)sh_end, size);
+    }
+
+    img->seg = xcalloc(eh.e_phnum, sizeof *img->seg);
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf32_Phdr ph;
+        memcpy(&ph, b + eh.e_phoff + (size_t)i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+            continue;
+        if (ph.p_filesz > ph.p_memsz)
+            return fail(img, kind, LOAD_ERR_FORMAT, err,
+                        "%s: malformed: segment %u has more bytes in the file (%u) than in memory (%u)", path, i,
+                        ph.p_filesz, ph.p_memsz);
+        if ((uint64_t)ph.p_offset + ph.p_filesz > size)
+            return fail(img, kind, LOAD_ERR_FORMAT, err,
+                        "%s: truncated: segment %u needs bytes up to %llu but the file has %zu", path, i,
+                        (unsigned long long)ph.p_offset + ph.p_filesz, size);
+        if ((uint64_t)ph.p_paddr + ph.p_memsz > 0x100000000ull || (uint64_t)ph.p_vaddr + ph.p_memsz > 0x100000000ull)
+            return fail(img, kind, LOAD_ERR_FORMAT, err,
+                        "%s: malformed: segment %u at 0x%08x (%u bytes) runs past the 4 GiB address space", path, i,
+                        ph.p_paddr, ph.p_memsz);
+        img->seg[img->nseg++] = (ImageSegment){
+            .paddr = ph.p_paddr,
+            .vaddr = ph.p_vaddr,
+            .filesz = ph.p_filesz,
+            .memsz = ph.p_memsz,
+            .flags = ph.p_flags,
+            .data = b + ph.p_offset,
+        };
+    }
+    if (img->nseg == 0)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: no loadable segment (PT_LOAD with a memory size > 0)", path);
+
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: libelf: %s", path, elf_errmsg(-1));
+    img->elf = elf_memory((char *)img->buf, img->size);
+    if (!img->elf || elf_kind(img->elf) != ELF_K_ELF)
+        return fail(img, kind, LOAD_ERR_FORMAT, err, "%s: malformed ELF: %s", path, elf_errmsg(-1));
+    char *serr = NULL;
+    if (load_sections(img, &serr) < 0) {
+        Image *r = fail(img, kind, LOAD_ERR_FORMAT, err, "%s", serr);
+        free(serr);
+        return r;
+    }
+    return img;
+}
+
+void image_free(Image *img)
+{
+    if (!img)
+        return;
+    if (img->dwarf)
+        dwarf_end(img->dwarf);
+    if (img->elf)
+        elf_end(img->elf);
+    free(img->lines);
+    free(img->seg);
+    free(img->sym);
+    free(img->names);
+    free(img->by_name);
+    free(img->funcs);
+    free(img->buf);
+    free(img->path);
+    free(img);
+}
+
+const char *image_path(const Image *img) { return img->path; }
+int image_machine(const Image *img) { return img->machine; }
+uint32_t image_entry(const Image *img) { return img->entry; }
+ImageArmArch image_arm_arch(const Image *img) { return img->arm_arch; }
+size_t image_segment_count(const Image *img) { return img->nseg; }
+
+const ImageSegment *image_segment(const Image *img, size_t i) { return i < img->nseg ? &img->seg[i] : NULL; }
+
+size_t image_symbol_count(const Image *img) { return img->nsym; }
+
+const ImageSymbol *image_symbol(const Image *img, size_t i) { return i < img->nsym ? &img->sym[i] : NULL; }
+
+const ImageSymbol *image_symbol_by_name(const Image *img, const char *name)
+{
+    size_t lo = 0, hi = img->nsym;
+    while (lo < hi) { /* first entry with name >= name */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(img->sym[img->by_name[mid]].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < img->nsym && strcmp(img->sym[img->by_name[lo]].name, name) == 0)
+        return &img->sym[img->by_name[lo]];
+    return NULL;
+}
+
+/* Does addr lie in the same loadable segment (by run address) as sym? */
+static bool same_segment(const Image *img, uint32_t a, uint32_t b)
+{
+    for (size_t i = 0; i < img->nseg; i++) {
+        uint64_t lo = img->seg[i].vaddr, hi = lo + img->seg[i].memsz;
+        if (a >= lo && a < hi)
+            return b >= lo && b < hi;
+    }
+    return false;
+}
+
+const ImageSymbol *image_function_at(const Image *img, uint32_t addr)
+{
+    if (img->machine == EM_ARM)
+        addr &= ~1u;
+    size_t lo = 0, hi = img->nfunc;
+    while (lo < hi) { /* first function above addr */
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->sym[img->funcs[mid]].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    /* Among the functions at the nearest address at or below addr, one that contains it. */
+    uint32_t at = img->sym[img->funcs[lo - 1]].addr;
+    const ImageSymbol *sized0 = NULL;
+    for (size_t k = lo; k > 0 && img->sym[img->funcs[k - 1]].addr == at; k--) {
+        const ImageSymbol *s = &img->sym[img->funcs[k - 1]];
+        if (s->size && addr - s->addr < s->size)
+            return s;
+        if (!s->size)
+            sized0 = s;
+    }
+    /* A function of unknown size extends to the next symbol, within its segment. */
+    if (sized0 && same_segment(img, sized0->addr, addr))
+        return sized0;
+    return NULL;
+}
+
+/* ---- DWARF lines ---- */
+
+typedef struct RowSort {
+    LineRow row;
+    size_t seq;   /* original order */
+} RowSort;
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const RowSort *x = a, *y = b;
+    if (x->row.addr != y->row.addr)
+        return x->row.addr < y->row.addr ? -1 : 1;
+    /* an end of sequence first, so that a sequence starting there wins */
+    if ((x->row.line == 0) != (y->row.line == 0))
+        return x->row.line == 0 ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Flattens every CU's line table into one sorted array, once. */
+static void build_lines(Image *img)
+{
+    img->lines_built = true;
+    if (!img->has_dwarf)
+        return;
+    img->dwarf = dwarf_begin_elf(img->elf, DWARF_C_READ, NULL);
+    if (!img->dwarf)
+        return;
+    RowSort *rows = NULL;
+    size_t n = 0, cap = 0;
+    Dwarf_Off off = 0, next;
+    size_t hsize;
+    while (dwarf_nextcu(img->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cudie;
+        Dwarf_Lines *lines;
+        size_t nl;
+        if (dwarf_offdie(img->dwarf, off + hsize, &cudie) && dwarf_getsrclines(&cudie, &lines, &nl) == 0) {
+            for (size_t i = 0; i < nl; i++) {
+                Dwarf_Line *l = dwarf_onesrcline(lines, i);
+                Dwarf_Addr a;
+                int lineno = 0;
+                bool end = false;
+                if (!l || dwarf_lineaddr(l, &a) != 0 || a > UINT32_MAX)
+                    continue;
+                dwarf_lineendsequence(l, &end);
+                const char *file = end ? NULL : dwarf_linesrc(l, NULL, NULL);
+                if (!end && (dwarf_lineno(l, &lineno) != 0 || lineno <= 0 || !file))
+                    continue;
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 1024;
+                    rows = xrealloc(rows, cap * sizeof *rows);
+                }
+                rows[n] = (RowSort){{(uint32_t)a, end ? 0 : lineno, file}, n};
+                n++;
+            }
+        }
+        off = next;
+    }
+    if (n)
+        qsort(rows, n, sizeof *rows, cmp_rows);
+    img->lines = xcalloc(n ? n : 1, sizeof *img->lines);
+    for (size_t i = 0; i < n; i++) {
+        /* Among rows at one address the last one describes it: drop the others. */
+        if (i + 1 < n && rows[i + 1].row.addr == rows[i].row.addr)
+            continue;
+        img->lines[img->nlines++] = rows[i].row;
+    }
+    free(rows);
+}
+
+bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line)
+{
+    Image *m = (Image *)img; /* the line table is a cache */
+    if (!m->lines_built)
+        build_lines(m);
+    if (img->machine == EM_ARM)
+        addr &= ~1u;
+    size_t lo = 0, hi = img->nlines;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->lines[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || img->lines[lo - 1].line == 0)
+        return false;
+    if (file)
+        *file = img->lines[lo - 1].file;
+    if (line)
+        *line = img->lines[lo - 1].line;
+    return true;
+}
+
+bool image_has_dwarf(const Image *img) { return img->has_dwarf; }
+
+char *image_describe_addr(const Image *img, uint32_t addr, char *buf, size_t n)
+{
+    if (!buf || n == 0)
+        return buf;
+    const ImageSymbol *f = img ? image_function_at(img, addr) : NULL;
+    const char *file;
+    int line;
+    bool have_line = img && image_line_at(img, addr, &file, &line);
+    char where[256] = "";
+    if (have_line) {
+        const char *base = strrchr(file, '/');
+        snprintf(where, sizeof where, " (%s:%d)", base ? base + 1 : file, line);
+    }
+    uint32_t a = img && img->machine == EM_ARM ? addr & ~1u : addr;
+    if (f && a != f->addr)
+        snprintf(buf, n, "%s+0x%x%s", f->name, a - f->addr, where);
+    else if (f)
+        snprintf(buf, n, "%s%s", f->name, where);
+    else
+        snprintf(buf, n, "0x%08x%s", addr, where);
+    return buf;
+}

@@ -1,0 +1,59 @@
+/* loader.h: firmware ELF images (libelf): loadable segments by physical address,
+ * symbols both ways, and DWARF line info (libdw) when present. */
+#ifndef BAREGC_LOADER_H
+#define BAREGC_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ImageSegment {
+    uint32_t paddr;    /* load (physical) address: where the bytes go */
+    uint32_t vaddr;    /* run address */
+    uint32_t filesz;   /* bytes present in the file */
+    uint32_t memsz;    /* bytes in memory (the rest is zero) */
+    uint32_t flags;    /* PF_R | PF_W | PF_X */
+    const uint8_t *data; /* filesz bytes, owned by the Image */
+} ImageSegment;
+
+typedef struct ImageSymbol {
+    const char *name;
+    uint32_t addr;     /* Thumb bit cleared for functions */
+    uint32_t size;     /* bytes (0 if unknown) */
+    bool is_func;
+} ImageSymbol;
+
+/* The flavour of ARM core an image was built for, from .ARM.attributes
+ * (Tag_CPU_arch); IMAGE_ARM_UNKNOWN when absent or not ARM. */
+typedef enum ImageArmArch { IMAGE_ARM_UNKNOWN, IMAGE_ARM_V6M, IMAGE_ARM_V7M, IMAGE_ARM_V7EM, IMAGE_ARM_V8M } ImageArmArch;
+
+typedef struct Image Image;
+
+/* Errors (return NULL, *err set to a one-line message naming the file):
+ * LOAD_ERR_OPEN (cannot open/read: exit 66) or LOAD_ERR_FORMAT (not an ELF,
+ * truncated, not ELF32 little-endian, not EM_ARM/EM_RISCV, no loadable segment:
+ * exit 65) in *kind. */
+enum { LOAD_ERR_OPEN = -1, LOAD_ERR_FORMAT = -2 };
+Image *image_load(const char *path, int *kind, char **err);
+void image_free(Image *img);
+
+const char *image_path(const Image *img);
+int image_machine(const Image *img);       /* EM_ARM (40) or EM_RISCV (243) */
+uint32_t image_entry(const Image *img);
+ImageArmArch image_arm_arch(const Image *img);
+size_t image_segment_count(const Image *img);
+const ImageSegment *image_segment(const Image *img, size_t i);
+
+size_t image_symbol_count(const Image *img);
+const ImageSymbol *image_symbol(const Image *img, size_t i);   /* sorted by address */
+const ImageSymbol *image_symbol_by_name(const Image *img, const char *name);
+/* The function symbol containing addr (Thumb bit ignored), or NULL. */
+const ImageSymbol *image_function_at(const Image *img, uint32_t addr);
+/* Source file and line of addr from DWARF; returns false when unknown. The
+ * file string is owned by the image. */
+bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line);
+bool image_has_dwarf(const Image *img);
+/* "func+0x12 (file.c:34)" or "0x00001234" into buf; returns buf. */
+char *image_describe_addr(const Image *img, uint32_t addr, char *buf, size_t n);
+
+#endif

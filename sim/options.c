@@ -1,0 +1,125 @@
+/* options.c: the shared machine options (--board, --sram, --clock) and the set-up they
+ * lead to: load the image, pick or guess the board, adjust it, check the image fits. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/exitcode.h"
+#include "sim/options.h"
+#include "sim/util.h"
+
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 with *val set (and *i advanced past
+ * a separate value), 0 if argv[*i] is another option, -1 when the value is missing. */
+static int take(const char *name, int argc, char **argv, int *i, const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0 || (a[n] != 0 && a[n] != '='))
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (*i + 1 >= argc) {
+        log_error("%s needs a value (see --help)", name);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
+int machine_options_parse(MachineOptions *o, int argc, char **argv, int *i)
+{
+    const char *v;
+    int r;
+    if ((r = take("--board", argc, argv, i, &v)) != 0) {
+        if (r > 0 && !*v) {
+            log_error("--board: expected a board name or a .json file");
+            return -1;
+        }
+        if (r > 0)
+            o->board = v;
+        return r;
+    }
+    if ((r = take("--sram", argc, argv, i, &v)) != 0) {
+        if (r > 0 && (parse_size(v, &o->sram_bytes) < 0 || o->sram_bytes == 0)) {
+            log_error("--sram: expected a size like 24K or 1M, got '%s'", v);
+            return -1;
+        }
+        return r;
+    }
+    if ((r = take("--clock", argc, argv, i, &v)) != 0) {
+        if (r > 0 && (parse_hz(v, &o->clock_hz) < 0 || o->clock_hz == 0 || o->clock_hz > UINT32_MAX)) {
+            log_error("--clock: expected a frequency like 48MHz or 16000000, got '%s'", v);
+            return -1;
+        }
+        return r;
+    }
+    return 0;
+}
+
+void machine_options_usage(FILE *out)
+{
+    fprintf(out, "  --board NAME|FILE    the board: a built-in one (see `baregc boards`) or a board .json\n"
+                 "                       file; default: chosen from the image\n"
+                 "  --sram SIZE          make the board's SRAM SIZE bytes long (e.g. 24K) to model a\n"
+                 "                       smaller part\n"
+                 "  --clock HZ           core clock (e.g. 48MHz) instead of the board's\n");
+}
+
+int machine_setup(const MachineOptions *o, const char *elf_path, bool quiet, Image **img_out, Board **board_out)
+{
+    char *err = NULL;
+    int kind = 0;
+    *img_out = NULL;
+    *board_out = NULL;
+    Image *img = image_load(elf_path, &kind, &err);
+    if (!img) {
+        log_error("%s", err);
+        free(err);
+        return kind == LOAD_ERR_OPEN ? EXIT_NO_INPUT : EXIT_BAD_IMAGE;
+    }
+    Board *b;
+    if (o->board) {
+        b = board_lookup(o->board, &err);
+        if (!b && (strchr(o->board, '/') || strstr(o->board, ".json"))) {
+            /* A board file that cannot be opened is a missing input, like a missing image. */
+            FILE *f = fopen(o->board, "r");
+            bool missing = !f;
+            if (f)
+                fclose(f);
+            if (missing) {
+                log_error("%s", err);
+                free(err);
+                image_free(img);
+                return EXIT_NO_INPUT;
+            }
+        }
+    } else {
+        b = board_guess(img, &err);
+        if (b && !quiet)
+            log_info("no --board given: using %s (%s), chosen from the image", b->name, core_name(b->core));
+    }
+    if (!b)
+        goto bad_board;
+    if (o->sram_bytes && board_set_sram(b, o->sram_bytes, &err) < 0)
+        goto bad_board;
+    if (o->clock_hz && board_set_clock(b, o->clock_hz, &err) < 0)
+        goto bad_board;
+    if (board_check_image(b, img, &err) < 0) {
+        char *e = xasprintf("%s: %s", image_path(img), err);
+        free(err);
+        err = e;
+        goto bad_board;
+    }
+    *img_out = img;
+    *board_out = b;
+    return EXIT_OK;
+bad_board:
+    log_error("%s", err);
+    free(err);
+    board_free(b);
+    image_free(img);
+    return EXIT_BAD_BOARD;
+}

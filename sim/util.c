@@ -1,0 +1,249 @@
+/* util.c: allocation, error strings, logging and unit parsing shared by every module. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/util.h"
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "baregc: out of memory (%zu bytes)\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t n)
+{
+    void *p = calloc(count ? count : 1, n ? n : 1);
+    if (!p)
+        oom(count * n);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0)
+        n = 0;
+    char *s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void set_err(char **err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    free(*err);
+    *err = xvasprintf(fmt, ap);
+    va_end(ap);
+}
+
+static bool quiet;
+
+void log_set_quiet(bool q) { quiet = q; }
+bool log_is_quiet(void) { return quiet; }
+
+static void vlog(const char *prefix, const char *fmt, va_list ap)
+{
+    fflush(stdout);
+    fprintf(stderr, "baregc: %s", prefix);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void log_info(const char *fmt, ...)
+{
+    if (quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vlog("", fmt, ap);
+    va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void log_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog("error: ", fmt, ap);
+    va_end(ap);
+}
+
+/* Guest errors are rate-limited per format string: a firmware that hammers a
+ * read-only register must not flood the terminal. */
+#define GUEST_LOG_SLOTS 64
+#define GUEST_LOG_MAX 3
+
+void log_guest(const char *fmt, ...)
+{
+    static const char *seen[GUEST_LOG_SLOTS];
+    static unsigned count[GUEST_LOG_SLOTS];
+    unsigned i;
+    for (i = 0; i < GUEST_LOG_SLOTS && seen[i] && seen[i] != fmt; i++)
+        ;
+    if (i < GUEST_LOG_SLOTS) {
+        seen[i] = fmt;
+        if (++count[i] > GUEST_LOG_MAX)
+            return;
+    }
+    if (quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vlog("guest error: ", fmt, ap);
+    va_end(ap);
+    if (i < GUEST_LOG_SLOTS && count[i] == GUEST_LOG_MAX)
+        fprintf(stderr, "baregc: (further messages like this one are not shown)\n");
+}
+
+int parse_u64(const char *s, uint64_t *v)
+{
+    if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || *end)
+        return -1;
+    *v = x;
+    return 0;
+}
+
+/* A non-negative decimal number with optional fraction, then a suffix. */
+static int split_number(const char *s, double *num, const char **suffix)
+{
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (errno || !isfinite(d) || d < 0)
+        return -1;
+    *num = d;
+    *suffix = end;
+    return 0;
+}
+
+static int scaled(double num, double scale, uint64_t *out)
+{
+    double v = num * scale;
+    if (v >= 18446744073709551615.0)
+        return -1;
+    *out = (uint64_t)(v + 0.5);
+    return 0;
+}
+
+int parse_size(const char *s, uint64_t *bytes)
+{
+    if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        return parse_u64(s, bytes);
+    double num;
+    const char *suf;
+    if (split_number(s, &num, &suf) < 0)
+        return -1;
+    double scale;
+    if (!*suf || !strcmp(suf, "B"))
+        scale = 1;
+    else if (!strcmp(suf, "K") || !strcmp(suf, "k") || !strcmp(suf, "KB") || !strcmp(suf, "KiB"))
+        scale = 1024.0;
+    else if (!strcmp(suf, "M") || !strcmp(suf, "MB") || !strcmp(suf, "MiB"))
+        scale = 1024.0 * 1024;
+    else if (!strcmp(suf, "G") || !strcmp(suf, "GB") || !strcmp(suf, "GiB"))
+        scale = 1024.0 * 1024 * 1024;
+    else
+        return -1;
+    if (num * scale != (double)(uint64_t)(num * scale))
+        return -1; /* fractional bytes */
+    return scaled(num, scale, bytes);
+}
+
+int parse_duration(const char *s, uint64_t *ns)
+{
+    double num;
+    const char *suf;
+    if (split_number(s, &num, &suf) < 0)
+        return -1;
+    double scale;
+    if (!strcmp(suf, "s"))
+        scale = 1e9;
+    else if (!strcmp(suf, "ms"))
+        scale = 1e6;
+    else if (!strcmp(suf, "us"))
+        scale = 1e3;
+    else if (!strcmp(suf, "ns"))
+        scale = 1;
+    else if (!strcmp(suf, "m") || !strcmp(suf, "min"))
+        scale = 60e9;
+    else
+        return -1;
+    return scaled(num, scale, ns);
+}
+
+int parse_hz(const char *s, uint64_t *hz)
+{
+    double num;
+    const char *suf;
+    if (split_number(s, &num, &suf) < 0)
+        return -1;
+    double scale;
+    if (!*suf || !strcmp(suf, "Hz"))
+        scale = 1;
+    else if (!strcmp(suf, "kHz") || !strcmp(suf, "k") || !strcmp(suf, "K"))
+        scale = 1e3;
+    else if (!strcmp(suf, "MHz") || !strcmp(suf, "M"))
+        scale = 1e6;
+    else if (!strcmp(suf, "GHz") || !strcmp(suf, "G"))
+        scale = 1e9;
+    else
+        return -1;
+    return scaled(num, scale, hz);
+}

@@ -1,0 +1,55 @@
+/* util.h: allocation that aborts on exhaustion, error strings, logging, size/duration parsing. */
+#ifndef BAREGC_UTIL_H
+#define BAREGC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define BG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define BG_LIKELY(x) __builtin_expect(!!(x), 1)
+#define BG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define BG_PRINTF(a, b)
+#define BG_LIKELY(x) (x)
+#define BG_UNLIKELY(x) (x)
+#endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Out-of-memory is not recoverable: these print a message and abort. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) BG_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Error convention: functions return 0 (or a pointer) on success and a negative
+ * value (or NULL) on failure; on failure, and only then, *err (when err is not
+ * NULL) receives a malloc'd one-line message that the caller frees. */
+void set_err(char **err, const char *fmt, ...) BG_PRINTF(2, 3);
+
+/* Messages of the simulator itself go to stderr prefixed "baregc: ".
+ * log_guest reports guest misbehaviour (e.g. a write to a read-only register):
+ * the run goes on; each distinct format string is printed at most a few times. */
+void log_set_quiet(bool quiet);
+bool log_is_quiet(void);
+void log_info(const char *fmt, ...) BG_PRINTF(1, 2);
+void log_warn(const char *fmt, ...) BG_PRINTF(1, 2);
+void log_error(const char *fmt, ...) BG_PRINTF(1, 2);
+void log_guest(const char *fmt, ...) BG_PRINTF(1, 2);
+
+/* "24K", "1M", "0x6000", "65536" -> bytes (K/M/G are powers of 1024).
+ * Returns 0 or -1 on malformed input or overflow. */
+int parse_size(const char *s, uint64_t *bytes);
+/* "10s", "250ms", "100us", "5000ns", "1.5s" -> nanoseconds. Returns 0 or -1. */
+int parse_duration(const char *s, uint64_t *ns);
+/* "25000000", "25MHz", "32.768kHz", "1GHz" -> Hz. Returns 0 or -1. */
+int parse_hz(const char *s, uint64_t *hz);
+/* Plain unsigned integer, decimal or 0x hex, whole string. Returns 0 or -1. */
+int parse_u64(const char *s, uint64_t *v);
+
+#endif

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# e2e_cli.sh: bad command lines and bad inputs get one clear line and a documented exit code.
+. "$(dirname "$0")/lib.sh"
+DEMO="$FWDIR/gc-demo-mps2-an385.elf"
+
+run_baregc "$TMP/a"; expect_rc "no command" 64
+run_baregc "$TMP/a" frobnicate; expect_rc "unknown command" 64
+run_baregc "$TMP/a" run; expect_rc "run without image" 64
+run_baregc "$TMP/a" run "$DEMO" --max-cycles abc; expect_rc "bad --max-cycles" 64
+expect_grep "bad --max-cycles is named" "$TMP/a.err" "max-cycles"
+run_baregc "$TMP/a" run "$DEMO" --bogus; expect_rc "unknown option" 64
+run_baregc "$TMP/a" --version; expect_rc "--version" 0
+expect_grep "--version prints the version" "$TMP/a.out" "^baregc [0-9]"
+run_baregc "$TMP/a" run --help; expect_rc "run --help" 0
+expect_grep "run --help documents exit codes" "$TMP/a.out" "Exit status"
+
+run_baregc "$TMP/a" run "$TMP/does-not-exist.elf"; expect_rc "missing file" 66
+expect_grep "missing file is named" "$TMP/a.err" "does-not-exist.elf"
+
+printf 'hello, not an ELF\n' >"$TMP/text.elf"
+run_baregc "$TMP/a" run "$TMP/text.elf"; expect_rc "not an ELF" 65
+expect_grep "not an ELF says so" "$TMP/a.err" "[Nn]ot an ELF"
+
+head -c 200 "$DEMO" >"$TMP/trunc.elf"
+run_baregc "$TMP/a" run "$TMP/trunc.elf"; expect_rc "truncated ELF" 65
+expect_grep "truncated ELF says so" "$TMP/a.err" "[Tt]runcated"
+
+run_baregc "$TMP/a" run /bin/true; expect_rc "host (ELF64) binary" 65
+expect_grep "ELF64 is named" "$TMP/a.err" "64"
+
+run_baregc "$TMP/a" run "$DEMO" --board sifive_e; expect_rc "ARM image on a RISC-V board" 67
+expect_grep "wrong-architecture message" "$TMP/a.err" "RISC-V|rv32|ARM"
+
+run_baregc "$TMP/a" run "$DEMO" --board no-such-board; expect_rc "unknown board" 67
+expect_grep "unknown board is named" "$TMP/a.err" "no-such-board"
+
+printf '{"name": "broken", "core": ' >"$TMP/broken.json"
+run_baregc "$TMP/a" run "$DEMO" --board "$TMP/broken.json"; expect_rc "malformed board JSON" 67
+expect_grep "malformed board file is named" "$TMP/a.err" "broken.json"
+
+run_baregc "$TMP/a" run "$DEMO" --sram 64M; expect_rc "--sram larger than the part" 67
+
+run_baregc "$TMP/a" boards; expect_rc "boards" 0
+for b in mps2-an385 mps2-an386 microbit sifive_e virt-rv32; do
+  expect_grep "boards lists $b" "$TMP/a.out" "^$b"
+done
+
+run_baregc "$TMP/a" info "$DEMO"; expect_rc "info" 0
+expect_grep "info names the core" "$TMP/a.out" "cortex-m3|ARM"
+expect_grep "info names the entry point" "$TMP/a.out" "[Ee]ntry"
+finish

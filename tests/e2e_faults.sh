@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# e2e_faults.sh: each fault firmware stops with a report naming what happened, the
+# address, PC, function and source line, the simulated time, and its exit code.
+. "$(dirname "$0")/lib.sh"
+
+# fault NAME EXIT REPORT_REGEX [baregc options...]; the source location is read off the
+# "pc" line, or the line named by $LOC (a jump into nowhere has no source: its caller,
+# "lr", does).
+fault() {
+  local name=$1 want=$2 re=$3; shift 3
+  local elf="$FWDIR/$name.elf"
+  run_baregc "$TMP/$name" run "$elf" --quiet "$@"
+  expect_rc "$name" "$want"
+  expect_grep "$name: report says what happened" "$TMP/$name.err" "$re"
+  expect_grep "$name: report names the PC, function and source line" "$TMP/$name.err" \
+    "${LOC:-pc} +0x[0-9a-f]{8} +[A-Za-z_][A-Za-z0-9_]*\+0x[0-9a-f]+ \([^:]+\.[cS]:[0-9]+\)"
+  expect_grep "$name: report gives the simulated time" "$TMP/$name.err" "time .* simulated \([0-9]+ cycles"
+  expect_grep "$name: the firmware got as far as its first UART line" "$TMP/$name.out" "^start"
+}
+
+fault t-fault-unmapped-read 80 "unmapped access: 4-byte read at 0x30000000"
+fault t-fault-unmapped-write 80 "unmapped access: .*write at 0x3"
+LOC=lr fault t-fault-unmapped-fetch 80 "unmapped access: .*instruction fetch at 0x30000000"
+fault t-fault-flash-write 80 "flash write: .*write to flash .* at 0x00001000"
+fault t-fault-sram-limit 80 "beyond SRAM: .* at 0x2000[89a-f][0-9a-f]{3} is beyond the 16384 bytes" --sram 16K
+fault t-fault-stack 81 "stack overflow: stack pointer 0x[0-9a-f]+ is below the stack limit"
+fault t-fault-badinsn 83 "undefined instruction"
+fault t-fault-runaway 84 "cycle limit" --max-cycles 2000000
+fault t-fault-deadlock 85 "deadlock: the core sleeps"
+fault t-fault-unmapped-read-rv 80 "unmapped access: .*read at 0x"
+fault t-fault-stack-rv 81 "stack overflow"
+
+# --keep-going: the fault goes to the firmware's HardFault handler, which reports and exits 9.
+run_baregc "$TMP/hf" run "$FWDIR/t-fault-hardfault.elf" --quiet --keep-going
+expect_rc "t-fault-hardfault --keep-going" 9
+expect_grep "HardFault handler ran" "$TMP/hf.out" "hardfault handler"
+# without it, the same firmware stops at the fault
+run_baregc "$TMP/hf2" run "$FWDIR/t-fault-hardfault.elf" --quiet
+check "t-fault-hardfault without --keep-going stops with a fault code" test "$RC" -ge 80 -a "$RC" -le 83
+
+# --max-time converts to cycles at the board clock
+run_baregc "$TMP/mt" run "$FWDIR/t-fault-runaway.elf" --max-time 10ms
+expect_rc "--max-time" 84
+expect_grep "--max-time stops at 10 ms (250000 cycles at 25 MHz)" "$TMP/mt.err" "\(25[0-9]{4} cycles"
+finish

@@ -1,0 +1,19 @@
+## tests/local.mk: the end-to-end tests (they run the real program on the firmware
+## the build makes). Unit tests live in their module's local.mk.
+
+E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_faults.sh \
+	tests/e2e_determinism.sh tests/e2e_idle.sh
+if HAVE_FIRMWARE
+TESTS += $(E2E_TESTS)
+endif
+TESTS += tests/symbols.sh
+EXTRA_DIST += tests/lib.sh tests/symbols.sh tests/qemu_run.sh $(E2E_TESTS)
+
+AM_TESTS_ENVIRONMENT = \
+	BAREGC='$(abs_top_builddir)/baregc'; \
+	FWDIR='$(abs_top_builddir)/firmware'; \
+	SRCDIR='$(abs_top_srcdir)'; \
+	LIBBAREGC='$(abs_top_builddir)/libbaregc.a'; \
+	UNICORN_LIBDIR='$(UNICORN_LIBDIR)'; \
+	QEMU_ARM='$(QEMU_ARM)'; QEMU_RISCV32='$(QEMU_RISCV32)'; \
+	export BAREGC FWDIR SRCDIR LIBBAREGC UNICORN_LIBDIR QEMU_ARM QEMU_RISCV32;

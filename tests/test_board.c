@@ -1,0 +1,683 @@
+/* test_board.c: board JSON parsing and validation, the built-in boards, --sram/--clock,
+ * whether images fit (board_check_image) and auto-selection (board_guess). */
+#include "config.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/board.h"
+#include "sim/util.h"
+#include "tests/cunit_main.h"
+#include "tests/loader_elf.h"
+
+/* ---- helpers ---- */
+
+static Board *parse(const char *json, char **err)
+{
+    *err = NULL;
+    return board_parse(json, "t.json", err);
+}
+
+/* A minimal valid Cortex-M board with `extra` spliced in as top-level keys. */
+#define BASE_ARM                                                                                            \
+    "\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1000000, "                                     \
+    "\"memories\": [{\"name\": \"flash\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"}, "           \
+    "{\"name\": \"sram\", \"base\": \"0x20000000\", \"size\": \"16K\", \"kind\": \"sram\"}]"
+
+/* board_parse must fail and the message must name the origin and contain want. */
+static void expect_error(const char *json, const char *want)
+{
+    char *err;
+    Board *b = parse(json, &err);
+    CU_ASSERT_PTR_NULL(b);
+    board_free(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    if (!strstr(err, want) || strncmp(err, "board t.json: ", 14) != 0)
+        fprintf(stderr, "\n  error \"%s\" lacks \"%s\"\n", err, want);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+    CU_ASSERT_EQUAL(strncmp(err, "board t.json: ", 14), 0);
+    CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+    free(err);
+}
+
+static Board *builtin(const char *name)
+{
+    char *err = NULL;
+    Board *b = board_lookup(name, &err);
+    if (!b)
+        fprintf(stderr, "\n  %s\n", err);
+    free(err);
+    return b;
+}
+
+static const BoardDevice *device(const Board *b, const char *name)
+{
+    for (size_t i = 0; i < b->ndev; i++)
+        if (strcmp(b->dev[i].name, name) == 0)
+            return &b->dev[i];
+    return NULL;
+}
+
+/* An image file with the given segments and ARM build attributes (arch 0 = none). */
+static Image *image_with(unsigned machine, uint32_t entry, const TeSeg *segs, size_t n, unsigned arm_arch)
+{
+    static int counter;
+    uint8_t attrs[] = {'A', 0, 0, 0, 0, 'a', 'e', 'a', 'b', 'i', 0, 1, 9, 0, 0, 0, 6, 0, 7, 'M'};
+    uint32_t sub = sizeof attrs - 1;
+    memcpy(attrs + 1, &sub, 4);
+    attrs[17] = (uint8_t)arm_arch;
+    TeSpec s = {.machine = machine, .type = ET_EXEC, .entry = entry, .seg = segs, .nseg = n};
+    if (arm_arch) {
+        s.arm_attrs = attrs;
+        s.arm_attrs_len = sizeof attrs;
+    }
+    size_t len;
+    uint8_t *buf = te_build(&s, &len);
+    char name[32];
+    snprintf(name, sizeof name, "img%d.elf", counter++);
+    char *p = te_path(name);
+    CU_ASSERT_FATAL(te_write(p, buf, len) == 0);
+    free(buf);
+    char *err = NULL;
+    Image *img = image_load(p, NULL, &err);
+    if (!img)
+        fprintf(stderr, "\n  %s\n", err);
+    free(err);
+    free(p);
+    return img;
+}
+
+/* ---- built-in boards ---- */
+
+static void test_builtins_parse(void)
+{
+    static const char *const order[] = {"mps2-an385", "mps2-an386", "microbit", "sifive_e", "virt-rv32"};
+    CU_ASSERT_EQUAL_FATAL(board_builtin_count(), ARRAY_SIZE(order));
+    for (size_t i = 0; i < board_builtin_count(); i++) {
+        CU_ASSERT_STRING_EQUAL(board_builtin_name(i), order[i]);
+        char *err = NULL;
+        Board *b = board_parse(board_builtin_json(i), board_builtin_name(i), &err);
+        if (!b)
+            fprintf(stderr, "\n  %s\n", err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        CU_ASSERT_STRING_EQUAL(b->name, board_builtin_name(i)); /* file name == "name" */
+        CU_ASSERT_PTR_NOT_NULL(b->qemu_machine);
+        CU_ASSERT(strlen(b->description) > 20);
+        CU_ASSERT_PTR_NOT_NULL(board_main_sram(b));
+        CU_ASSERT(b->ndev >= 2);
+        board_free(b);
+    }
+    CU_ASSERT_PTR_NULL(board_builtin_name(ARRAY_SIZE(order)));
+    CU_ASSERT_PTR_NULL(board_builtin_json(ARRAY_SIZE(order)));
+}
+
+static void test_builtin_mps2(void)
+{
+    Board *b = builtin("mps2-an385");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->core, CORE_CORTEX_M3);
+    CU_ASSERT_EQUAL(b->clock_hz, 25000000);
+    CU_ASSERT_EQUAL(b->boot_addr, 0);
+    CU_ASSERT_EQUAL(b->num_irq, 32);
+    CU_ASSERT_EQUAL(b->prio_bits, 3);
+    CU_ASSERT_EQUAL_FATAL(b->nmem, 2);
+    CU_ASSERT_EQUAL(b->mem[0].kind, BOARD_MEM_FLASH);
+    CU_ASSERT_EQUAL(b->mem[0].base, 0);
+    CU_ASSERT_EQUAL(b->mem[0].size, 4u << 20);
+    CU_ASSERT_EQUAL(b->mem[1].kind, BOARD_MEM_SRAM);
+    CU_ASSERT_EQUAL(b->mem[1].base, 0x20000000);
+    CU_ASSERT_EQUAL(b->mem[1].size, 4u << 20);
+    CU_ASSERT_EQUAL(b->mem[1].limit, 4u << 20);
+    const BoardDevice *u = device(b, "uart0");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+    CU_ASSERT_STRING_EQUAL(u->type, "cmsdk-uart");
+    CU_ASSERT_EQUAL(u->base, 0x40004000);
+    CU_ASSERT_EQUAL_FATAL(u->nirq, 2);
+    CU_ASSERT_FALSE(u->irq[0].cpu_local);
+    CU_ASSERT_EQUAL(u->irq[0].num, 0);
+    CU_ASSERT_EQUAL(u->irq[1].num, 1);
+    CU_ASSERT_STRING_EQUAL(b->dev[0].name, "uart0"); /* the console is the first UART */
+    const BoardDevice *t1 = device(b, "timer1");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
+    CU_ASSERT_EQUAL(t1->base, 0x40001000);
+    CU_ASSERT_EQUAL(t1->irq[0].num, 9);
+    const BoardDevice *st = device(b, "systick");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_EQUAL(st->base, 0xE000E010);
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(st->params, "refclk_hz");
+    CU_ASSERT_TRUE_FATAL(cJSON_IsNumber(ref));
+    CU_ASSERT_EQUAL(ref->valueint, 1000000);
+    CU_ASSERT_PTR_NOT_NULL(device(b, "dwt"));
+    board_free(b);
+
+    b = builtin("mps2-an386");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->core, CORE_CORTEX_M4);
+    CU_ASSERT_EQUAL(b->mem[1].size, 4u << 20);
+    board_free(b);
+}
+
+static void test_builtin_others(void)
+{
+    Board *b = builtin("microbit");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->core, CORE_CORTEX_M0);
+    CU_ASSERT_EQUAL(b->clock_hz, 16000000);
+    CU_ASSERT_EQUAL(b->prio_bits, 2);
+    CU_ASSERT_EQUAL(b->mem[0].size, 256u << 10);
+    CU_ASSERT_EQUAL(board_main_sram(b)->size, 16u << 10);
+    const BoardDevice *u = device(b, "uart0");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+    CU_ASSERT_STRING_EQUAL(u->type, "nrf51-uart");
+    CU_ASSERT_EQUAL(u->base, 0x40002000);
+    CU_ASSERT_EQUAL(u->irq[0].num, 2);
+    CU_ASSERT_PTR_NULL(device(b, "dwt")); /* no DWT on a Cortex-M0 */
+    board_free(b);
+
+    b = builtin("sifive_e");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->core, CORE_RV32IMAC);
+    BoardMemory *ram = board_main_sram(b);
+    CU_ASSERT_EQUAL(ram->base, 0x80000000);
+    CU_ASSERT_EQUAL(ram->size, 16u << 10);
+    const BoardDevice *cl = device(b, "clint");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+    CU_ASSERT_EQUAL(cl->base, 0x02000000);
+    CU_ASSERT_EQUAL_FATAL(cl->nirq, 2);
+    CU_ASSERT_TRUE(cl->irq[0].cpu_local);
+    CU_ASSERT_EQUAL(cl->irq[0].num, 3);
+    CU_ASSERT_TRUE(cl->irq[1].cpu_local);
+    CU_ASSERT_EQUAL(cl->irq[1].num, 7);
+    const BoardDevice *pl = device(b, "plic");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pl);
+    CU_ASSERT_TRUE(pl->irq[0].cpu_local);
+    CU_ASSERT_EQUAL(pl->irq[0].num, 11);
+    CU_ASSERT_EQUAL(device(b, "uart0")->base, 0x10013000);
+    CU_ASSERT_EQUAL(device(b, "uart0")->irq[0].num, 3);
+    CU_ASSERT_EQUAL(device(b, "uart1")->irq[0].num, 4);
+    board_free(b);
+
+    b = builtin("virt-rv32");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->nmem, 1);
+    CU_ASSERT_EQUAL(b->mem[0].kind, BOARD_MEM_SRAM);
+    CU_ASSERT_EQUAL(b->mem[0].size, 128u << 20);
+    CU_ASSERT_STRING_EQUAL(device(b, "uart0")->type, "ns16550a");
+    CU_ASSERT_EQUAL(device(b, "uart0")->irq[0].num, 10);
+    board_free(b);
+}
+
+/* ---- the schema ---- */
+
+static void test_numbers_and_params(void)
+{
+    char *err;
+    Board *b = parse("{\"name\": \"n\", \"core\": \"rv32imac\", \"clock_hz\": \"32.768kHz\", "
+                     "\"memories\": [{\"name\": \"a\", \"base\": 4096, \"size\": 8192, \"kind\": \"flash\"}, "
+                     "{\"name\": \"b\", \"base\": \"0x80000000\", \"size\": \"0x4000\", \"kind\": \"sram\"}, "
+                     "{\"name\": \"c\", \"base\": \"0x90000000\", \"size\": \"1M\", \"kind\": \"sram\"}], "
+                     "\"devices\": [{\"type\": \"x\", \"name\": \"d\", \"base\": 268435456, \"irq\": \"12\", "
+                     "\"speed\": \"fast\", \"n\": [1, 2]}]}",
+                     &err);
+    if (!b)
+        fprintf(stderr, "\n  %s\n", err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->clock_hz, 32768);
+    CU_ASSERT_EQUAL(b->mem[0].base, 4096);
+    CU_ASSERT_EQUAL(b->mem[0].size, 8192);
+    CU_ASSERT_EQUAL(b->mem[1].size, 0x4000);
+    CU_ASSERT_EQUAL(b->mem[2].size, 1u << 20);
+    CU_ASSERT_PTR_EQUAL(board_main_sram(b), &b->mem[1]); /* the first SRAM */
+    CU_ASSERT_STRING_EQUAL(b->description, "");
+    CU_ASSERT_PTR_NULL(b->qemu_machine);
+    CU_ASSERT_EQUAL(b->dev[0].base, 0x10000000);
+    CU_ASSERT_EQUAL(b->dev[0].nirq, 1);
+    CU_ASSERT_EQUAL(b->dev[0].irq[0].num, 12);
+    /* the whole object is kept for the device model */
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(b->dev[0].params, "speed")->valuestring, "fast");
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(b->dev[0].params, "type")->valuestring, "x");
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(b->dev[0].params, "n")), 2);
+    board_free(b);
+
+    /* defaults for the NVIC: 32 interrupts, 2 priority bits on v6-M, 3 otherwise */
+    b = parse("{" BASE_ARM "}", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->num_irq, 32);
+    CU_ASSERT_EQUAL(b->prio_bits, 3);
+    CU_ASSERT_EQUAL(b->ndev, 0);
+    board_free(b);
+    b = parse("{\"name\": \"m0\", \"core\": \"cortex-m0plus\", \"clock_hz\": 1, \"boot_addr\": \"0x100\", "
+              "\"memories\": [{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"sram\"}]}",
+              &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->prio_bits, 2);
+    CU_ASSERT_EQUAL(b->boot_addr, 0x100);
+    board_free(b);
+    b = parse("{" BASE_ARM ", \"nvic\": {\"num_irq\": 240, \"prio_bits\": 4}}", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->num_irq, 240);
+    CU_ASSERT_EQUAL(b->prio_bits, 4);
+    board_free(b);
+}
+
+static void test_schema_errors_top(void)
+{
+    expect_error("{\"name\": \"x\",", "invalid JSON at line 1");
+    expect_error("{\n\"name\": \"x\"\n\"core\": 1}", "invalid JSON at line 3");
+    expect_error("[1, 2]", "expected a JSON object");
+    expect_error("{" BASE_ARM ", \"colour\": \"red\"}", "colour: unknown key");
+    expect_error("{" BASE_ARM ", \"name\": \"again\"}", "name: key given twice");
+    expect_error("{\"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": []}", "name: missing");
+    expect_error("{\"name\": 7, \"core\": \"cortex-m3\"}", "name: expected a non-empty string");
+    expect_error("{\"name\": \"b\", \"clock_hz\": 1}", "core: missing");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m7\", \"clock_hz\": 1}", "core: unknown core \"cortex-m7\"");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\"}", "clock_hz: missing");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": \"fast\"}",
+                 "clock_hz: expected a frequency like \"25MHz\", got \"fast\"");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": -5}", "clock_hz: expected a frequency");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1.5}", "clock_hz: expected a frequency");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 0}", "clock_hz: must be more than 0");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 5000000000}", "clock_hz: 5000000000 is too large");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1}", "memories: missing");
+}
+
+static void test_schema_errors_memories(void)
+{
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": []}",
+                 "memories: expected a non-empty array");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": [3]}",
+                 "memories[0]: expected an object");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"f\", \"base\": 0, \"size\": \"1K\", \"kind\": \"flash\"},"
+                 "{\"name\": \"s\", \"base\": \"0x20000000\", \"size\": \"24Q\", \"kind\": \"sram\"}]}",
+                 "memories[1].size: expected a size like \"24K\"");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": \"0x2000000g\", \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "memories[0].base: expected an address like \"0x20000000\"");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "memories[0].base: missing");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"rom\"}]}",
+                 "memories[0].kind: expected \"flash\" or \"sram\"");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"sram\", \"speed\": 1}]}",
+                 "memories[0].speed: unknown key");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": 0, \"size\": 0, \"kind\": \"sram\"}]}",
+                 "memories[0].size: must be more than 0");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": \"0xFFFF0000\", \"size\": \"1M\", \"kind\": \"sram\"}]}",
+                 "memories[0]: 0xffff0000 + 1048576 bytes runs past the 4 GiB address space");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": 0, \"size\": \"8G\", \"kind\": \"sram\"}]}",
+                 "memories[0].size: 8589934592 is too large");
+    /* overlaps */
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"f\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"},"
+                 "{\"name\": \"s\", \"base\": \"0xFFFF\", \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "memories[1] (s, 0x0000ffff..0x000103fe) overlaps memories[0] (f)");
+    /* touching is fine, the same name twice is not */
+    char *err;
+    Board *b = parse("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                     "{\"name\": \"f\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"},"
+                     "{\"name\": \"s\", \"base\": \"0x10000\", \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                     &err);
+    CU_ASSERT_PTR_NOT_NULL(b);
+    board_free(b);
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"f\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"},"
+                 "{\"name\": \"f\", \"base\": \"0x10000\", \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "memories[1].name: \"f\" is used twice");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"f\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"}]}",
+                 "at least one memory of kind \"sram\"");
+}
+
+static void test_schema_errors_core_specific(void)
+{
+    expect_error("{\"name\": \"b\", \"core\": \"rv32imac\", \"clock_hz\": 1, \"nvic\": {\"num_irq\": 8}, "
+                 "\"memories\": [{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "nvic: only Cortex-M boards have an NVIC");
+    expect_error("{\"name\": \"b\", \"core\": \"rv32imac\", \"clock_hz\": 1, \"boot_addr\": 0, "
+                 "\"memories\": [{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "boot_addr: only Cortex-M boards have one");
+    expect_error("{" BASE_ARM ", \"boot_addr\": \"0x104\"}", "boot_addr: 0x00000104 is not 128-byte aligned");
+    expect_error("{" BASE_ARM ", \"nvic\": {\"num_irq\": 600}}", "nvic.num_irq: 600 is too large (at most 496)");
+    expect_error("{" BASE_ARM ", \"nvic\": {\"num_irq\": 0}}", "nvic.num_irq: must be between 1 and 496");
+    expect_error("{" BASE_ARM ", \"nvic\": {\"prio_bits\": 9}}", "nvic.prio_bits: 9 is too large");
+    expect_error("{" BASE_ARM ", \"nvic\": {\"prio_bits\": 1}}", "nvic.prio_bits: must be between 3 and 8");
+    expect_error("{" BASE_ARM ", \"nvic\": {\"levels\": 1}}", "nvic.levels: unknown key");
+    expect_error("{" BASE_ARM ", \"nvic\": 32}", "nvic: expected an object");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m0\", \"clock_hz\": 1, \"nvic\": {\"prio_bits\": 3}, "
+                 "\"memories\": [{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "nvic.prio_bits: must be 2 for a cortex-m0");
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m0\", \"clock_hz\": 1, \"nvic\": {\"num_irq\": 33}, "
+                 "\"memories\": [{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "nvic.num_irq: 33 is too large (at most 32)");
+}
+
+static void test_schema_errors_devices(void)
+{
+    expect_error("{" BASE_ARM ", \"devices\": {}}", "devices: expected an array");
+    expect_error("{" BASE_ARM ", \"devices\": [1]}", "devices[0]: expected an object");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"name\": \"u\", \"base\": 1}]}", "devices[0].type: missing");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"base\": 1}]}", "devices[0].name: missing");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\"}]}", "devices[0] (u).base: missing");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": \"x\"}]}",
+                 "devices[0] (u).base: expected an address");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": \"0x40000000\", "
+                 "\"irq\": \"mxip\"}]}",
+                 "devices[0] (u).irq: expected an IRQ number or \"msip\", \"mtip\", \"meip\", got \"mxip\"");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": \"0x40000000\", "
+                 "\"irq\": [1, -2]}]}",
+                 "devices[0] (u).irq[1]: expected a whole number");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": \"0x40000000\", "
+                 "\"irq\": [1, 2, 3, 4, 5]}]}",
+                 "devices[0] (u).irq: at most 4 interrupt lines");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": \"0x40000000\", "
+                 "\"irq\": true}]}",
+                 "devices[0] (u).irq: expected an IRQ number");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": \"0x40000000\"}, "
+                 "{\"type\": \"t\", \"name\": \"u\", \"base\": \"0x40001000\"}]}",
+                 "devices[1].name: \"u\" is used twice");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": \"0x20000100\"}]}",
+                 "devices[0] (u).base: 0x20000100 lies inside memories[1] (sram)");
+    expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": 1, \"base\": 2}]}",
+                 "devices[0].base: key given twice");
+}
+
+/* ---- lookup, files ---- */
+
+static void test_lookup(void)
+{
+    char *err = NULL;
+    Board *b = board_lookup("no-such-board", &err);
+    CU_ASSERT_PTR_NULL(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown board \"no-such-board\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "mps2-an385, mps2-an386, microbit, sifive_e, virt-rv32"));
+    free(err);
+
+    /* a file, by path and by a name ending in .json */
+    char *p = te_path("mine.json");
+    const char *json = "{\"name\": \"mine\", \"core\": \"cortex-m4\", \"clock_hz\": \"48MHz\",\n"
+                       " \"memories\": [{\"name\": \"s\", \"base\": \"0x20000000\", \"size\": \"64K\", \"kind\": \"sram\"}]}\n";
+    CU_ASSERT_FATAL(te_write(p, (const uint8_t *)json, strlen(json)) == 0);
+    err = NULL;
+    b = board_lookup(p, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_STRING_EQUAL(b->name, "mine");
+    CU_ASSERT_EQUAL(b->clock_hz, 48000000);
+    board_free(b);
+    b = board_load_file(p, &err);
+    CU_ASSERT_PTR_NOT_NULL(b);
+    board_free(b);
+    free(p);
+
+    err = NULL;
+    b = board_lookup("missing.json", &err);
+    CU_ASSERT_PTR_NULL(b);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "board missing.json: cannot open"));
+    free(err);
+
+    p = te_path("broken.json");
+    CU_ASSERT_FATAL(te_write(p, (const uint8_t *)"{\n  \"name\": \"x\",\n  oops\n}", 25) == 0);
+    err = NULL;
+    b = board_lookup(p, &err);
+    CU_ASSERT_PTR_NULL(b);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "broken.json: invalid JSON at line 3"));
+    free(err);
+    free(p);
+}
+
+/* ---- --sram, --clock ---- */
+
+static void test_set_sram_clock(void)
+{
+    Board *b = builtin("mps2-an385");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    char *err = NULL;
+    CU_ASSERT_EQUAL(board_set_sram(b, 24 * 1024, &err), 0);
+    CU_ASSERT_EQUAL(board_main_sram(b)->limit, 24 * 1024);
+    CU_ASSERT_EQUAL(board_main_sram(b)->size, 4u << 20);
+    CU_ASSERT_EQUAL(b->mem[0].limit, 4u << 20); /* flash untouched */
+    CU_ASSERT_EQUAL(board_set_sram(b, 4u << 20, &err), 0);
+    CU_ASSERT_EQUAL(board_main_sram(b)->limit, 4u << 20);
+    CU_ASSERT_EQUAL(board_set_sram(b, 0, &err), -1);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "more than 0"));
+    free(err);
+    err = NULL;
+    CU_ASSERT_EQUAL(board_set_sram(b, 64u << 20, &err), -1);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "4 MiB") && strstr(err, "mps2-an385"));
+    free(err);
+    err = NULL;
+    CU_ASSERT_EQUAL(board_main_sram(b)->limit, 4u << 20); /* unchanged by the failures */
+
+    CU_ASSERT_EQUAL(board_set_clock(b, 48000000, &err), 0);
+    CU_ASSERT_EQUAL(b->clock_hz, 48000000);
+    CU_ASSERT_EQUAL(board_set_clock(b, 0, &err), -1);
+    free(err);
+    err = NULL;
+    CU_ASSERT_EQUAL(board_set_clock(b, 5000000000ull, &err), -1);
+    free(err);
+    CU_ASSERT_EQUAL(b->clock_hz, 48000000);
+    board_free(b);
+}
+
+static void test_format(void)
+{
+    char buf[32];
+    CU_ASSERT_STRING_EQUAL(board_format_size(4u << 20, buf, sizeof buf), "4 MiB");
+    CU_ASSERT_STRING_EQUAL(board_format_size(256u << 10, buf, sizeof buf), "256 KiB");
+    CU_ASSERT_STRING_EQUAL(board_format_size(1536, buf, sizeof buf), "1.5 KiB");
+    CU_ASSERT_STRING_EQUAL(board_format_size(512, buf, sizeof buf), "512 bytes");
+    CU_ASSERT_STRING_EQUAL(board_format_size((4u << 20) - 8192, buf, sizeof buf), "4.0 MiB");
+    CU_ASSERT_STRING_EQUAL(board_format_hz(25000000, buf, sizeof buf), "25 MHz");
+    CU_ASSERT_STRING_EQUAL(board_format_hz(32768, buf, sizeof buf), "32768 Hz");
+    CU_ASSERT_STRING_EQUAL(board_format_hz(32000, buf, sizeof buf), "32 kHz");
+}
+
+/* ---- does the image fit? ---- */
+
+static void expect_check(const char *board, const Image *img, const char *want)
+{
+    Board *b = builtin(board);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    char *err = NULL;
+    int r = board_check_image(b, img, &err);
+    if (!want) {
+        if (r != 0)
+            fprintf(stderr, "\n  unexpected: %s\n", err);
+        CU_ASSERT_EQUAL(r, 0);
+        CU_ASSERT_PTR_NULL(err);
+    } else {
+        CU_ASSERT_EQUAL(r, -1);
+        if (!err || !strstr(err, want))
+            fprintf(stderr, "\n  error \"%s\" lacks \"%s\"\n", err ? err : "(none)", want);
+        CU_ASSERT_PTR_NOT_NULL(err && strstr(err, want));
+    }
+    free(err);
+    board_free(b);
+}
+
+static const TeSeg small_arm[] = {
+    {.paddr = 0, .vaddr = 0, .filesz = 0x400, .memsz = 0x400, .flags = PF_R | PF_X},
+    {.paddr = 0x400, .vaddr = 0x20000000, .filesz = 0x10, .memsz = 0x800, .flags = PF_R | PF_W},
+};
+
+static void test_check_image(void)
+{
+    Image *img = image_with(EM_ARM, 0x101, small_arm, 2, 10);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    expect_check("mps2-an385", img, NULL);
+    expect_check("mps2-an386", img, NULL);
+    expect_check("sifive_e", img, "image is ARM, board sifive_e has a rv32imac");
+    expect_check("microbit", img, "image is built for ARMv7-M, board microbit has a cortex-m0");
+    image_free(img);
+
+    const TeSeg rv[] = {{.paddr = 0x20400000, .vaddr = 0x20400000, .filesz = 64, .memsz = 64, .flags = PF_R | PF_X}};
+    img = image_with(EM_RISCV, 0x20400000, rv, 1, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    expect_check("mps2-an385", img, "image is RISC-V, board mps2-an385 has a cortex-m3");
+    expect_check("sifive_e", img, NULL);
+    expect_check("virt-rv32", img, "segment 0 at 0x20400000 (64 bytes) lies outside every memory of board virt-rv32");
+    image_free(img);
+
+    /* outside every memory */
+    const TeSeg out[] = {{.paddr = 0x30000000, .vaddr = 0x30000000, .filesz = 512, .memsz = 512, .flags = PF_R}};
+    img = image_with(EM_ARM, 0x30000001, out, 1, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    expect_check("mps2-an385", img, "segment 0 at 0x30000000 (512 bytes) lies outside every memory of board mps2-an385");
+    image_free(img);
+
+    /* straddling the end of a memory */
+    const TeSeg straddle[] = {{.paddr = 0x3FFF00, .vaddr = 0x3FFF00, .filesz = 0x200, .memsz = 0x200, .flags = PF_R}};
+    img = image_with(EM_ARM, 0x1, straddle, 1, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    expect_check("mps2-an385", img, "lies outside every memory");
+    image_free(img);
+
+    /* too large for the flash */
+    const TeSeg big[] = {
+        {.paddr = 0, .vaddr = 0, .filesz = 200 * 1024, .memsz = 200 * 1024, .flags = PF_R | PF_X},
+        {.paddr = 200 * 1024, .vaddr = 200 * 1024, .filesz = 100 * 1024, .memsz = 100 * 1024, .flags = PF_R},
+    };
+    img = image_with(EM_ARM, 0x1, big, 2, 11);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    expect_check("microbit", img, "image needs 300 KiB of flash, board microbit has 256 KiB");
+    expect_check("mps2-an385", img, NULL);
+    image_free(img);
+
+    /* .data's run address beyond the SRAM */
+    const TeSeg data_out[] = {
+        {.paddr = 0, .vaddr = 0, .filesz = 0x100, .memsz = 0x100, .flags = PF_R | PF_X},
+        {.paddr = 0x100, .vaddr = 0x20003F00, .filesz = 0x100, .memsz = 0x200, .flags = PF_R | PF_W},
+    };
+    img = image_with(EM_ARM, 0x1, data_out, 2, 11);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    expect_check("microbit", img, "segment 1 run address at 0x20003f00 (512 bytes) lies outside every memory");
+    expect_check("mps2-an385", img, NULL);
+    image_free(img);
+
+    /* --sram shrinks what fits: .bss of 0x800 bytes fits 4K but not 1K */
+    img = image_with(EM_ARM, 0x101, small_arm, 2, 10);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    Board *b = builtin("mps2-an385");
+    char *err = NULL;
+    CU_ASSERT_EQUAL(board_set_sram(b, 4096, &err), 0);
+    CU_ASSERT_EQUAL(board_check_image(b, img, &err), 0);
+    CU_ASSERT_EQUAL(board_set_sram(b, 1024, &err), 0);
+    CU_ASSERT_EQUAL(board_check_image(b, img, &err), -1);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "segment 1 run address at 0x20000000 (2048 bytes) ends beyond the 1 KiB usable in sram") &&
+                           strstr(err, "--sram"));
+    free(err);
+    board_free(b);
+    image_free(img);
+
+    /* a Cortex-M4 build does not run on a Cortex-M3 */
+    img = image_with(EM_ARM, 0x101, small_arm, 2, 13);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    expect_check("mps2-an385", img, "ARMv7E-M");
+    expect_check("mps2-an386", img, NULL);
+    image_free(img);
+}
+
+static void expect_guess(const Image *img, const char *want)
+{
+    char *err = NULL;
+    Board *b = board_guess(img, &err);
+    if (want) {
+        if (!b)
+            fprintf(stderr, "\n  no board: %s\n", err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        if (strcmp(b->name, want) != 0)
+            fprintf(stderr, "\n  guessed %s, wanted %s\n", b->name, want);
+        CU_ASSERT_STRING_EQUAL(b->name, want);
+    } else {
+        CU_ASSERT_PTR_NULL(b);
+        CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "no built-in board"));
+    }
+    board_free(b);
+    free(err);
+}
+
+static void test_guess(void)
+{
+    Image *img;
+    /* by build attributes */
+    img = image_with(EM_ARM, 0x101, small_arm, 2, 10); /* v7-M */
+    expect_guess(img, "mps2-an385");
+    image_free(img);
+    img = image_with(EM_ARM, 0x101, small_arm, 2, 13); /* v7E-M */
+    expect_guess(img, "mps2-an386");
+    image_free(img);
+    img = image_with(EM_ARM, 0x101, small_arm, 2, 11); /* v6-M, small */
+    expect_guess(img, "microbit");
+    image_free(img);
+    img = image_with(EM_ARM, 0x101, small_arm, 2, 0); /* no attributes: the first that fits */
+    expect_guess(img, "mps2-an385");
+    image_free(img);
+    /* v6-M but too big for the micro:bit: the next board that fits */
+    const TeSeg big[] = {{.paddr = 0, .vaddr = 0, .filesz = 300 * 1024, .memsz = 300 * 1024, .flags = PF_R | PF_X}};
+    img = image_with(EM_ARM, 0x101, big, 1, 11);
+    expect_guess(img, "mps2-an385");
+    image_free(img);
+    /* RISC-V: from XIP flash, or loaded into RAM at 0x80000000 (fits the 16K DTIM too) */
+    const TeSeg rv_flash[] = {
+        {.paddr = 0x20400000, .vaddr = 0x20400000, .filesz = 64, .memsz = 64, .flags = PF_R | PF_X},
+        {.paddr = 0x80000000, .vaddr = 0x80000000, .filesz = 0, .memsz = 1024, .flags = PF_R | PF_W},
+    };
+    img = image_with(EM_RISCV, 0x20400000, rv_flash, 2, 0);
+    expect_guess(img, "sifive_e");
+    image_free(img);
+    const TeSeg rv_ram[] = {{.paddr = 0x80000000, .vaddr = 0x80000000, .filesz = 64, .memsz = 1024, .flags = PF_R | PF_X}};
+    img = image_with(EM_RISCV, 0x80000000, rv_ram, 1, 0);
+    expect_guess(img, "virt-rv32");
+    image_free(img);
+    /* fits nothing */
+    const TeSeg nowhere[] = {{.paddr = 0x30000000, .vaddr = 0x30000000, .filesz = 4, .memsz = 4, .flags = PF_R}};
+    img = image_with(EM_ARM, 0x30000001, nowhere, 1, 10);
+    expect_guess(img, NULL);
+    image_free(img);
+}
+
+static const TestCase builtin_cases[] = {
+    {"every built-in board parses, in order", test_builtins_parse},
+    {"mps2-an385 / an386 facts", test_builtin_mps2},
+    {"microbit, sifive_e, virt-rv32 facts", test_builtin_others},
+    {NULL, NULL},
+};
+
+static const TestCase schema_cases[] = {
+    {"numbers, strings, defaults, params", test_numbers_and_params},
+    {"top-level errors name the key", test_schema_errors_top},
+    {"memory errors and overlaps", test_schema_errors_memories},
+    {"NVIC and boot address", test_schema_errors_core_specific},
+    {"device errors", test_schema_errors_devices},
+    {"lookup by name and by file", test_lookup},
+    {NULL, NULL},
+};
+
+static const TestCase fit_cases[] = {
+    {"--sram and --clock", test_set_sram_clock},
+    {"size and clock formatting", test_format},
+    {"board_check_image", test_check_image},
+    {"board_guess preferences", test_guess},
+    {NULL, NULL},
+};
+
+static const TestSuite suites[] = {
+    {"board: built-in boards", builtin_cases},
+    {"board: schema", schema_cases},
+    {"board: images", fit_cases},
+    {NULL, NULL},
+};
+
+int main(void)
+{
+    int rc = cunit_run(suites);
+    te_cleanup();
+    return rc;
+}

@@ -1,0 +1,394 @@
+/* test_cpu.c: the CPU layer on tiny machine-code programs: exceptions, sleep,
+ * semihosting exit, faults, cycle limits, RISC-V traps and counters. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "devices/nvic.h"
+#include "tests/cunit_main.h"
+
+/* Thumb, linked at 0x80:
+   reset:
+     ldr r0, =0x20000000
+     movs r1, #10
+   loop:
+     str r1, [r0]
+     subs r1, #1
+     bne loop
+     cpsie i
+     wfi
+     movs r0, #0x18
+     ldr r1, =0x20026
+     bkpt 0xab
+   irq0:
+     ldr r2, =0x20000004
+     ldr r3, [r2]
+     adds r3, #1
+     str r3, [r2]
+     bx lr
+   .ltorg
+ */
+static const uint8_t arm_irq[] = {0x4f, 0xf0, 0x00, 0x50, 0x0a, 0x21, 0x01, 0x60, 0x01, 0x39, 0xfc, 0xd1, 0x62, 0xb6,
+                                  0x30, 0xbf, 0x18, 0x20, 0x03, 0x49, 0xab, 0xbe, 0x03, 0x4a, 0x13, 0x68, 0x01, 0x33,
+                                  0x13, 0x60, 0x70, 0x47, 0x26, 0x00, 0x02, 0x00, 0x04, 0x00, 0x00, 0x20};
+/* Thumb, linked at 0x80:
+   ldr r0, =0x30000000
+     nop
+     ldr r1, [r0]
+     b .
+   .ltorg
+ */
+static const uint8_t arm_unmapped[] = {0x4f, 0xf0, 0x40, 0x50, 0x00, 0xbf, 0x01, 0x68, 0xfe, 0xe7};
+/* Thumb, linked at 0x80:
+   movs r0, #0x40
+     str r0, [r0]
+     b .
+ */
+static const uint8_t arm_flashw[] = {0x40, 0x20, 0x00, 0x60, 0xfe, 0xe7};
+/* Thumb, linked at 0x80:
+   ldr r0, =0x20001700
+     str r0, [r0]
+     ldr r0, =0x20001900
+     str r0, [r0]
+     b .
+   .ltorg
+ */
+static const uint8_t arm_sramlim[] = {0x02, 0x48, 0x00, 0x60, 0x02, 0x48, 0x00, 0x60, 0xfe, 0xe7,
+                                      0x00, 0x00, 0x00, 0x17, 0x00, 0x20, 0x00, 0x19, 0x00, 0x20};
+/* Thumb, linked at 0x80:
+   rec:
+     push {r4-r7, lr}
+     sub sp, #64
+     bl rec
+ */
+static const uint8_t arm_stack[] = {0xf0, 0xb5, 0x90, 0xb0, 0xff, 0xf7, 0xfc, 0xff};
+/* Thumb, linked at 0x80:
+   cpsid i
+     wfi
+     b .
+ */
+static const uint8_t arm_deadlock[] = {0x72, 0xb6, 0x30, 0xbf, 0xfe, 0xe7};
+/* Thumb, linked at 0x80:
+   b .
+ */
+static const uint8_t arm_spin[] = {0xfe, 0xe7};
+/* Thumb, linked at 0x80:
+   svc 1
+     movs r0, #0x18
+     ldr r1, =0x20026
+     bkpt 0xab
+   svc_handler:
+     ldr r2, =0x20000004
+     movs r3, #42
+     str r3, [r2]
+     bx lr
+   .ltorg
+ */
+static const uint8_t arm_svc[] = {0x01, 0xdf, 0x18, 0x20, 0x02, 0x49, 0xab, 0xbe, 0x02, 0x4a, 0x2a, 0x23,
+                                  0x13, 0x60, 0x70, 0x47, 0x26, 0x00, 0x02, 0x00, 0x04, 0x00, 0x00, 0x20};
+/* RV32, linked at 0x80000000:
+   .option norvc
+     la t0, handler
+     csrw mtvec, t0
+     li t0, 0x80
+     csrw mie, t0          # MTIE
+     csrsi mstatus, 8      # MIE
+     wfi
+     csrr a2, mcycle
+     li t3, 0x80000108
+     sw a2, 0(t3)
+     ecall
+     li a0, 0x18
+     li a1, 0x20026
+     slli x0, x0, 0x1f
+     ebreak
+     srai x0, x0, 7
+   handler:
+     csrr t1, mcause
+     li t2, 0x80000007
+     bne t1, t2, not_timer
+     li t0, 0x80
+     csrc mie, t0          # stop the timer interrupt
+     li t3, 0x80000100
+     sw t1, 0(t3)
+     mret
+   not_timer:
+     li t3, 0x80000104
+     sw t1, 0(t3)
+     csrr t1, mepc
+     addi t1, t1, 4
+     csrw mepc, t1
+     mret
+ */
+static const uint8_t rv_irq[] = {
+    0x97, 0x02, 0x00, 0x00, 0x93, 0x82, 0x82, 0x04, 0x73, 0x90, 0x52, 0x30, 0x93, 0x02, 0x00, 0x08, 0x73, 0x90,
+    0x42, 0x30, 0x73, 0x60, 0x04, 0x30, 0x73, 0x00, 0x50, 0x10, 0x73, 0x26, 0x00, 0xb0, 0x37, 0x0e, 0x00, 0x80,
+    0x13, 0x0e, 0x8e, 0x10, 0x23, 0x20, 0xce, 0x00, 0x73, 0x00, 0x00, 0x00, 0x13, 0x05, 0x80, 0x01, 0xb7, 0x05,
+    0x02, 0x00, 0x93, 0x85, 0x65, 0x02, 0x13, 0x10, 0xf0, 0x01, 0x73, 0x00, 0x10, 0x00, 0x13, 0x50, 0x70, 0x40,
+    0x73, 0x23, 0x20, 0x34, 0xb7, 0x03, 0x00, 0x80, 0x93, 0x83, 0x73, 0x00, 0x63, 0x1e, 0x73, 0x00, 0x93, 0x02,
+    0x00, 0x08, 0x73, 0xb0, 0x42, 0x30, 0x37, 0x0e, 0x00, 0x80, 0x13, 0x0e, 0x0e, 0x10, 0x23, 0x20, 0x6e, 0x00,
+    0x73, 0x00, 0x20, 0x30, 0x37, 0x0e, 0x00, 0x80, 0x13, 0x0e, 0x4e, 0x10, 0x23, 0x20, 0x6e, 0x00, 0x73, 0x23,
+    0x10, 0x34, 0x13, 0x03, 0x43, 0x00, 0x73, 0x10, 0x13, 0x34, 0x73, 0x00, 0x20, 0x30};
+
+#define SRAM 0x20000000u
+
+typedef struct Rig {
+    Sched sched;
+    Nvic *nvic;
+    Cpu *cpu;
+    int exits;
+} Rig;
+
+/* Semihosting stand-in: only SYS_EXIT (0x18), ApplicationExit -> 0. */
+static int fake_semihost(void *opaque, uint32_t op, uint32_t param, uint32_t *result)
+{
+    Rig *r = opaque;
+    if (op != 0x18)
+        return 0;
+    r->exits++;
+    *result = param == 0x20026 ? 0 : 1;
+    return 1;
+}
+
+static void notify(void *opaque)
+{
+    Rig *r = opaque;
+    if (r->cpu)
+        cpu_request_irq_check(r->cpu);
+}
+
+/* Cortex-M3: 64 KiB flash at 0, SRAM at 0x20000000 of which sram_limit bytes are
+ * usable; vector table: SP 0x20001000, reset 0x80, SVCall and IRQ0 handlers. */
+static void rig_arm(Rig *r, const uint8_t *code, size_t len, uint32_t svc_at, uint32_t irq0_at, uint32_t sram_limit,
+                    uint32_t stack_limit, uint64_t max_cycles)
+{
+    memset(r, 0, sizeof *r);
+    sched_init(&r->sched, 25000000);
+    NvicConfig nc = {.num_irq = 32, .prio_bits = 3, .cpuid = 0x412FC231, .notify = notify, .opaque = r};
+    r->nvic = nvic_new(&nc);
+    CpuMemRegion mem[] = {
+        {.name = "flash", .base = 0, .size = 0x10000, .limit = 0x10000, .kind = MEM_FLASH},
+        {.name = "sram", .base = SRAM, .size = 0x10000, .limit = sram_limit, .kind = MEM_SRAM},
+    };
+    CpuConfig cc = {.core = CORE_CORTEX_M3, .sched = &r->sched, .mem = mem, .nmem = 2, .boot_addr = 0,
+                    .stack_limit = stack_limit, .max_cycles = max_cycles, .nvic = r->nvic};
+    char *err = NULL;
+    r->cpu = cpu_new(&cc, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->cpu);
+    cpu_set_semihost(r->cpu, fake_semihost, r);
+    uint32_t vt[17] = {0};
+    vt[0] = SRAM + 0x1000;
+    vt[1] = 0x81;
+    if (svc_at)
+        vt[EXC_SVCALL] = svc_at | 1;
+    if (irq0_at)
+        vt[EXC_IRQ0] = irq0_at | 1;
+    CU_ASSERT_EQUAL_FATAL(cpu_load(r->cpu, 0, vt, sizeof vt, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(cpu_load(r->cpu, 0x80, code, len, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(cpu_boot(r->cpu, &err), 0);
+    free(err);
+}
+
+static void rig_free(Rig *r)
+{
+    cpu_free(r->cpu);
+    if (r->nvic)
+        nvic_free(r->nvic);
+}
+
+static uint32_t peek(Rig *r, uint32_t addr)
+{
+    uint32_t v = 0;
+    CU_ASSERT_EQUAL(cpu_mem_read(r->cpu, addr, &v, 4), 0);
+    return v;
+}
+
+static void pend_irq0(void *opaque, uint64_t due)
+{
+    Rig *r = opaque;
+    nvic_set_pending(r->nvic, EXC_IRQ0);
+}
+
+/* A loop of stores, then WFI; a device event pends IRQ0 at cycle 100000: time
+ * jumps there, the handler runs once, execution continues after the WFI and the
+ * firmware exits through semihosting. */
+static void test_arm_wfi_irq_exit(void)
+{
+    Rig r;
+    rig_arm(&r, arm_irq, sizeof arm_irq, 0, 0x96, 0x10000, 0, 0);
+    nvic_write(r.nvic, 0x100, 1, 4); /* ISER0: enable IRQ0 */
+    SchedEvent ev;
+    sched_event_init(&ev, "test", pend_irq0, &r);
+    sched_at(&r.sched, &ev, 100000);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    CU_ASSERT_EQUAL(st.exit_code, 0);
+    CU_ASSERT_EQUAL(r.exits, 1);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 4), 1);        /* the handler ran once */
+    CU_ASSERT_EQUAL(peek(&r, SRAM), 1);            /* the loop's last store */
+    CU_ASSERT(r.sched.now >= 100000);              /* time jumped to the event */
+    CU_ASSERT(cpu_instructions(r.cpu) < 80);       /* ... without executing the wait */
+    CU_ASSERT(!nvic_is_active(r.nvic, EXC_IRQ0));  /* the exception returned */
+    CU_ASSERT_EQUAL(cpu_sp(r.cpu), SRAM + 0x1000); /* and unstacked its frame */
+    rig_free(&r);
+}
+
+static void test_arm_svc(void)
+{
+    Rig r;
+    rig_arm(&r, arm_svc, sizeof arm_svc, 0x88, 0, 0x10000, 0, 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 4), 42);
+    CU_ASSERT_EQUAL(cpu_sp(r.cpu), SRAM + 0x1000);
+    rig_free(&r);
+}
+
+static void test_arm_unmapped_read(void)
+{
+    Rig r;
+    rig_arm(&r, arm_unmapped, sizeof arm_unmapped, 0, 0, 0x10000, 0, 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_UNMAPPED);
+    CU_ASSERT_EQUAL(st.addr, 0x30000000);
+    CU_ASSERT_EQUAL(st.access, 'r');
+    CU_ASSERT_EQUAL(st.pc, 0x86); /* the ldr, not the start of its block (0x80) */
+    rig_free(&r);
+}
+
+static void test_arm_flash_write(void)
+{
+    Rig r;
+    rig_arm(&r, arm_flashw, sizeof arm_flashw, 0, 0, 0x10000, 0, 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_FLASH_WRITE);
+    CU_ASSERT_EQUAL(st.addr, 0x40);
+    CU_ASSERT_EQUAL(st.access, 'w');
+    rig_free(&r);
+}
+
+/* --sram 0x1800: 0x20001700 is usable (in a partial page), 0x20001900 is not. */
+static void test_arm_sram_limit(void)
+{
+    Rig r;
+    rig_arm(&r, arm_sramlim, sizeof arm_sramlim, 0, 0, 0x1800, 0, 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_SRAM_LIMIT);
+    CU_ASSERT_EQUAL(st.addr, SRAM + 0x1900);
+    rig_free(&r);
+}
+
+static void test_arm_stack_limit(void)
+{
+    Rig r;
+    rig_arm(&r, arm_stack, sizeof arm_stack, 0, 0, 0x10000, SRAM + 0x800, 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_STACK);
+    CU_ASSERT(st.sp < SRAM + 0x800);
+    CU_ASSERT(st.sp > SRAM + 0x800 - 200); /* caught within one frame */
+    rig_free(&r);
+}
+
+static void test_arm_deadlock(void)
+{
+    Rig r;
+    rig_arm(&r, arm_deadlock, sizeof arm_deadlock, 0, 0, 0x10000, 0, 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_DEADLOCK);
+    rig_free(&r);
+}
+
+static void test_arm_cycle_limit(void)
+{
+    Rig r;
+    rig_arm(&r, arm_spin, sizeof arm_spin, 0, 0, 0x10000, 0, 5000);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_TIMEOUT);
+    CU_ASSERT(r.sched.now >= 5000 && r.sched.now < 5100);
+    rig_free(&r);
+}
+
+/* Two runs of the same program take the same number of cycles. */
+static void test_arm_deterministic_time(void)
+{
+    uint64_t t[2];
+    for (int i = 0; i < 2; i++) {
+        Rig r;
+        rig_arm(&r, arm_svc, sizeof arm_svc, 0x88, 0, 0x10000, 0, 0);
+        CpuStop st;
+        cpu_run(r.cpu, &st);
+        t[i] = r.sched.now;
+        rig_free(&r);
+    }
+    CU_ASSERT(t[0] > 0);
+    CU_ASSERT_EQUAL(t[0], t[1]);
+}
+
+static Cpu *rv_cpu;
+static void raise_mtip(void *opaque, uint64_t due)
+{
+    IrqLine l = cpu_local_irq(rv_cpu, 7);
+    irq_set(&l, 1);
+}
+
+/* RV32: WFI until a machine-timer interrupt (raised by an event at cycle 50000),
+ * the handler sees mcause 0x80000007; mcycle reads simulated time; ecall enters
+ * the handler with mcause 11; semihosting exit. */
+static void test_rv_timer_ecall_mcycle(void)
+{
+    Sched s;
+    sched_init(&s, 16000000);
+    CpuMemRegion mem[] = {{.name = "ram", .base = 0x80000000u, .size = 0x10000, .limit = 0x10000, .kind = MEM_SRAM}};
+    CpuConfig cc = {.core = CORE_RV32IMAC, .sched = &s, .mem = mem, .nmem = 1, .boot_addr = 0x80000000u};
+    char *err = NULL;
+    Rig r = {0};
+    Cpu *c = cpu_new(&cc, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    rv_cpu = c;
+    cpu_set_semihost(c, fake_semihost, &r);
+    CU_ASSERT_EQUAL_FATAL(cpu_load(c, 0x80000000u, rv_irq, sizeof rv_irq, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(cpu_boot(c, &err), 0);
+    SchedEvent ev;
+    sched_event_init(&ev, "mtip", raise_mtip, NULL);
+    sched_at(&s, &ev, 50000);
+    CpuStop st;
+    cpu_run(c, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    uint32_t v[3] = {0};
+    CU_ASSERT_EQUAL(cpu_mem_read(c, 0x80000100u, v, sizeof v), 0);
+    CU_ASSERT_EQUAL(v[0], 0x80000007u); /* timer interrupt cause */
+    CU_ASSERT_EQUAL(v[1], 11);          /* ecall from M-mode */
+    CU_ASSERT(v[2] >= 50000 && v[2] < 50000 + 1000); /* mcycle = simulated cycles */
+    cpu_free(c);
+    free(err);
+}
+
+static const TestCase cpu_tests[] = {
+    {"arm: WFI, IRQ entry/exit, semihosting exit", test_arm_wfi_irq_exit},
+    {"arm: SVC", test_arm_svc},
+    {"arm: unmapped read", test_arm_unmapped_read},
+    {"arm: write to flash", test_arm_flash_write},
+    {"arm: access beyond --sram", test_arm_sram_limit},
+    {"arm: stack limit", test_arm_stack_limit},
+    {"arm: deadlock", test_arm_deadlock},
+    {"arm: cycle limit", test_arm_cycle_limit},
+    {"arm: deterministic time", test_arm_deterministic_time},
+    {"rv32: timer interrupt, ecall, mcycle", test_rv_timer_ecall_mcycle},
+    {NULL, NULL},
+};
+
+int main(void)
+{
+    static const TestSuite suites[] = {{"cpu", cpu_tests}, {NULL, NULL}};
+    return cunit_run(suites);
+}

@@ -1,0 +1,595 @@
+/* test_loader.c: the ELF loader on images built at test time: segments, symbols, the Thumb
+ * bit, ARM build attributes, DWARF lines, every load error, and mutated files. */
+#include "config.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/loader.h"
+#include "sim/util.h"
+#include "tests/cunit_main.h"
+#include "tests/loader_elf.h"
+
+/* ---- fixtures ---- */
+
+/* Tag_CPU_name "cortex-m3", Tag_CPU_arch, Tag_CPU_arch_profile, in an "aeabi" subsection
+ * preceded by a vendor subsection that must be skipped. */
+static size_t make_attrs(uint8_t *out, unsigned arch, unsigned profile)
+{
+    uint8_t file_attrs[64];
+    size_t n = 0;
+    file_attrs[n++] = 67; /* Tag_conformance: NTBS */
+    memcpy(file_attrs + n, "2.09", 5);
+    n += 5;
+    file_attrs[n++] = 5; /* Tag_CPU_name: NTBS */
+    memcpy(file_attrs + n, "cortex-m3", 10);
+    n += 10;
+    file_attrs[n++] = 6; /* Tag_CPU_arch */
+    file_attrs[n++] = (uint8_t)arch;
+    file_attrs[n++] = 7; /* Tag_CPU_arch_profile */
+    file_attrs[n++] = (uint8_t)profile;
+    file_attrs[n++] = 0x80 | 34; /* an unknown even tag (>= 32: ULEB) as a two-byte ULEB */
+    file_attrs[n++] = 0x02;      /* tag 290 */
+    file_attrs[n++] = 0x81;      /* value 129 (two-byte ULEB) */
+    file_attrs[n++] = 0x01;
+    file_attrs[n++] = 9; /* Tag_THUMB_ISA_use */
+    file_attrs[n++] = 2;
+
+    size_t o = 0;
+    out[o++] = 'A';
+    /* vendor "gnu" subsection with a bogus Tag_CPU_arch-looking byte inside */
+    const uint8_t gnu[] = {12, 0, 0, 0, 'g', 'n', 'u', 0, 6, 1, 2, 3};
+    memcpy(out + o, gnu, sizeof gnu);
+    o += sizeof gnu;
+    uint32_t sub_len = (uint32_t)(4 + 6 + 1 + 4 + n);
+    memcpy(out + o, &sub_len, 4);
+    o += 4;
+    memcpy(out + o, "aeabi", 6);
+    o += 6;
+    out[o++] = 1; /* Tag_File */
+    uint32_t ss_len = (uint32_t)(1 + 4 + n);
+    memcpy(out + o, &ss_len, 4);
+    o += 4;
+    memcpy(out + o, file_attrs, n);
+    o += n;
+    return o;
+}
+
+static const TeSeg arm_segs[] = {
+    {.paddr = 0x00000000, .vaddr = 0x00000000, .filesz = 0x60, .memsz = 0x60, .flags = PF_R | PF_X},
+    {.paddr = 0x00000060, .vaddr = 0x20000000, .filesz = 8, .memsz = 32, .flags = PF_R | PF_W},
+    {.paddr = 0x20000100, .vaddr = 0x20000100, .filesz = 0, .memsz = 0, .flags = PF_R | PF_W}, /* empty: skipped */
+    {.paddr = 0x20000020, .vaddr = 0x20000020, .filesz = 0, .memsz = 0x400, .flags = PF_R | PF_W},
+};
+
+static const TeSym arm_syms[] = {
+    {"Reset_Handler", 0x41, 8, STT_FUNC, STB_GLOBAL},
+    {"main", 0x11, 16, STT_FUNC, STB_GLOBAL},
+    {"helper", 0x31, 0, STT_FUNC, STB_LOCAL}, /* size unknown */
+    {"$t", 0x10, 0, STT_NOTYPE, STB_LOCAL},   /* mapping symbol: dropped */
+    {"$d", 0x58, 0, STT_NOTYPE, STB_LOCAL},
+    {"dup", 0x50, 4, STT_OBJECT, STB_LOCAL},
+    {"dup", 0x20000000, 4, STT_OBJECT, STB_GLOBAL},
+    {"__StackTop", 0x20001000, 0, STT_NOTYPE, STB_GLOBAL},
+    {"table", 0x54, 4, STT_OBJECT, STB_GLOBAL},
+};
+
+static uint8_t *arm_image(size_t *len, unsigned arch, bool dwarf)
+{
+    uint8_t attrs[128];
+    size_t alen = make_attrs(attrs, arch, 'M');
+    TeSpec s = {
+        .machine = EM_ARM, .type = ET_EXEC, .entry = 0x41,
+        .seg = arm_segs, .nseg = ARRAY_SIZE(arm_segs),
+        .sym = arm_syms, .nsym = ARRAY_SIZE(arm_syms),
+        .arm_attrs = attrs, .arm_attrs_len = alen,
+        .dwarf = dwarf, .dwarf_addr = 0x10,
+    };
+    return te_build(&s, len);
+}
+
+static char *write_image(const char *name, const uint8_t *buf, size_t len)
+{
+    char *p = te_path(name);
+    CU_ASSERT_FATAL(te_write(p, buf, len) == 0);
+    return p;
+}
+
+/* Loads buf as a file; returns the image (or NULL with *msg / *kind). */
+static Image *load_bytes(const char *name, const uint8_t *buf, size_t len, int *kind, char **msg)
+{
+    char *p = write_image(name, buf, len);
+    *kind = 0;
+    *msg = NULL;
+    Image *img = image_load(p, kind, msg);
+    free(p);
+    return img;
+}
+
+/* The load must fail as FORMAT with a message naming the file and containing want. */
+static void expect_format_error(const char *name, const uint8_t *buf, size_t len, const char *want)
+{
+    int kind;
+    char *msg;
+    Image *img = load_bytes(name, buf, len, &kind, &msg);
+    CU_ASSERT_PTR_NULL(img);
+    image_free(img);
+    CU_ASSERT_EQUAL(kind, LOAD_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    if (!strstr(msg, want) || !strstr(msg, name))
+        fprintf(stderr, "\n  message \"%s\" lacks \"%s\" or the file name\n", msg, want);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, name));
+    CU_ASSERT_PTR_NULL(strchr(msg, '\n'));
+    free(msg);
+}
+
+/* ---- valid images ---- */
+
+static void test_arm_segments(void)
+{
+    size_t len;
+    uint8_t *buf = arm_image(&len, 10, false);
+    int kind;
+    char *msg;
+    Image *img = load_bytes("arm.elf", buf, len, &kind, &msg);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    CU_ASSERT_EQUAL(image_machine(img), EM_ARM);
+    CU_ASSERT_EQUAL(image_entry(img), 0x41);
+    CU_ASSERT_PTR_NOT_NULL(strstr(image_path(img), "arm.elf"));
+    CU_ASSERT_EQUAL_FATAL(image_segment_count(img), 3); /* the memsz 0 one is dropped */
+    const ImageSegment *s0 = image_segment(img, 0), *s1 = image_segment(img, 1), *s2 = image_segment(img, 2);
+    CU_ASSERT_EQUAL(s0->paddr, 0);
+    CU_ASSERT_EQUAL(s0->filesz, 0x60);
+    CU_ASSERT_EQUAL(s0->flags, PF_R | PF_X);
+    CU_ASSERT_EQUAL(s0->data[5], 5);
+    CU_ASSERT_EQUAL(s1->paddr, 0x60);
+    CU_ASSERT_EQUAL(s1->vaddr, 0x20000000);
+    CU_ASSERT_EQUAL(s1->filesz, 8);
+    CU_ASSERT_EQUAL(s1->memsz, 32);
+    CU_ASSERT_EQUAL(s1->data[0], 16);
+    CU_ASSERT_EQUAL(s1->data[7], 23);
+    CU_ASSERT_EQUAL(s2->memsz, 0x400);
+    CU_ASSERT_EQUAL(s2->filesz, 0);
+    CU_ASSERT_PTR_NULL(image_segment(img, 3));
+    CU_ASSERT_FALSE(image_has_dwarf(img));
+    image_free(img);
+}
+
+static void test_arm_symbols(void)
+{
+    size_t len;
+    uint8_t *buf = arm_image(&len, 10, false);
+    int kind;
+    char *msg;
+    Image *img = load_bytes("syms.elf", buf, len, &kind, &msg);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    /* mapping symbols dropped: 9 - 2 */
+    CU_ASSERT_EQUAL_FATAL(image_symbol_count(img), 7);
+    for (size_t i = 1; i < image_symbol_count(img); i++)
+        CU_ASSERT(image_symbol(img, i - 1)->addr <= image_symbol(img, i)->addr);
+    for (size_t i = 0; i < image_symbol_count(img); i++)
+        CU_ASSERT(image_symbol(img, i)->name[0] != '$');
+    CU_ASSERT_PTR_NULL(image_symbol(img, 7));
+
+    const ImageSymbol *rh = image_symbol_by_name(img, "Reset_Handler");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rh);
+    CU_ASSERT_EQUAL(rh->addr, 0x40); /* Thumb bit cleared */
+    CU_ASSERT_EQUAL(rh->size, 8);
+    CU_ASSERT_TRUE(rh->is_func);
+    const ImageSymbol *st = image_symbol_by_name(img, "__StackTop");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_EQUAL(st->addr, 0x20001000);
+    CU_ASSERT_FALSE(st->is_func);
+    const ImageSymbol *tb = image_symbol_by_name(img, "table");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tb);
+    CU_ASSERT_EQUAL(tb->addr, 0x54); /* data: address untouched */
+    const ImageSymbol *dup = image_symbol_by_name(img, "dup");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dup);
+    CU_ASSERT_EQUAL(dup->addr, 0x20000000); /* the global one wins */
+    CU_ASSERT_PTR_NULL(image_symbol_by_name(img, "nope"));
+    CU_ASSERT_PTR_NULL(image_symbol_by_name(img, "$t"));
+    CU_ASSERT_PTR_NULL(image_symbol_by_name(img, ""));
+
+    /* function_at: inside, Thumb-bit query, the end, size-0 fallback, before all */
+    const ImageSymbol *f = image_function_at(img, 0x14);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->name, "main");
+    f = image_function_at(img, 0x11);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->name, "main");
+    f = image_function_at(img, 0x1f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->name, "main");
+    CU_ASSERT_PTR_NULL(image_function_at(img, 0x20)); /* past main, before helper */
+    f = image_function_at(img, 0x3a);                 /* helper has no size: nearest below */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->name, "helper");
+    CU_ASSERT_EQUAL(f->addr, 0x30);
+    f = image_function_at(img, 0x47);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->name, "Reset_Handler");
+    CU_ASSERT_PTR_NULL(image_function_at(img, 0x48)); /* past Reset_Handler */
+    CU_ASSERT_PTR_NULL(image_function_at(img, 0x4));  /* before every function */
+    CU_ASSERT_PTR_NULL(image_function_at(img, 0x20000010)); /* data, another segment */
+
+    char d[128];
+    CU_ASSERT_STRING_EQUAL(image_describe_addr(img, 0x16, d, sizeof d), "main+0x6");
+    CU_ASSERT_STRING_EQUAL(image_describe_addr(img, 0x40, d, sizeof d), "Reset_Handler");
+    CU_ASSERT_STRING_EQUAL(image_describe_addr(img, 0x30000000, d, sizeof d), "0x30000000");
+    image_free(img);
+}
+
+static void test_riscv_image(void)
+{
+    const TeSeg segs[] = {
+        {.paddr = 0x20400000, .vaddr = 0x20400000, .filesz = 0x40, .memsz = 0x40, .flags = PF_R | PF_X},
+        {.paddr = 0x20400040, .vaddr = 0x80000000, .filesz = 4, .memsz = 0x100, .flags = PF_R | PF_W},
+    };
+    const TeSym syms[] = {
+        {"_start", 0x20400000, 0x10, STT_FUNC, STB_GLOBAL},
+        {"odd", 0x20400011, 6, STT_FUNC, STB_LOCAL}, /* no Thumb bit on RISC-V: kept as is */
+    };
+    TeSpec s = {.machine = EM_RISCV, .type = ET_EXEC, .entry = 0x20400000, .seg = segs, .nseg = 2,
+                .sym = syms, .nsym = 2};
+    size_t len;
+    uint8_t *buf = te_build(&s, &len);
+    int kind;
+    char *msg;
+    Image *img = load_bytes("rv.elf", buf, len, &kind, &msg);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    CU_ASSERT_EQUAL(image_machine(img), EM_RISCV);
+    CU_ASSERT_EQUAL(image_entry(img), 0x20400000);
+    CU_ASSERT_EQUAL(image_arm_arch(img), IMAGE_ARM_UNKNOWN);
+    CU_ASSERT_EQUAL(image_segment_count(img), 2);
+    CU_ASSERT_EQUAL(image_segment(img, 1)->vaddr, 0x80000000);
+    const ImageSymbol *o = image_symbol_by_name(img, "odd");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->addr, 0x20400011);
+    CU_ASSERT_PTR_NULL(image_function_at(img, 0x20400010));
+    CU_ASSERT_PTR_NOT_NULL(image_function_at(img, 0x20400011));
+    CU_ASSERT_STRING_EQUAL(image_function_at(img, 0x2040000e)->name, "_start");
+    image_free(img);
+}
+
+static ImageArmArch arch_of(unsigned arch, unsigned profile)
+{
+    uint8_t attrs[128];
+    size_t alen = make_attrs(attrs, arch, profile);
+    TeSpec s = {.machine = EM_ARM, .type = ET_EXEC, .entry = 0x41, .seg = arm_segs, .nseg = 2,
+                .arm_attrs = attrs, .arm_attrs_len = alen};
+    size_t len;
+    uint8_t *buf = te_build(&s, &len);
+    int kind;
+    char *msg;
+    Image *img = load_bytes("attrs.elf", buf, len, &kind, &msg);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    ImageArmArch a = image_arm_arch(img);
+    image_free(img);
+    return a;
+}
+
+static void test_arm_attributes(void)
+{
+    CU_ASSERT_EQUAL(arch_of(11, 'M'), IMAGE_ARM_V6M);
+    CU_ASSERT_EQUAL(arch_of(12, 'M'), IMAGE_ARM_V6M);
+    CU_ASSERT_EQUAL(arch_of(10, 'M'), IMAGE_ARM_V7M);
+    CU_ASSERT_EQUAL(arch_of(10, 'A'), IMAGE_ARM_UNKNOWN); /* v7-A is not a microcontroller */
+    CU_ASSERT_EQUAL(arch_of(13, 'M'), IMAGE_ARM_V7EM);
+    CU_ASSERT_EQUAL(arch_of(16, 'M'), IMAGE_ARM_V8M);
+    CU_ASSERT_EQUAL(arch_of(17, 'M'), IMAGE_ARM_V8M);
+    CU_ASSERT_EQUAL(arch_of(8, 'A'), IMAGE_ARM_UNKNOWN);
+
+    /* no attributes at all */
+    TeSpec s = {.machine = EM_ARM, .type = ET_EXEC, .entry = 0x41, .seg = arm_segs, .nseg = 2};
+    size_t len;
+    uint8_t *buf = te_build(&s, &len);
+    int kind;
+    char *msg;
+    Image *img = load_bytes("noattrs.elf", buf, len, &kind, &msg);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    CU_ASSERT_EQUAL(image_arm_arch(img), IMAGE_ARM_UNKNOWN);
+    CU_ASSERT_EQUAL(image_symbol_count(img), 0);
+    CU_ASSERT_PTR_NULL(image_symbol_by_name(img, "main"));
+    CU_ASSERT_PTR_NULL(image_function_at(img, 0x10));
+    image_free(img);
+
+    /* every truncation of the attributes section: no crash, and never a wrong answer */
+    uint8_t attrs[128];
+    size_t alen = make_attrs(attrs, 13, 'M');
+    for (size_t cut = 0; cut < alen; cut++) {
+        uint8_t copy[128];
+        memcpy(copy, attrs, alen);
+        TeSpec t = {.machine = EM_ARM, .type = ET_EXEC, .entry = 0x41, .seg = arm_segs, .nseg = 2,
+                    .arm_attrs = copy, .arm_attrs_len = cut};
+        buf = te_build(&t, &len);
+        img = load_bytes("cutattrs.elf", buf, len, &kind, &msg);
+        free(buf);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+        CU_ASSERT(image_arm_arch(img) == IMAGE_ARM_UNKNOWN || image_arm_arch(img) == IMAGE_ARM_V7EM);
+        image_free(img);
+    }
+}
+
+static void test_dwarf_lines(void)
+{
+    size_t len;
+    uint8_t *buf = arm_image(&len, 10, true);
+    int kind;
+    char *msg;
+    Image *img = load_bytes("dwarf.elf", buf, len, &kind, &msg);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    CU_ASSERT_TRUE(image_has_dwarf(img));
+    const char *file = NULL;
+    int line = 0;
+    CU_ASSERT_TRUE(image_line_at(img, 0x10, &file, &line));
+    CU_ASSERT_EQUAL(line, 10);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+    CU_ASSERT_PTR_NOT_NULL(strstr(file, "t.c"));
+    CU_ASSERT_TRUE(image_line_at(img, 0x13, &file, &line));
+    CU_ASSERT_EQUAL(line, 10);
+    CU_ASSERT_TRUE(image_line_at(img, 0x14, &file, &line));
+    CU_ASSERT_EQUAL(line, 12);
+    CU_ASSERT_TRUE(image_line_at(img, 0x15, &file, &line)); /* a Thumb-bit PC: same line */
+    CU_ASSERT_EQUAL(line, 12);
+    CU_ASSERT_TRUE(image_line_at(img, 0x1b, &file, &line));
+    CU_ASSERT_EQUAL(line, 12);
+    CU_ASSERT_FALSE(image_line_at(img, 0x1c, &file, &line)); /* end of the sequence */
+    CU_ASSERT_FALSE(image_line_at(img, 0x0f, &file, &line));
+    CU_ASSERT_FALSE(image_line_at(img, 0x20000000, NULL, NULL));
+    char d[128];
+    CU_ASSERT_STRING_EQUAL(image_describe_addr(img, 0x14, d, sizeof d), "main+0x4 (t.c:12)");
+    CU_ASSERT_STRING_EQUAL(image_describe_addr(img, 0x10, d, sizeof d), "main (t.c:10)");
+    /* repeated lookups come from the cache and agree */
+    for (int i = 0; i < 1000; i++)
+        CU_ASSERT_TRUE_FATAL(image_line_at(img, 0x10 + (uint32_t)(i % 12), NULL, &line));
+    image_free(img);
+
+    buf = arm_image(&len, 10, false);
+    img = load_bytes("nodwarf.elf", buf, len, &kind, &msg);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    CU_ASSERT_FALSE(image_has_dwarf(img));
+    CU_ASSERT_FALSE(image_line_at(img, 0x10, &file, &line));
+    image_free(img);
+}
+
+/* ---- errors ---- */
+
+static void test_error_open(void)
+{
+    int kind = 0;
+    char *msg = NULL;
+    char *p = te_path("does-not-exist.elf");
+    Image *img = image_load(p, &kind, &msg);
+    CU_ASSERT_PTR_NULL(img);
+    CU_ASSERT_EQUAL(kind, LOAD_ERR_OPEN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "cannot open"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "does-not-exist.elf"));
+    free(msg);
+    free(p);
+
+    /* a directory opens but cannot be read */
+    p = te_path("adir");
+    CU_ASSERT_FATAL(mkdir(p, 0700) == 0);
+    msg = NULL;
+    img = image_load(p, &kind, &msg);
+    CU_ASSERT_PTR_NULL(img);
+    CU_ASSERT_EQUAL(kind, LOAD_ERR_OPEN);
+    CU_ASSERT_PTR_NOT_NULL(msg && strstr(msg, "adir"));
+    free(msg);
+    rmdir(p);
+    free(p);
+
+    /* NULL err and kind are allowed */
+    p = te_path("does-not-exist-either.elf");
+    CU_ASSERT_PTR_NULL(image_load(p, NULL, NULL));
+    free(p);
+}
+
+static void test_error_not_elf(void)
+{
+    expect_format_error("empty.elf", (const uint8_t *)"", 0, "empty");
+    const char *text = "hello, this is not firmware\n";
+    expect_format_error("text.elf", (const uint8_t *)text, strlen(text), "not an ELF");
+    expect_format_error("short.elf", (const uint8_t *)"\177EL", 3, "not an ELF");
+}
+
+static void patch_and_expect(const char *name, size_t off, const void *val, size_t n, const char *want)
+{
+    size_t len;
+    uint8_t *buf = arm_image(&len, 10, false);
+    memcpy(buf + off, val, n);
+    expect_format_error(name, buf, len, want);
+    free(buf);
+}
+
+static void test_error_header(void)
+{
+    uint8_t b = ELFCLASS64;
+    patch_and_expect("elf64.elf", TE_EI_CLASS, &b, 1, "64-bit");
+    b = 7;
+    patch_and_expect("class7.elf", TE_EI_CLASS, &b, 1, "class");
+    b = ELFDATA2MSB;
+    patch_and_expect("be.elf", TE_EI_DATA, &b, 1, "big-endian");
+    uint16_t m = EM_X86_64;
+    patch_and_expect("x86.elf", TE_E_MACHINE, &m, 2, "x86-64");
+    m = EM_AARCH64;
+    patch_and_expect("a64.elf", TE_E_MACHINE, &m, 2, "AArch64");
+    m = 9999;
+    patch_and_expect("m9999.elf", TE_E_MACHINE, &m, 2, "machine 9999");
+    uint16_t t = ET_REL;
+    patch_and_expect("rel.elf", TE_E_TYPE, &t, 2, "not an executable");
+    patch_and_expect("rel2.elf", TE_E_TYPE, &t, 2, "ET_REL");
+    t = ET_DYN;
+    patch_and_expect("dyn.elf", TE_E_TYPE, &t, 2, "ET_DYN");
+    t = ET_CORE;
+    patch_and_expect("core.elf", TE_E_TYPE, &t, 2, "not an executable");
+}
+
+static void test_error_no_segment(void)
+{
+    const TeSeg empty[] = {{.paddr = 0, .vaddr = 0, .filesz = 0, .memsz = 0, .flags = PF_R}};
+    TeSpec s = {.machine = EM_ARM, .type = ET_EXEC, .seg = empty, .nseg = 1};
+    size_t len;
+    uint8_t *buf = te_build(&s, &len);
+    expect_format_error("noload.elf", buf, len, "no loadable segment");
+    free(buf);
+    s.nseg = 0;
+    buf = te_build(&s, &len);
+    expect_format_error("nophdr.elf", buf, len, "no loadable segment");
+    free(buf);
+}
+
+static void test_error_malformed_segment(void)
+{
+    const TeSeg bad[] = {{.paddr = 0, .vaddr = 0, .filesz = 16, .memsz = 8, .flags = PF_R}};
+    TeSpec s = {.machine = EM_RISCV, .type = ET_EXEC, .seg = bad, .nseg = 1};
+    size_t len;
+    uint8_t *buf = te_build(&s, &len);
+    expect_format_error("filesz.elf", buf, len, "malformed");
+    free(buf);
+    const TeSeg wrap[] = {{.paddr = 0xFFFFFF00, .vaddr = 0xFFFFFF00, .filesz = 0, .memsz = 0x200, .flags = PF_R}};
+    s.seg = wrap;
+    buf = te_build(&s, &len);
+    expect_format_error("wrap.elf", buf, len, "4 GiB");
+    free(buf);
+}
+
+static void test_error_truncated(void)
+{
+    size_t len;
+    uint8_t *buf = arm_image(&len, 10, true);
+    Elf32_Ehdr eh;
+    memcpy(&eh, buf, sizeof eh);
+    Elf32_Phdr ph;
+    memcpy(&ph, buf + eh.e_phoff, sizeof ph);
+    const size_t cuts[] = {
+        10,                              /* inside e_ident */
+        40,                              /* inside the ELF header */
+        eh.e_phoff + 10,                 /* inside the program headers */
+        ph.p_offset + 1,                 /* inside segment 0's data */
+        eh.e_shoff + 3,                  /* inside the section headers */
+        len - 1,                         /* the last byte missing */
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cuts); i++) {
+        char name[32];
+        snprintf(name, sizeof name, "trunc%zu.elf", i);
+        expect_format_error(name, buf, cuts[i], "truncated");
+    }
+    free(buf);
+}
+
+/* Deterministic mutations of a valid image: byte flips, overwrites with boundary values,
+ * truncations. Each must load or fail cleanly; loaded images must answer queries. */
+static void test_mutations(void)
+{
+    size_t len;
+    uint8_t *orig = arm_image(&len, 13, true);
+    uint8_t *buf = xmalloc(len);
+    uint32_t seed = 12345;
+#define NEXT() (seed = seed * 1103515245u + 12345u, (seed >> 8) & 0xffffff)
+    int loaded = 0, failed = 0;
+    char *p = te_path("mut.elf");
+    for (int round = 0; round < 200; round++) {
+        memcpy(buf, orig, len);
+        size_t n = len;
+        int how = (int)(NEXT() % 4);
+        if (how == 3) {
+            n = NEXT() % len;
+        } else {
+            int flips = 1 + (int)(NEXT() % 4);
+            for (int k = 0; k < flips; k++) {
+                size_t at = NEXT() % len;
+                /* headers get more attention: the first 300 bytes half of the time */
+                if (NEXT() & 1)
+                    at = NEXT() % (len < 300 ? len : 300);
+                static const uint8_t vals[] = {0x00, 0xff, 0x7f, 0x80, 0x01};
+                buf[at] = how == 0 ? (uint8_t)(buf[at] ^ (1u << (NEXT() % 8))) : how == 1 ? vals[NEXT() % 5] : (uint8_t)NEXT();
+            }
+        }
+        CU_ASSERT_FATAL(te_write(p, buf, n) == 0);
+        int kind = 0;
+        char *msg = NULL;
+        Image *img = image_load(p, &kind, &msg);
+        if (img) {
+            loaded++;
+            CU_ASSERT_PTR_NULL(msg);
+            CU_ASSERT(image_segment_count(img) > 0);
+            for (size_t i = 0; i < image_segment_count(img); i++) {
+                const ImageSegment *s = image_segment(img, i);
+                CU_ASSERT(s->filesz <= s->memsz);
+                volatile uint8_t sum = 0;
+                for (uint32_t k = 0; k < s->filesz; k++) /* the bytes are really there */
+                    sum ^= s->data[k];
+                (void)sum;
+            }
+            for (size_t i = 0; i < image_symbol_count(img); i++) {
+                const ImageSymbol *s = image_symbol(img, i);
+                CU_ASSERT(image_symbol_by_name(img, s->name) != NULL);
+            }
+            char d[200];
+            for (uint32_t a = 0; a < 0x70; a += 2) {
+                image_function_at(img, a);
+                image_describe_addr(img, a, d, sizeof d);
+            }
+            image_arm_arch(img);
+            image_free(img);
+        } else {
+            failed++;
+            CU_ASSERT_EQUAL(kind, LOAD_ERR_FORMAT);
+            CU_ASSERT(msg && *msg && !strchr(msg, '\n'));
+            free(msg);
+        }
+    }
+#undef NEXT
+    /* both outcomes happen: the mutations are neither all harmless nor all fatal */
+    CU_ASSERT(loaded > 10);
+    CU_ASSERT(failed > 10);
+    free(p);
+    free(buf);
+    free(orig);
+}
+
+static const TestCase loader_valid[] = {
+    {"ARM segments by physical address", test_arm_segments},
+    {"ARM symbols, Thumb bit, function_at", test_arm_symbols},
+    {"RISC-V image", test_riscv_image},
+    {"ARM build attributes", test_arm_attributes},
+    {"DWARF line table", test_dwarf_lines},
+    {NULL, NULL},
+};
+
+static const TestCase loader_errors[] = {
+    {"cannot open / read", test_error_open},
+    {"empty, not an ELF", test_error_not_elf},
+    {"class, endianness, machine, type", test_error_header},
+    {"no loadable segment", test_error_no_segment},
+    {"malformed segment", test_error_malformed_segment},
+    {"truncated files", test_error_truncated},
+    {"200 mutations of a valid image", test_mutations},
+    {NULL, NULL},
+};
+
+static const TestSuite suites[] = {
+    {"loader: valid images", loader_valid},
+    {"loader: errors", loader_errors},
+    {NULL, NULL},
+};
+
+int main(void)
+{
+    int rc = cunit_run(suites);
+    te_cleanup();
+    return rc;
+}
