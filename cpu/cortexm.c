@@ -116,6 +116,9 @@ static int exec_priority(Cpu *c)
 
 /* Exception entry (B1.5.6 PushStack + ExceptionTaken). ret_pc is the address to
  * return to. Returns false when the run stops (stacking fault, bad vector). */
+/* Interrupts (as opposed to faults and SVC): their latency is recorded. */
+static bool is_async(int exc) { return exc == EXC_NMI || exc == EXC_PENDSV || exc >= EXC_SYSTICK; }
+
 static bool exc_enter(Cpu *c, int exc, uint32_t ret_pc)
 {
     uint32_t xpsr = reg_get(c, UC_ARM_REG_XPSR);
@@ -156,9 +159,11 @@ static bool exc_enter(Cpu *c, int exc, uint32_t ret_pc)
     reg_set(c, UC_ARM_REG_XPSR, (xpsr & 0xF8000000u) | XPSR_T | (uint32_t)exc);
     reg_set(c, UC_ARM_REG_APSR_NZCV, xpsr);
     reg_set(c, UC_ARM_REG_PC, handler | 1);
+    uint64_t since = nvic_pending_since(c->nvic, exc);
     nvic_acknowledge(c->nvic, exc);
     c->sched->now += c->lat.entry;
-    c->check_sp = c->stack_limit != 0;
+    c->check_sp = true;
+    cpu_exception_entered(c, ret_pc, is_async(exc) ? exc : -1, since);
     return true;
 }
 
@@ -229,8 +234,10 @@ static void exc_return(Cpu *c)
             reg_set(c, UC_ARM_REG_APSR_NZCV, xpsr);
             reg_set(c, UC_ARM_REG_LR, excret);
             reg_set(c, UC_ARM_REG_PC, handler | 1);
+            uint64_t since = nvic_pending_since(c->nvic, next);
             nvic_acknowledge(c->nvic, next);
             c->sched->now += c->lat.tail_chain;
+            cpu_irq_entered(c, is_async(next) ? next : -1, since);
             return;
         }
     }

@@ -264,6 +264,39 @@ static void arm_flush_it(CostModel *cm, unsigned left)
     }
 }
 
+/* BC_CALL for BL/BLX, BC_RET for the ways a function returns (BX LR, MOV PC, LR,
+ * POP {..pc}, LDM SP!, {..pc}, LDR PC, [SP], #4), else 0. The shadow call stack uses these. */
+static unsigned arm_call_or_ret(const cs_insn *in, const cs_arm *arm)
+{
+    switch (in->id) {
+    case ARM_INS_BL:
+    case ARM_INS_BLX:
+        return BC_CALL;
+    case ARM_INS_BX:
+        return arm->op_count == 1 && arm->operands[0].type == ARM_OP_REG && arm->operands[0].reg == ARM_REG_LR
+                   ? BC_RET
+                   : 0;
+    case ARM_INS_POP:
+        return BC_RET;
+    case ARM_INS_MOV: /* mov pc, lr */
+        return arm->op_count == 2 && arm->operands[1].type == ARM_OP_REG && arm->operands[1].reg == ARM_REG_LR
+                   ? BC_RET
+                   : 0;
+    case ARM_INS_LDM:
+    case ARM_INS_LDR:
+        return arm->op_count > 0 &&
+                       ((arm->operands[0].type == ARM_OP_REG && arm->operands[0].reg == ARM_REG_SP) ||
+                        (arm->operands[arm->op_count - 1].type == ARM_OP_MEM &&
+                         arm->operands[arm->op_count - 1].mem.base == ARM_REG_SP) ||
+                        (arm->op_count > 1 && arm->operands[1].type == ARM_OP_MEM &&
+                         arm->operands[1].mem.base == ARM_REG_SP))
+                   ? BC_RET
+                   : 0;
+    default:
+        return 0;
+    }
+}
+
 static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
 {
     const ArmTiming *t = cm->t;
@@ -291,7 +324,7 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
             prev_writes = 0;
             prev16 = false;
             penalty = 0;
-            flags &= ~BC_ENDS_BRANCH;
+            flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
             continue;
         }
         insns++;
@@ -512,9 +545,9 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
             flags |= BC_WRITES_SP;
 
         penalty = 0;
-        flags &= ~BC_ENDS_BRANCH;
+        flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
         if (writes_pc) {
-            flags |= BC_ENDS_BRANCH;
+            flags |= BC_ENDS_BRANCH | arm_call_or_ret(in, arm);
             if (cond) {
                 /* Not taken: it issues (1 cycle); taken: the rest. */
                 cycles = sat_add(cycles, 1);
@@ -778,7 +811,7 @@ static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
             insns++;
             flags |= BC_UNDECODED;
             penalty = 0;
-            flags &= ~BC_ENDS_BRANCH;
+            flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
             break;
         }
         off += n;
@@ -792,7 +825,7 @@ static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
             issue = max_u32(issue, mdu_free);
         uint32_t occupy = 1, lat = 1;
         penalty = 0;
-        flags &= ~BC_ENDS_BRANCH;
+        flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
         switch (d.cls) {
         case RV_LW: lat = RV_LAT_LW; break;
         case RV_LHB: lat = RV_LAT_LHB; break;
@@ -805,18 +838,19 @@ static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
             penalty = d.backward ? 0 : RV_MISPREDICT;
             break;
         case RV_JAL:
-            flags |= BC_ENDS_BRANCH;
+            flags |= BC_ENDS_BRANCH | ((d.rd == 1 || d.rd == 5) ? BC_CALL : 0);
             break;
         case RV_JALR: {
             flags |= BC_ENDS_BRANCH;
             bool ret = (d.rs1 == 1 || d.rs1 == 5) && d.rd != 1 && d.rd != 5;
+            flags |= ret ? BC_RET : (d.rd == 1 || d.rd == 5) ? BC_CALL : 0;
             bool direct = d.rs1 && d.rs1 == upper_rd; /* auipc+jalr: a far call or tail call */
             if (!ret && !direct)
                 occupy += RV_MISPREDICT;
             break;
         }
         case RV_MRET:
-            flags |= BC_ENDS_BRANCH;
+            flags |= BC_ENDS_BRANCH | BC_RET;
             occupy += RV_MISPREDICT;
             break;
         case RV_FENCEI: occupy += RV_MISPREDICT; break;

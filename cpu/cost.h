@@ -14,6 +14,11 @@ enum {
     BC_ENDS_BRANCH = 1 << 0, /* last instruction may transfer control */
     BC_WRITES_SP = 1 << 1,   /* some instruction writes SP (push, sub sp, mov sp, ...) */
     BC_UNDECODED = 1 << 2,   /* part of the block could not be decoded (costed 1/insn) */
+    BC_CALL = 1 << 3,        /* last instruction is a call (BL/BLX; JAL/JALR linking ra/t0):
+                                the return address is the block's end */
+    BC_RET = 1 << 4,         /* last instruction is a return (BX LR, POP/LDM {..pc} from SP,
+                                RISC-V ret, mret) */
+    BC_HOOK = 1 << 5,        /* set by cpu.c: the block starts a hooked function */
 };
 
 typedef struct BlockCost {

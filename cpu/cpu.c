@@ -185,6 +185,8 @@ static void blocks_grow(Cpu *c)
     c->blocks_cap = ncap;
 }
 
+static bool is_hooked(const Cpu *c, uint32_t addr);
+
 /* Decode a block the first time it runs; afterwards a hash probe. */
 static const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
 {
@@ -211,6 +213,8 @@ static const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
     e->addr = addr;
     e->size = size ? size : 1;
     cost_block(c->cost, addr, buf, n, &e->cost);
+    if (c->nentry && is_hooked(c, addr))
+        e->cost.flags |= BC_HOOK;
     c->blocks_count++;
     return &e->cost;
 }
@@ -268,6 +272,7 @@ static bool block_slow_path(Cpu *c, uint32_t addr)
     if (redirected) {
         c->prev_penalty = 0;
         c->prev_end = 0;
+        c->prev_flags = 0;
         c->check_sp = false;
     }
     return redirected;
@@ -283,25 +288,150 @@ static void check_stack(Cpu *c, uint32_t pc)
     }
 }
 
+/* ---- the shadow call stack ------------------------------------------------- */
+
+static void shadow_push(Cpu *c, uint32_t ret, bool exception)
+{
+    if (c->nshadow == SHADOW_MAX) { /* runaway (an RTOS switching stacks...): forget the oldest half */
+        size_t half = SHADOW_MAX / 2;
+        memmove(c->shadow, c->shadow + half, half * sizeof *c->shadow);
+        c->nshadow -= half;
+        size_t j = 0;
+        for (size_t i = 0; i < c->nwatches; i++)
+            if (c->watches[i].depth > half)
+                c->watches[j++] = (ShadowWatch){c->watches[i].depth - (uint32_t)half, c->watches[i].cookie};
+        c->nwatches = j;
+    }
+    if (c->nshadow == c->capshadow) {
+        c->capshadow = c->capshadow ? c->capshadow * 2 : 256;
+        c->shadow = xrealloc(c->shadow, c->capshadow * sizeof *c->shadow);
+    }
+    c->shadow[c->nshadow++] = (ShadowFrame){.ret = ret & ~1u, .sp = cpu_sp(c), .exception = exception};
+}
+
+/* Control arrived at addr from a return: pop to the innermost frame that returns
+ * there, firing the watches on the popped frames (innermost first). */
+static void shadow_return(Cpu *c, uint32_t addr)
+{
+    size_t i = c->nshadow;
+    while (i > 0) {
+        const ShadowFrame *f = &c->shadow[i - 1];
+        if (f->ret == addr || (f->exception && addr - f->ret <= 4))
+            break;
+        i--;
+    }
+    if (!i)
+        return; /* not a return to any known frame (e.g. a tail-chained handler) */
+    c->nshadow = i - 1;
+    while (c->nwatches && c->watches[c->nwatches - 1].depth > c->nshadow) {
+        uint32_t cookie = c->watches[--c->nwatches].cookie;
+        if (c->obs.returned)
+            c->obs.returned(c->obs.opaque, cookie, cpu_arg(c, 0));
+    }
+}
+
+void cpu_watch_return(Cpu *c, uint32_t cookie)
+{
+    uint32_t ra = cpu_return_address(c);
+    if (!c->nshadow || c->shadow[c->nshadow - 1].ret != ra || c->shadow[c->nshadow - 1].exception)
+        shadow_push(c, ra, false); /* entered by a jump (tail call): the caller's LR is the way back */
+    if (c->nwatches == c->capwatches) {
+        c->capwatches = c->capwatches ? c->capwatches * 2 : 16;
+        c->watches = xrealloc(c->watches, c->capwatches * sizeof *c->watches);
+    }
+    c->watches[c->nwatches++] = (ShadowWatch){.depth = (uint32_t)c->nshadow, .cookie = cookie};
+}
+
+void cpu_exception_entered(Cpu *c, uint32_t ret_pc, int irq, uint64_t pending)
+{
+    shadow_push(c, ret_pc, true);
+    c->prev_flags = 0;
+    cpu_irq_entered(c, irq, pending);
+}
+
+void cpu_irq_entered(Cpu *c, int irq, uint64_t pending)
+{
+    if (irq >= 0 && c->obs.irq_entry)
+        c->obs.irq_entry(c->obs.opaque, (uint16_t)irq, pending);
+}
+
+size_t cpu_backtrace(Cpu *c, uint32_t *out, size_t max)
+{
+    size_t n = 0;
+    if (max)
+        out[n++] = c->prev_block ? c->prev_block : cpu_pc(c);
+    for (size_t i = c->nshadow; i > 0 && n < max; i--)
+        out[n++] = c->shadow[i - 1].ret;
+    return n;
+}
+
+void cpu_hook_entry(Cpu *c, uint32_t addr, uint32_t size, CpuEntryHook fn, void *opaque, uint32_t cookie)
+{
+    c->entry_hooks = xrealloc(c->entry_hooks, (c->nentry + 1) * sizeof *c->entry_hooks);
+    c->entry_hooks[c->nentry++] =
+        (EntryHook){.addr = addr & ~1u, .size = size, .fn = fn, .opaque = opaque, .cookie = cookie};
+}
+
+static bool is_hooked(const Cpu *c, uint32_t addr)
+{
+    for (size_t i = 0; i < c->nentry; i++)
+        if (c->entry_hooks[i].addr == addr)
+            return true;
+    return false;
+}
+
+/* The block at addr starts hooked functions: run the hooks of those entered from
+ * outside their own code. `from` is the previous block. */
+static void run_entry_hooks(Cpu *c, uint32_t addr, uint32_t from)
+{
+    for (size_t i = 0; i < c->nentry && !c->stopping; i++) {
+        const EntryHook *h = &c->entry_hooks[i];
+        if (h->addr == addr && (from - h->addr >= h->size || !h->size))
+            h->fn(c, h->opaque, h->cookie);
+    }
+}
+
+void cpu_set_observer(Cpu *c, const CpuObserver *obs) { c->obs = *obs; }
+uint32_t cpu_min_sp(const Cpu *c) { return c->min_sp; }
+uint64_t cpu_now(const Cpu *c) { return c->sched->now; }
+
+/* ---- the block hook ----------------------------------------------------- */
+
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
     Sched *s = c->sched;
-    if (c->prev_end != addr)
+    if (c->prev_end != addr) {
         s->now += c->prev_penalty;
-    if (c->check_sp && c->stack_limit) {
-        check_stack(c, addr);
-        if (c->stopping)
+        if (BG_UNLIKELY(c->prev_flags & (BC_CALL | BC_RET))) {
+            if (c->prev_flags & BC_CALL)
+                shadow_push(c, c->prev_end, false);
+            else
+                shadow_return(c, addr);
+        }
+    }
+    if (c->check_sp) {
+        uint32_t sp = cpu_sp(c);
+        if (sp < c->min_sp)
+            c->min_sp = sp;
+        if (c->stack_limit && sp < c->stack_limit) {
+            check_stack(c, addr);
             return;
+        }
     }
     if (BG_UNLIKELY(s->now >= c->deadline) && block_slow_path(c, addr))
         return;
     const BlockCost *bc = block_cost(c, addr, size);
+    uint32_t from = c->prev_block;
+    c->prev_block = addr;
+    if (BG_UNLIKELY(bc->flags & BC_HOOK))
+        run_entry_hooks(c, addr, from);
     s->now += bc->cycles;
     c->insns += bc->insns;
     c->prev_end = addr + size;
     c->prev_penalty = bc->taken_penalty;
+    c->prev_flags = bc->flags;
     c->check_sp = (bc->flags & BC_WRITES_SP) != 0;
 }
 
@@ -317,6 +447,15 @@ static uint32_t xreg(Cpu *c, int r)
                                 UC_ARM_REG_PC};
     return reg_get(c, arm[r & 15]);
 }
+
+uint32_t cpu_arg(Cpu *c, int n)
+{
+    if (c->arch == ARCH_RISCV32)
+        return n >= 0 && n < 8 ? xreg(c, 10 + n) : 0;
+    return n >= 0 && n < 4 ? xreg(c, n) : 0;
+}
+
+uint32_t cpu_return_address(Cpu *c) { return (c->arch == ARCH_RISCV32 ? xreg(c, 1) : xreg(c, 14)) & ~1u; }
 
 /* Unicorn reports a faulting data access with the PC of its block's first
  * instruction: find the load/store in the block (it runs to c->prev_end) whose
@@ -599,6 +738,9 @@ void cpu_free(Cpu *c)
         free(c->win[i]);
     free(c->win);
     free(c->blocks);
+    free(c->shadow);
+    free(c->watches);
+    free(c->entry_hooks);
     free(c->csr_reads);
     free(c->unmask_at);
     free(c->mem);
@@ -677,9 +819,14 @@ int cpu_boot(Cpu *c, char **err)
         add_hooks(c);
     c->insns = 0;
     c->prev_end = 0;
+    c->prev_block = 0;
     c->prev_penalty = 0;
+    c->prev_flags = 0;
     c->check_sp = false;
     c->stopping = false;
+    c->nshadow = 0;
+    c->nwatches = 0;
+    c->min_sp = UINT32_MAX;
     c->irq_check = true;
     return c->arch == ARCH_ARM_M ? cortexm_reset(c, err) : riscv_reset(c, err);
 }

@@ -106,4 +106,37 @@ const char *cpu_stop_name(StopReason r);
 uint32_t cpu_pc(Cpu *c);
 uint32_t cpu_sp(Cpu *c);
 
+/* ---- Observation (gc/ uses these). Set up before cpu_boot. ---- */
+
+/* Called at the first instruction of the function at `addr` when it is entered by
+ * a call or a jump from elsewhere (not when its own code loops back to its first
+ * instruction). Simulated time is the time of entry. */
+typedef void (*CpuEntryHook)(Cpu *c, void *opaque, uint32_t cookie);
+/* Hook entries of the function at [addr, addr + size) (size 0: one instruction). */
+void cpu_hook_entry(Cpu *c, uint32_t addr, uint32_t size, CpuEntryHook fn, void *opaque, uint32_t cookie);
+
+typedef struct CpuObserver {
+    /* A watched call (cpu_watch_return) returned; retval = r0 / a0. */
+    void (*returned)(void *opaque, uint32_t cookie, uint32_t retval);
+    /* An asynchronous interrupt is entered: `irq` = exception number (Cortex-M) or
+     * mcause code (RISC-V); `pending` = the cycle it became pending. */
+    void (*irq_entry)(void *opaque, uint16_t irq, uint64_t pending);
+    void *opaque;
+} CpuObserver;
+void cpu_set_observer(Cpu *c, const CpuObserver *obs);
+
+/* From an entry hook: call obs.returned(cookie) when this call returns to its
+ * caller (matched on the shadow call stack, so recursion cannot confuse it). */
+void cpu_watch_return(Cpu *c, uint32_t cookie);
+/* Argument register n (r0-r3 / a0-a7) and the return address (LR / ra). */
+uint32_t cpu_arg(Cpu *c, int n);
+uint32_t cpu_return_address(Cpu *c);
+/* The shadow call stack kept at block granularity: the current PC, then the
+ * return addresses of the active calls (and the interrupted PC of an exception),
+ * innermost first. Returns the number written (at most max). */
+size_t cpu_backtrace(Cpu *c, uint32_t *out, size_t max);
+/* Lowest stack pointer seen at block boundaries (the stack high-water mark). */
+uint32_t cpu_min_sp(const Cpu *c);
+uint64_t cpu_now(const Cpu *c); /* cycles */
+
 #endif

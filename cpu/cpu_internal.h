@@ -35,6 +35,28 @@ typedef struct BlockEntry {
     BlockCost cost;
 } BlockEntry;
 
+/* The shadow call stack: one frame per active call (its return address) or
+ * exception (the interrupted PC). Watches (cpu_watch_return) sit on frames. */
+typedef struct ShadowFrame {
+    uint32_t ret;      /* return address (Thumb bit clear) / interrupted PC */
+    uint32_t sp;       /* SP when the frame was pushed */
+    bool exception;    /* an exception frame: a synchronous one returns past ret */
+} ShadowFrame;
+
+typedef struct ShadowWatch {
+    uint32_t depth;    /* fires when frame depth-1 is popped */
+    uint32_t cookie;
+} ShadowWatch;
+
+typedef struct EntryHook {
+    uint32_t addr, size;  /* the function's extent (size 0: just addr) */
+    CpuEntryHook fn;
+    void *opaque;
+    uint32_t cookie;
+} EntryHook;
+
+#define SHADOW_MAX 65536  /* frames; beyond this the oldest half is dropped */
+
 /* RISC-V counter CSR reads found in the image: fixed up after they execute. */
 typedef struct CsrRead {
     uint32_t addr;
@@ -69,11 +91,23 @@ struct Cpu {
     uint64_t deadline;     /* cycles: next time the block hook must look around */
     uint64_t insns;
     uint32_t prev_end;     /* fall-through address of the previous block */
+    uint32_t prev_block;   /* start address of the previous block */
     uint8_t prev_penalty;  /* its taken-branch penalty */
+    uint8_t prev_flags;    /* its BC_* flags (BC_CALL / BC_RET drive the shadow stack) */
     bool check_sp;         /* previous block wrote SP */
     bool irq_check;        /* interrupt state may have changed */
     volatile sig_atomic_t interrupt_req;
     ExcLatency lat;
+
+    /* Observation */
+    ShadowFrame *shadow;
+    size_t nshadow, capshadow;
+    ShadowWatch *watches;
+    size_t nwatches, capwatches;
+    EntryHook *entry_hooks;
+    size_t nentry;
+    CpuObserver obs;
+    uint32_t min_sp;       /* lowest SP seen */
 
     /* Stop bookkeeping */
     bool stopping;
@@ -93,6 +127,7 @@ struct Cpu {
     uint64_t (*rv_mtime)(void *opaque);
     void *rv_mtime_opaque;
     uint32_t mip;          /* pending local interrupt bits (MSIP 3, MTIP 7, MEIP 11) */
+    uint64_t mip_since[32]; /* cycles: when each bit last rose */
     CsrRead *csr_reads;
     size_t ncsr, capcsr;
     const CsrRead *csr_pending; /* a counter read just executed: fix its rd */
@@ -105,6 +140,12 @@ void cpu_stop_access(Cpu *c, uint32_t pc, uint32_t addr, uint32_t size, char acc
 /* A fault address check for host-side stacking: 0 if [addr, addr+len) is RAM
  * within limits, else fills c->stop (with the stack limit considered) and returns -1. */
 int cpu_check_stack_write(Cpu *c, uint32_t pc, uint32_t addr, uint32_t len);
+
+/* An exception or trap is entered from ret_pc: a shadow-stack frame, and for an
+ * asynchronous interrupt (irq >= 0) the observer's latency record. */
+void cpu_exception_entered(Cpu *c, uint32_t ret_pc, int irq, uint64_t pending);
+/* An asynchronous interrupt entered by tail-chaining (no new frame). */
+void cpu_irq_entered(Cpu *c, int irq, uint64_t pending);
 
 /* Remember an instruction address that may unmask interrupts (deduplicated). */
 void cpu_note_unmask(Cpu *c, uint32_t addr);

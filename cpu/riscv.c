@@ -42,6 +42,8 @@ static void irq_line_set(void *opaque, int bit, int level)
 {
     Cpu *c = opaque;
     uint32_t old = c->mip;
+    if (level && !(old & (1u << bit)))
+        c->mip_since[bit & 31] = c->sched->now;
     if (level)
         c->mip |= 1u << bit;
     else
@@ -93,7 +95,10 @@ static bool rv_trap(Cpu *c, uint32_t cause, uint32_t epc, uint32_t tval)
         pc += 4 * (cause & ~MCAUSE_INT);
     reg_set(c, UC_RISCV_REG_PC, pc);
     c->sched->now += c->lat.entry;
-    c->check_sp = false;
+    c->check_sp = true;
+    uint32_t code = cause & ~MCAUSE_INT;
+    cpu_exception_entered(c, epc, (cause & MCAUSE_INT) ? (int)code : -1,
+                          (cause & MCAUSE_INT) && code < 32 ? c->mip_since[code] : 0);
     return true;
 }
 

@@ -40,6 +40,7 @@ struct Nvic {
     uint8_t prio[NVIC_MAX_EXC];     /* programmed priorities (4..15 and IRQs) */
     bool enabled[NVIC_MAX_EXC];     /* IRQs only; system exceptions are always enabled */
     bool pending[NVIC_MAX_EXC];
+    uint64_t pending_since[NVIC_MAX_EXC]; /* cycles: when it last became pending */
     bool active[NVIC_MAX_EXC];
     bool level[NVIC_MAX_EXC];       /* input line levels (external IRQs, exc lines) */
     int stack[NVIC_MAX_EXC];        /* active exceptions in the order they were entered */
@@ -48,6 +49,12 @@ struct Nvic {
 };
 
 static int num_exc(const Nvic *n) { return 16 + n->cfg.num_irq; }
+
+static void pend(Nvic *n, int exc)
+{
+    n->pending[exc] = true;
+    n->pending_since[exc] = n->cfg.now ? *n->cfg.now : 0;
+}
 
 static void changed(Nvic *n)
 {
@@ -82,7 +89,7 @@ void nvic_reset(Nvic *n)
     n->ccr = n->cfg.armv6m ? 0x208 : 0x200; /* STKALIGN (+ UNALIGN_TRP on v6-M) */
     for (int e = EXC_IRQ0; e < num_exc(n); e++)
         if (n->level[e])
-            n->pending[e] = true;
+            pend(n, e);
 }
 
 /* ---- priorities ---- */
@@ -157,7 +164,7 @@ void nvic_set_pending(Nvic *n, int exc)
 {
     if (exc <= 0 || exc >= num_exc(n) || n->pending[exc])
         return;
-    n->pending[exc] = true;
+    pend(n, exc);
     changed(n);
 }
 
@@ -165,6 +172,11 @@ void nvic_clear_pending(Nvic *n, int exc)
 {
     if (exc > 0 && exc < num_exc(n))
         n->pending[exc] = false;
+}
+
+uint64_t nvic_pending_since(const Nvic *n, int exc)
+{
+    return exc > 0 && exc < num_exc(n) ? n->pending_since[exc] : 0;
 }
 
 bool nvic_is_pending(const Nvic *n, int exc) { return exc > 0 && exc < num_exc(n) && n->pending[exc]; }
@@ -192,7 +204,7 @@ int nvic_complete(Nvic *n, int exc)
     n->depth = j;
     /* level-sensitive: still asserted, so pending again */
     if (exc >= EXC_IRQ0 && n->level[exc] && !n->pending[exc]) {
-        n->pending[exc] = true;
+        pend(n, exc);
         changed(n);
     }
     return 0;

@@ -37,6 +37,7 @@ typedef struct NvicConfig {
     /* AIRCR.SYSRESETREQ written (with the key): the run ends cleanly. */
     void (*sysreset)(void *opaque);
     void *opaque;
+    const uint64_t *now;  /* simulated time (cycles), to stamp when exceptions become pending */
 } NvicConfig;
 
 Nvic *nvic_new(const NvicConfig *cfg);
@@ -57,6 +58,8 @@ void nvic_set_pending(Nvic *n, int exc);
 void nvic_clear_pending(Nvic *n, int exc);
 bool nvic_is_pending(const Nvic *n, int exc);
 bool nvic_is_active(const Nvic *n, int exc);
+/* Cycle at which exc last became pending (0 without a clock). */
+uint64_t nvic_pending_since(const Nvic *n, int exc);
 
 /* Priority of exception exc: -3 Reset, -2 NMI, -1 HardFault, else the programmed
  * value (0..255, lower is more urgent). Group priority honours AIRCR.PRIGROUP. */

@@ -234,6 +234,7 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
             .notify = nvic_notify,
             .sysreset = nvic_sysreset,
             .opaque = m,
+            .now = &m->sched.now,
         };
         m->nvic = nvic_new(&nc);
     }

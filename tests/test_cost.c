@@ -83,9 +83,9 @@ static void test_arm_push_pop(void)
         CHECK_BLOCK(c, push, 6, 1, 0, BC_WRITES_SP);
     /* pop {r4,pc}: M3 1+N+P = 1+2+2, M0 4+N(low regs) = 5, M0+ 3+N = 4; always taken. */
     static const uint8_t pop[] = {0x10, 0xbd};
-    CHECK_BLOCK(CORE_CORTEX_M3, pop, 5, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP);
-    CHECK_BLOCK(CORE_CORTEX_M0, pop, 5, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP);
-    CHECK_BLOCK(CORE_CORTEX_M0PLUS, pop, 4, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, pop, 5, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP | BC_RET);
+    CHECK_BLOCK(CORE_CORTEX_M0, pop, 5, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP | BC_RET);
+    CHECK_BLOCK(CORE_CORTEX_M0PLUS, pop, 4, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP | BC_RET);
     /* stmdb sp!,{r4,r5} (push.w): 1+2. */
     static const uint8_t stmdb[] = {0x2d, 0xe9, 0x30, 0x00};
     CHECK_BLOCK(CORE_CORTEX_M3, stmdb, 3, 1, 0, BC_WRITES_SP);
@@ -103,13 +103,13 @@ static void test_arm_branches(void)
 {
     /* bl <label>: M3 1+P, M0 4, M0+ 3; taken always, so all in cycles. */
     static const uint8_t bl[] = {0xff, 0xf7, 0xf6, 0xff};
-    CHECK_BLOCK(CORE_CORTEX_M3, bl, 3, 1, 0, BC_ENDS_BRANCH);
-    CHECK_BLOCK(CORE_CORTEX_M0, bl, 4, 1, 0, BC_ENDS_BRANCH);
-    CHECK_BLOCK(CORE_CORTEX_M0PLUS, bl, 3, 1, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_CORTEX_M3, bl, 3, 1, 0, BC_ENDS_BRANCH | BC_CALL);
+    CHECK_BLOCK(CORE_CORTEX_M0, bl, 4, 1, 0, BC_ENDS_BRANCH | BC_CALL);
+    CHECK_BLOCK(CORE_CORTEX_M0PLUS, bl, 3, 1, 0, BC_ENDS_BRANCH | BC_CALL);
     /* bx lr */
     static const uint8_t bx[] = {0x70, 0x47};
-    CHECK_BLOCK(CORE_CORTEX_M3, bx, 3, 1, 0, BC_ENDS_BRANCH);
-    CHECK_BLOCK(CORE_CORTEX_M0PLUS, bx, 2, 1, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_CORTEX_M3, bx, 3, 1, 0, BC_ENDS_BRANCH | BC_RET);
+    CHECK_BLOCK(CORE_CORTEX_M0PLUS, bx, 2, 1, 0, BC_ENDS_BRANCH | BC_RET);
     /* b.n <label> */
     static const uint8_t b[] = {0xfd, 0xe7};
     CHECK_BLOCK(CORE_CORTEX_M0, b, 3, 1, 0, BC_ENDS_BRANCH);
@@ -121,11 +121,11 @@ static void test_arm_branches(void)
     CHECK_BLOCK(CORE_CORTEX_M3, tbb, 4, 1, 0, BC_ENDS_BRANCH);
     /* ldr.w pc,[sp],#4: 2+P, and SP is written back. */
     static const uint8_t ldrpc[] = {0x5d, 0xf8, 0x04, 0xfb};
-    CHECK_BLOCK(CORE_CORTEX_M3, ldrpc, 4, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, ldrpc, 4, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP | BC_RET);
     /* mov pc,lr: 1+P */
     static const uint8_t movpc[] = {0xf7, 0x46};
-    CHECK_BLOCK(CORE_CORTEX_M3, movpc, 3, 1, 0, BC_ENDS_BRANCH);
-    CHECK_BLOCK(CORE_CORTEX_M0, movpc, 3, 1, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_CORTEX_M3, movpc, 3, 1, 0, BC_ENDS_BRANCH | BC_RET);
+    CHECK_BLOCK(CORE_CORTEX_M0, movpc, 3, 1, 0, BC_ENDS_BRANCH | BC_RET);
 }
 
 static void test_arm_it(void)
@@ -138,13 +138,13 @@ static void test_arm_it(void)
     CHECK_BLOCK(CORE_CORTEX_M3, it32, 3, 3, 0, 0);
     /* cmp r0,#0; it ne; bxne lr: a conditional return: 1 when not taken, +P taken. */
     static const uint8_t itret[] = {0x00, 0x28, 0x18, 0xbf, 0x70, 0x47};
-    CHECK_BLOCK(CORE_CORTEX_M3, itret, 2, 3, 2, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_CORTEX_M3, itret, 2, 3, 2, BC_ENDS_BRANCH | BC_RET);
     /* A block that ends right after an IT (cmp r0,#0; it eq) must not make the
      * next block (bx lr) look conditional. */
     static const uint8_t itend[] = {0x00, 0x28, 0x08, 0xbf};
     CHECK_BLOCK(CORE_CORTEX_M3, itend, 1, 2, 0, 0);
     static const uint8_t bx[] = {0x70, 0x47};
-    CHECK_BLOCK(CORE_CORTEX_M3, bx, 3, 1, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_CORTEX_M3, bx, 3, 1, 0, BC_ENDS_BRANCH | BC_RET);
 }
 
 static void test_arm_sp_writes(void)
@@ -240,23 +240,23 @@ static void test_rv_muldiv(void)
 static void test_rv_jumps(void)
 {
     static const uint8_t ret[] = {0x82, 0x80};  /* c.jr ra: return, predicted by the RAS */
-    CHECK_BLOCK(CORE_RV32IMAC, ret, 1, 1, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_RV32IMAC, ret, 1, 1, 0, BC_ENDS_BRANCH | BC_RET);
     static const uint8_t cjalr[] = {0x82, 0x97}; /* c.jalr a5: indirect call, +3 */
-    CHECK_BLOCK(CORE_RV32IMAC, cjalr, 4, 1, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_RV32IMAC, cjalr, 4, 1, 0, BC_ENDS_BRANCH | BC_CALL);
     static const uint8_t jalr[] = {0x67, 0x80, 0x07, 0x00}; /* jalr zero,0(a5) */
     CHECK_BLOCK(CORE_RV32IMAC, jalr, 4, 1, 0, BC_ENDS_BRANCH);
     /* auipc ra,0; jalr ra,0(ra): a far call, its target known, so predicted. */
     static const uint8_t farcall[] = {0x97, 0x00, 0x00, 0x00, 0xe7, 0x80, 0x00, 0x00};
-    CHECK_BLOCK(CORE_RV32IMAC, farcall, 2, 2, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_RV32IMAC, farcall, 2, 2, 0, BC_ENDS_BRANCH | BC_CALL);
     /* auipc ra,0; c.addi a0,1; jalr ra,0(ra): not adjacent, treated as indirect (+3) */
     static const uint8_t notfar[] = {0x97, 0x00, 0x00, 0x00, 0x05, 0x05, 0xe7, 0x80, 0x00, 0x00};
-    CHECK_BLOCK(CORE_RV32IMAC, notfar, 6, 3, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_RV32IMAC, notfar, 6, 3, 0, BC_ENDS_BRANCH | BC_CALL);
     static const uint8_t jal[] = {0xef, 0xf0, 0x9f, 0xfd}; /* jal ra,<label> */
-    CHECK_BLOCK(CORE_RV32IMAC, jal, 1, 1, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_RV32IMAC, jal, 1, 1, 0, BC_ENDS_BRANCH | BC_CALL);
     static const uint8_t cj[] = {0x6d, 0xb7}; /* c.j <label> */
     CHECK_BLOCK(CORE_RV32IMAC, cj, 1, 1, 0, BC_ENDS_BRANCH);
     static const uint8_t mret[] = {0x73, 0x00, 0x20, 0x30};
-    CHECK_BLOCK(CORE_RV32IMAC, mret, 4, 1, 0, BC_ENDS_BRANCH);
+    CHECK_BLOCK(CORE_RV32IMAC, mret, 4, 1, 0, BC_ENDS_BRANCH | BC_RET);
     static const uint8_t fencei[] = {0x0f, 0x10, 0x00, 0x00};
     CHECK_BLOCK(CORE_RV32IMAC, fencei, 4, 1, 0, 0);
     /* ecall; wfi; fence iorw,iorw: 1 each (the trap itself is cost_exception_latency's). */
