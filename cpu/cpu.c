@@ -851,7 +851,7 @@ bool cpu_sleep(Cpu *c)
             return true;
         }
         uint64_t next = sched_next(s);
-        if (next == SCHED_NEVER) {
+        if (next == SCHED_NEVER || !sched_has_foreground(s)) {
             cpu_stop_now(c, STOP_DEADLOCK, pc,
                          "the core sleeps (WFI) with no interrupt pending and no timer or event scheduled");
             return false;

@@ -1,6 +1,7 @@
 /* cmsdk_timer.c: ARM CMSDK APB timer (Cortex-M System Design Kit TRM, DDI 0479C, 4.4):
  * a 32-bit down-counter at the core clock that reloads from RELOAD and raises
- * INTSTATUS (IRQ line [0] when IRQEN) each time it reaches 0.
+ * INTSTATUS (IRQ line [0] when IRQEN) each time it goes from 1 to 0. As QEMU's model:
+ * a RELOAD write also loads VALUE, and with RELOAD 0 the counter stays at 0.
  * Not modelled: the external input (SELEXTEN / SELEXTCLK are storage). */
 #include "config.h"
 
@@ -35,6 +36,7 @@ static void *create(const DeviceConfig *cfg, char **err)
     CmsdkTimer *t = xcalloc(1, sizeof *t);
     t->cfg = *cfg;
     downcounter_init(&t->dc, cfg->sched, "cmsdk-timer", on_zero, t);
+    t->dc.stop_at_zero = true; /* RELOAD 0: no 1 -> 0 after the first, no interrupt storm */
     return t;
 }
 
@@ -81,8 +83,14 @@ static void write(void *dev, uint32_t off, uint32_t v, unsigned size)
         downcounter_run(&t->dc, t->ctrl & CTRL_EN);
         update_irq(t);
         return;
-    case VALUE: downcounter_set(&t->dc, v); return;
-    case RELOAD: t->dc.reload = v; return;
+    case RELOAD:
+    case VALUE:
+        if (off == RELOAD) /* a RELOAD write also sets the current value */
+            t->dc.reload = v;
+        downcounter_set(&t->dc, v);
+        if (t->ctrl & CTRL_EN) /* it may have stopped at 0 with RELOAD 0 */
+            downcounter_run(&t->dc, true);
+        return;
     case INTSTATUS: /* INTCLEAR */
         t->intstatus = 0;
         update_irq(t);

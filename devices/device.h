@@ -27,6 +27,13 @@ static inline void irq_set(const IrqLine *l, int level)
 
 #define DEVICE_MAX_IRQ 4
 
+/* Where trace devices (ITM, gc-trace-port) send each stimulus-port write: port
+ * number, the value written and its size in bytes. write == NULL: discarded. */
+typedef struct TraceSink {
+    void (*write)(void *opaque, unsigned port, uint32_t value, unsigned size);
+    void *opaque;
+} TraceSink;
+
 /* Everything a device is created from. */
 typedef struct DeviceConfig {
     const char *name;      /* instance name, e.g. "uart0" */
@@ -37,6 +44,7 @@ typedef struct DeviceConfig {
     CharDev *chardev;      /* UARTs: host end (NULL: output discarded, no input) */
     int nirq;              /* lines wired, in the order the class documents */
     IrqLine irq[DEVICE_MAX_IRQ];
+    TraceSink trace;       /* trace devices: where stimulus-port writes go */
 } DeviceConfig;
 
 /* Register accesses: offset from base, size in bytes (1, 2 or 4). Offsets the

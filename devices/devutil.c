@@ -74,6 +74,7 @@ static void dc_zero(void *opaque, uint64_t due)
         dc->running = false;
         dc->frozen = 0;
     } else {
+        dc->hold_until = due + dc->tick; /* holds 0 for one tick, then reloads */
         dc->zero_at = due + (uint64_t)(dc->reload + 1) * dc->tick;
         sched_at(dc->sched, &dc->ev, dc->zero_at);
     }
@@ -91,7 +92,7 @@ uint32_t downcounter_value(const DownCounter *dc)
     if (!dc->running)
         return dc->frozen;
     uint64_t now = dc->sched->now;
-    if (now >= dc->zero_at)
+    if (now >= dc->zero_at || now < dc->hold_until)
         return 0;
     return (uint32_t)((dc->zero_at - now + dc->tick - 1) / dc->tick); /* ticks still to count */
 }
@@ -106,6 +107,7 @@ static void dc_schedule(DownCounter *dc, uint32_t value)
         dc->frozen = 0;
         return;
     }
+    dc->hold_until = value ? 0 : now + dc->tick;
     dc->zero_at = now + ticks * dc->tick;
     sched_at(dc->sched, &dc->ev, dc->zero_at);
 }

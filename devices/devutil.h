@@ -40,8 +40,9 @@ typedef struct DownCounter {
     uint32_t reload;
     bool running;
     uint64_t zero_at;       /* cycle of the next arrival at 0 (running) */
+    uint64_t hold_until;    /* cycle: reads 0 before it (at 0, waiting to reload) */
     uint32_t frozen;        /* value when stopped */
-    bool stop_at_zero;      /* reload 0: stop after reaching 0 (SysTick) */
+    bool stop_at_zero;      /* reload 0: stop after reaching 0 (no further 1 -> 0) */
     void (*on_zero)(void *dev);
     void *dev;
 } DownCounter;

@@ -47,12 +47,20 @@ static bool deliver(void *dev, uint8_t byte)
     return true;
 }
 
+/* Receive pacing from BAUDRATE: the register is baud * 2^32 / 16 MHz (e.g. 0x01D7E000
+ * is 115200). */
+static void set_baud(Nrf51Uart *u)
+{
+    uart_rx_set_baud(&u->rx, u->cfg.clock_hz, (uint32_t)(((uint64_t)u->baudrate * 16000000u) >> 32));
+}
+
 static void *create(const DeviceConfig *cfg, char **err)
 {
     Nrf51Uart *u = xcalloc(1, sizeof *u);
     u->cfg = *cfg;
     u->baudrate = 0x04000000; /* 250000 baud, the reset value */
     uart_rx_init(&u->rx, cfg, deliver, u);
+    set_baud(u);
     return u;
 }
 
@@ -169,7 +177,10 @@ static void write(void *dev, uint32_t off, uint32_t v, unsigned size)
     case PSELTXD: u->pseltxd = v; return;
     case PSELCTS: u->pselcts = v; return;
     case PSELRXD: u->pselrxd = v; return;
-    case BAUDRATE: u->baudrate = v; return;
+    case BAUDRATE:
+        u->baudrate = v;
+        set_baud(u);
+        return;
     case CONFIG: u->config = v; return;
     default:
         log_guest("nrf51-uart %s: write to unknown or read-only register 0x%03x", u->cfg.name, off);

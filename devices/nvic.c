@@ -372,7 +372,13 @@ static void write32(Nvic *n, uint32_t off, uint32_t v)
         switch (off & ~0x7Fu) {
         case ISER: set_bits(n, n->enabled, word, v, true); break;
         case ICER: set_bits(n, n->enabled, word, v, false); break;
-        case ISPR: set_bits(n, n->pending, word, v, true); break;
+        case ISPR: /* through pend(), so the pending time is stamped */
+            for (int i = 0; i < 32; i++) {
+                int e = EXC_IRQ0 + (int)word * 32 + i;
+                if ((v >> i & 1) && e < num_exc(n) && !n->pending[e])
+                    pend(n, e);
+            }
+            break;
         case ICPR: set_bits(n, n->pending, word, v, false); break;
         }
         changed(n);

@@ -41,8 +41,8 @@ static void source_set(void *opaque, int src, int level)
 {
     Plic *p = opaque;
     p->level[src] = level != 0;
-    if (level && !p->claimed[src])
-        p->pending[src] = true;
+    if (!p->claimed[src])
+        p->pending[src] = p->level[src]; /* a line that drops before the claim withdraws it (as QEMU) */
     update_irq(p);
 }
 

@@ -7,10 +7,12 @@
 
 extern const DeviceClass cmsdk_uart_class, cmsdk_timer_class, nrf51_uart_class, sifive_uart_class,
     ns16550_class, systick_class, dwt_class, clint_class, plic_class;
+extern const DeviceClass itm_class, traceport_class;
 
 const DeviceClass *const device_classes[] = {
     &cmsdk_uart_class, &cmsdk_timer_class, &nrf51_uart_class, &sifive_uart_class, &ns16550_class,
-    &systick_class,    &dwt_class,         &clint_class,      &plic_class,        NULL,
+    &systick_class,    &dwt_class,         &clint_class,      &plic_class,        &itm_class,
+    &traceport_class,  NULL,
 };
 
 const DeviceClass *device_class_find(const char *type)

@@ -103,7 +103,11 @@ static void write(void *dev, uint32_t off, uint32_t v, unsigned size)
         retime(t);
         downcounter_run(&t->dc, t->csr & CSR_ENABLE);
         return;
-    case RVR: t->dc.reload = v & 0xFFFFFF; return;
+    case RVR:
+        t->dc.reload = v & 0xFFFFFF;
+        if ((t->csr & CSR_ENABLE) && !t->dc.running) /* was held at 0 by RVR 0: reloads next tick */
+            downcounter_run(&t->dc, true);
+        return;
     case CVR: /* any write clears the counter and COUNTFLAG */
         t->csr &= ~(uint32_t)CSR_COUNTFLAG;
         downcounter_set(&t->dc, 0);

@@ -185,3 +185,16 @@ firmware/t-fault-stack-rv.elf:
 firmware/t-fault-badinsn-rv.elf:
 	$(FW_FAULT_SIFIVE_E) -DFAULT_BADINSN_RV
 endif
+
+## -- the explicit GC event channel (helper "events"): a self-contained collector that
+## reports itself through firmware/common/gcevents.h (ITM on mps2, gc-trace-port on virt)
+FIRMWARE_ELFS += firmware/events-demo-mps2-an385.elf firmware/events-demo-virt-rv32.elf
+FW_EVENTS_SRCS = $(fwsrc)/demo/events_demo.c
+FW_EVENTS_DEPS = $(FW_EVENTS_SRCS) $(fwsrc)/common/gcevents.h
+EXTRA_DIST += $(FW_EVENTS_DEPS)
+if HAVE_FIRMWARE
+firmware/events-demo-mps2-an385.elf: $(FW_EVENTS_DEPS) $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) $(FW_EVENTS_SRCS) $(FW_AN385_SRCS) -o $@
+firmware/events-demo-virt-rv32.elf: $(FW_EVENTS_DEPS) $(FW_DEPS_VIRT)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(FW_EVENTS_SRCS) $(FW_VIRT_SRCS) -o $@
+endif

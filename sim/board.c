@@ -474,33 +474,11 @@ void board_free(Board *b)
 
 Board *board_load_file(const char *path, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        set_err(err, "board %s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *text = xmalloc(cap);
-    for (;;) {
-        if (n + 1 >= cap)
-            text = xrealloc(text, cap *= 2);
-        size_t got = fread(text + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool rerr = ferror(f);
-    int e = errno;
-    fclose(f);
-    if (rerr) {
-        set_err(err, "board %s: cannot read: %s", path, strerror(e));
-        free(text);
-        return NULL;
-    }
-    text[n] = 0;
-    if (strlen(text) != n) {
-        set_err(err, "board %s: not a text file (contains a NUL byte)", path);
-        free(text);
+    char *why = NULL;
+    char *text = read_text_file(path, NULL, &why);
+    if (!text) {
+        set_err(err, "board %s", why);
+        free(why);
         return NULL;
     }
     Board *b = board_parse(text, path, err);

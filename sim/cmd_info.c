@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/board.h"
+#include "gc/runtime.h"
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
 #include "sim/options.h"
@@ -25,7 +26,9 @@ static void info_usage(FILE *out)
                  "Options:\n",
             EXIT_BAD_BOARD);
     machine_options_usage(out);
-    fprintf(out, "  --help               this text\n");
+    fprintf(out, "  --gc-runtime NAME    describe the hooks of this GC adapter instead of the detected one\n"
+                 "  --gc-profile FILE    ... or of a JSON-described collector (docs/gc-profile.md)\n"
+                 "  --help               this text\n");
 }
 
 static const char *arm_arch_name(ImageArmArch a)
@@ -182,17 +185,74 @@ static void print_symbols(const Image *img)
         printf("  (none of the usual ones: main, Reset_Handler/_start, stack and heap bounds, gc_*)\n");
 }
 
+static const char *const hook_kind_names[] = {
+    [GC_HOOK_PAUSE] = "pause", [GC_HOOK_PAUSE_BEGIN] = "pause begins", [GC_HOOK_PAUSE_END] = "pause ends",
+    [GC_HOOK_PHASE] = "phase", [GC_HOOK_ALLOC] = "allocation", [GC_HOOK_FREE] = "free",
+    [GC_HOOK_REALLOC] = "reallocation", [GC_HOOK_TRIGGER] = "trigger (allocation pressure)",
+};
+
+/* The collector: which adapter, every hook resolved, what cannot be observed.
+ * Returns 0, or an exit status when a named runtime/profile cannot be used. */
+static int print_runtime(const Image *img, const char *runtime, const char *profile)
+{
+    char *err = NULL;
+    GcRuntime *rt = NULL;
+    const char *how = "detected from the symbols";
+    printf("\nGC runtime:   ");
+    if (profile) {
+        rt = gc_profile_open(profile, img, &err);
+        how = "from --gc-profile";
+    } else {
+        const GcAdapterClass *ac = runtime ? gc_adapter_find(runtime) : gc_adapter_detect(img);
+        if (runtime)
+            how = "given with --gc-runtime";
+        if (!ac) {
+            printf("none recognised (gcrt, micropython, tinygo, lua, events); describe yours with --gc-profile\n");
+            return runtime ? EXIT_USAGE : EXIT_OK;
+        }
+        rt = ac->open(img, &err);
+    }
+    if (!rt) {
+        printf("unusable\n");
+        log_error("%s", err);
+        free(err);
+        return EXIT_BAD_PROFILE;
+    }
+    printf("%s (%s)\n", rt->name, how);
+    for (size_t i = 0; i < rt->nhooks; i++) {
+        const GcHook *h = &rt->hooks[i];
+        char kind[64];
+        snprintf(kind, sizeof kind, "%s%s%s", hook_kind_names[h->kind], h->phase ? " " : "", h->phase ? h->phase : "");
+        if (h->incremental)
+            snprintf(kind + strlen(kind), sizeof kind - strlen(kind), " (incremental)");
+        if (h->addr)
+            printf("  %-34s %-24s 0x%08x\n", kind, h->symbol, h->addr);
+        else
+            printf("  %-34s %-24s not in the image\n", kind, h->symbol);
+    }
+    if (rt->layout_source)
+        printf("  heap read from: %s\n", rt->layout_source);
+    for (size_t i = 0; i < rt->nnotes; i++)
+        printf("  cannot observe: %s\n", rt->notes[i]);
+    gc_runtime_free(rt);
+    return EXIT_OK;
+}
+
 static int exec_info(int argc, char **argv)
 {
     MachineOptions mo = {0};
-    const char *elf = NULL;
+    const char *elf = NULL, *runtime = NULL, *profile = NULL;
     for (int i = 1; i < argc; i++) {
         int r = machine_options_parse(&mo, argc, argv, &i);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
             continue;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        if (!strcmp(argv[i], "--gc-runtime") && i + 1 < argc) {
+            runtime = argv[++i];
+        } else if (!strcmp(argv[i], "--gc-profile") && i + 1 < argc) {
+            profile = argv[++i];
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             info_usage(stdout);
             return EXIT_OK;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -263,10 +323,10 @@ static int exec_info(int argc, char **argv)
         print_memory_use(img, b);
     print_symbols(img);
     printf("\ndebug info:   %s\n", image_has_dwarf(img) ? "DWARF (source lines available)" : "none (build with -g for source lines)");
-    int rc = EXIT_OK;
+    int rc = print_runtime(img, runtime, profile);
     if (board_problem) {
         printf("fits board:   no: %s\n", board_problem);
-        rc = EXIT_BAD_BOARD;
+        rc = rc ? rc : EXIT_BAD_BOARD;
     } else {
         printf("fits board:   yes\n");
     }

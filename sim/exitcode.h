@@ -10,6 +10,7 @@ enum {
     EXIT_BAD_IMAGE = 65,    /* not a usable firmware ELF (format, class, machine, segments) */
     EXIT_NO_INPUT = 66,     /* a named input file cannot be opened or read */
     EXIT_BAD_BOARD = 67,    /* bad board JSON, unknown board, image does not fit the board */
+    EXIT_BAD_PROFILE = 68,  /* bad --gc-profile JSON, or a symbol it (or --gc-runtime) needs is missing */
     EXIT_INTERNAL = 70,     /* a simulator failure (Unicorn error, bug) */
     EXIT_IO = 74,           /* an output file cannot be written */
     EXIT_FAULT_MEMORY = 80, /* guest access outside memory, beyond --sram, or a write to flash */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ struct Image {
     size_t nfunc;
     bool has_dwarf;      /* a .debug_info / .debug_line section exists */
     bool lines_built;
+    bool dwarf_tried;    /* dwarf_begin_elf was attempted (once) */
     Dwarf *dwarf;
     LineRow *lines;      /* sorted by address */
     size_t nlines;
@@ -628,14 +630,22 @@ static int cmp_rows(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* The libdw handle, opened on first use; NULL without DWARF. */
+static Dwarf *image_dwarf(Image *img)
+{
+    if (!img->dwarf_tried) {
+        img->dwarf_tried = true;
+        if (img->has_dwarf && img->elf)
+            img->dwarf = dwarf_begin_elf(img->elf, DWARF_C_READ, NULL);
+    }
+    return img->dwarf;
+}
+
 /* Flattens every CU's line table into one sorted array, once. */
 static void build_lines(Image *img)
 {
     img->lines_built = true;
-    if (!img->has_dwarf)
-        return;
-    img->dwarf = dwarf_begin_elf(img->elf, DWARF_C_READ, NULL);
-    if (!img->dwarf)
+    if (!image_dwarf(img))
         return;
     RowSort *rows = NULL;
     size_t n = 0, cap = 0;
@@ -704,6 +714,135 @@ bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line
 }
 
 bool image_has_dwarf(const Image *img) { return img->has_dwarf; }
+
+/* ---- DWARF types ---- */
+
+/* Follows typedefs and qualifiers to the type underneath; false if none. */
+static bool strip_type(Dwarf_Die *die)
+{
+    for (int depth = 0; depth < 32; depth++) {
+        int tag = dwarf_tag(die);
+        if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
+            tag != DW_TAG_restrict_type && tag != DW_TAG_atomic_type)
+            return true;
+        Dwarf_Attribute a;
+        if (!dwarf_attr_integrate(die, DW_AT_type, &a) || !dwarf_formref_die(&a, die))
+            return false;
+    }
+    return false; /* a loop of typedefs: malformed */
+}
+
+static bool is_aggregate(Dwarf_Die *die)
+{
+    int tag = dwarf_tag(die);
+    return (tag == DW_TAG_structure_type || tag == DW_TAG_union_type) && !dwarf_hasattr(die, DW_AT_declaration);
+}
+
+/* A member's byte offset: a constant (DWARF 3+) or a DW_OP_plus_uconst expression (DWARF 2). */
+static bool member_location(Dwarf_Die *member, uint64_t *off)
+{
+    Dwarf_Attribute a;
+    if (!dwarf_attr_integrate(member, DW_AT_data_member_location, &a)) {
+        *off = 0; /* members of a union carry none */
+        return true;
+    }
+    switch (dwarf_whatform(&a)) {
+    case DW_FORM_data1:
+    case DW_FORM_data2:
+    case DW_FORM_data4:
+    case DW_FORM_data8:
+    case DW_FORM_udata:
+    case DW_FORM_sdata:
+    case DW_FORM_implicit_const: {
+        Dwarf_Word w;
+        if (dwarf_formudata(&a, &w) != 0)
+            return false;
+        *off = w;
+        return true;
+    }
+    default: {
+        Dwarf_Op *ops;
+        size_t nops;
+        if (dwarf_getlocation(&a, &ops, &nops) != 0 || nops != 1)
+            return false;
+        if (ops[0].atom != DW_OP_plus_uconst && ops[0].atom != DW_OP_constu)
+            return false;
+        *off = ops[0].number;
+        return true;
+    }
+    }
+}
+
+/* Walks a dotted member path ("mem.area.gc_pool_start") from the aggregate type at die. */
+static bool member_path_offset(Dwarf_Die *type, const char *path, uint64_t *total)
+{
+    uint64_t sum = 0;
+    Dwarf_Die cur = *type;
+    while (*path) {
+        const char *dot = strchr(path, '.');
+        size_t len = dot ? (size_t)(dot - path) : strlen(path);
+        if (len == 0 || !strip_type(&cur) || !is_aggregate(&cur))
+            return false;
+        Dwarf_Die child;
+        bool found = false;
+        if (dwarf_child(&cur, &child) == 0) {
+            do {
+                if (dwarf_tag(&child) != DW_TAG_member)
+                    continue;
+                const char *name = dwarf_diename(&child);
+                if (!name || strlen(name) != len || memcmp(name, path, len) != 0)
+                    continue;
+                uint64_t off;
+                Dwarf_Attribute a;
+                if (!member_location(&child, &off))
+                    return false;
+                sum += off;
+                if (dot && (!dwarf_attr_integrate(&child, DW_AT_type, &a) || !dwarf_formref_die(&a, &cur)))
+                    return false;
+                found = true;
+                break;
+            } while (dwarf_siblingof(&child, &child) == 0);
+        }
+        if (!found)
+            return false;
+        path = dot ? dot + 1 : path + len;
+    }
+    *total = sum;
+    return true;
+}
+
+bool image_member_offset(const Image *img, const char *struct_name, const char *member, uint32_t *offset)
+{
+    if (!img || !struct_name || !member || !*member)
+        return false;
+    Dwarf *dw = image_dwarf((Image *)img); /* opened lazily: a cache */
+    if (!dw)
+        return false;
+    Dwarf_Off off = 0, next;
+    size_t hsize;
+    while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cudie, die;
+        if (dwarf_offdie(dw, off + hsize, &cudie) && dwarf_child(&cudie, &die) == 0) {
+            do {
+                int tag = dwarf_tag(&die);
+                if (tag != DW_TAG_typedef && tag != DW_TAG_structure_type && tag != DW_TAG_union_type)
+                    continue;
+                const char *name = dwarf_diename(&die);
+                if (!name || strcmp(name, struct_name) != 0)
+                    continue;
+                Dwarf_Die t = die;
+                uint64_t total;
+                if (strip_type(&t) && is_aggregate(&t) && member_path_offset(&t, member, &total) &&
+                    total <= UINT32_MAX) {
+                    *offset = (uint32_t)total;
+                    return true;
+                }
+            } while (dwarf_siblingof(&die, &die) == 0);
+        }
+        off = next;
+    }
+    return false;
+}
 
 char *image_describe_addr(const Image *img, uint32_t addr, char *buf, size_t n)
 {

@@ -53,6 +53,11 @@ const ImageSymbol *image_function_at(const Image *img, uint32_t addr);
  * file string is owned by the image. */
 bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line);
 bool image_has_dwarf(const Image *img);
+/* The byte offset of `member` inside the struct (or union) named `struct_name` (a
+ * typedef name or a struct tag), from DWARF. `member` may be a dotted path through
+ * nested aggregates ("mem.area.gc_pool_start"). False when the image has no DWARF,
+ * no complete type of that name, or no such member. */
+bool image_member_offset(const Image *img, const char *struct_name, const char *member, uint32_t *offset);
 /* "func+0x12 (file.c:34)" or "0x00001234" into buf; returns buf. */
 char *image_describe_addr(const Image *img, uint32_t addr, char *buf, size_t n);
 

@@ -32,6 +32,7 @@ struct Machine {
     const MachineDevice *clint;
     uint32_t stack_limit;
     const char *stack_limit_sym;
+    TraceSink trace;
 };
 
 Cpu *machine_cpu(Machine *m) { return m->cpu; }
@@ -157,6 +158,7 @@ static MachineDevice *create_device(Machine *m, const BoardDevice *bd, char **er
         .clock_hz = m->board->clock_hz,
         .params = bd->params,
         .sched = &m->sched,
+        .trace = m->trace,
     };
     /* The first UART is the console; the others' output is discarded. */
     if (is_uart(cls->type) && m->console_free) {
@@ -218,6 +220,7 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
     Machine *m = xcalloc(1, sizeof *m);
     m->board = b;
     m->img = cfg->img;
+    m->trace = cfg->trace;
     sched_init(&m->sched, b->clock_hz);
     m->console = chardev_new(cfg->uart_out, cfg->uart_in_fd);
     m->console_free = true;

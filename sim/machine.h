@@ -17,6 +17,7 @@ typedef struct MachineConfig {
     int uart_in_fd;     /* the console UART's input (-1: none) */
     uint64_t max_cycles; /* 0 = no limit */
     bool keep_going;
+    TraceSink trace;    /* where trace devices (ITM, gc-trace-port) send their writes */
 } MachineConfig;
 
 typedef struct Machine Machine;

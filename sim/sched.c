@@ -15,6 +15,14 @@ void sched_event_init(SchedEvent *ev, const char *name, SchedCallback cb, void *
     *ev = (SchedEvent){.cb = cb, .opaque = opaque, .name = name};
 }
 
+bool sched_has_foreground(const Sched *s)
+{
+    for (const SchedEvent *e = s->head; e; e = e->next)
+        if (!e->background)
+            return true;
+    return false;
+}
+
 static void unlink_event(Sched *s, SchedEvent *ev)
 {
     for (SchedEvent **pp = &s->head; *pp; pp = &(*pp)->next) {

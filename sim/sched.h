@@ -19,6 +19,7 @@ typedef struct SchedEvent {
     uint64_t when; /* cycles */
     uint32_t seq;  /* tie-break: events due at the same cycle run in schedule order */
     bool queued;
+    bool background; /* an observer's sampling tick: cannot wake a sleeping core */
     struct SchedEvent *next;
 } SchedEvent;
 
@@ -43,6 +44,8 @@ void sched_cancel(Sched *s, SchedEvent *ev);
 /* Earliest pending deadline, SCHED_NEVER when none. */
 static inline uint64_t sched_next(const Sched *s) { return s->head ? s->head->when : SCHED_NEVER; }
 static inline uint64_t sched_now(const Sched *s) { return s->now; }
+/* Is any event queued that is not background (something that may wake the core)? */
+bool sched_has_foreground(const Sched *s);
 /* Run every event due at or before s->now, in (when, seq) order; events that
  * callbacks schedule for <= now also run. Returns how many ran. */
 int sched_run_due(Sched *s);

@@ -247,3 +247,50 @@ int parse_hz(const char *s, uint64_t *hz)
         return -1;
     return scaled(num, scale, hz);
 }
+
+int read_whole_file(const char *path, uint8_t **buf, size_t *size, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_err(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *b = xmalloc(cap);
+    for (;;) {
+        size_t got = fread(b + n, 1, cap - n - 1, f);
+        n += got;
+        if (n < cap - 1) {
+            if (ferror(f)) {
+                set_err(err, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
+                fclose(f);
+                free(b);
+                return -1;
+            }
+            break;
+        }
+        cap *= 2;
+        b = xrealloc(b, cap);
+    }
+    fclose(f);
+    b[n] = 0;
+    *buf = b;
+    *size = n;
+    return 0;
+}
+
+char *read_text_file(const char *path, size_t *len, char **err)
+{
+    uint8_t *b;
+    size_t n;
+    if (read_whole_file(path, &b, &n, err) < 0)
+        return NULL;
+    if (memchr(b, 0, n)) {
+        set_err(err, "%s: not a text file (contains a NUL byte)", path);
+        free(b);
+        return NULL;
+    }
+    if (len)
+        *len = n;
+    return (char *)b;
+}

@@ -44,6 +44,12 @@ void log_guest(const char *fmt, ...) BG_PRINTF(1, 2);
 
 /* "24K", "1M", "0x6000", "65536" -> bytes (K/M/G are powers of 1024).
  * Returns 0 or -1 on malformed input or overflow. */
+/* A whole file into a malloc'd buffer with a NUL after the last byte (*size bytes
+ * read). -1 with *err naming the file on failure. */
+int read_whole_file(const char *path, uint8_t **buf, size_t *size, char **err);
+/* A text file (no NUL bytes) as a NUL-terminated string; NULL with *err. */
+char *read_text_file(const char *path, size_t *len, char **err);
+
 int parse_size(const char *s, uint64_t *bytes);
 /* "10s", "250ms", "100us", "5000ns", "1.5s" -> nanoseconds. Returns 0 or -1. */
 int parse_duration(const char *s, uint64_t *ns);

@@ -1,5 +1,5 @@
 /* loader_elf.c: a tiny ELF32 writer for tests: program headers, segment data, a symbol
- * table, optional .ARM.attributes and a hand-encoded DWARF line table. */
+ * table, optional .ARM.attributes, a hand-encoded DWARF line table and DWARF struct types. */
 #include "config.h"
 
 #include <elf.h>
@@ -112,6 +112,103 @@ static void dwarf_sections(uint32_t addr, Buf *abbrev, Buf *info, Buf *line)
     free(prog.p);
 }
 
+static void putuleb(Buf *b, uint64_t v)
+{
+    do {
+        uint8_t c = v & 0x7f;
+        v >>= 7;
+        put8(b, v ? (uint8_t)(c | 0x80) : c);
+    } while (v);
+}
+
+/* A CU holding struct types, members, typedefs and an int base type, appended to info
+ * (its abbreviations appended to abbrev). DWARF 3, member offsets as ULEB constants or
+ * as DW_OP_plus_uconst blocks. */
+static void dwarf_types(const TeStruct *st, size_t n, Buf *abbrev, Buf *info)
+{
+    uint32_t abbrev_off = (uint32_t)abbrev->n;
+    const uint8_t ab[] = {
+        1, 0x11, 1, 0x03, 0x08, 0, 0,                   /* compile_unit: name */
+        2, 0x13, 1, 0x03, 0x08, 0x0b, 0x0f, 0, 0,       /* structure_type: name, byte_size udata */
+        3, 0x0d, 0, 0x03, 0x08, 0x49, 0x13, 0x38, 0x0f, 0, 0, /* member: name, type ref4, loc udata */
+        4, 0x0d, 0, 0x03, 0x08, 0x49, 0x13, 0x38, 0x0a, 0, 0, /* member: loc block1 */
+        5, 0x16, 0, 0x03, 0x08, 0x49, 0x13, 0, 0,       /* typedef: name, type */
+        6, 0x24, 0, 0x03, 0x08, 0x0b, 0x0b, 0x3e, 0x0b, 0, 0, /* base_type: name, size, encoding */
+        7, 0x13, 0, 0x03, 0x08, 0x3c, 0x0c, 0, 0,       /* structure_type declaration */
+        0,
+    };
+    put(abbrev, ab, sizeof ab);
+
+    enum { HDR = 11 }; /* unit_length, version, abbrev offset, address size */
+    Buf d = {0};
+    size_t *die_off = xcalloc(n ? n : 1, sizeof *die_off);
+    typedef struct Patch { size_t at; const char *tag; } Patch;
+    Patch *patch = NULL;
+    size_t npatch = 0;
+    put8(&d, 1);
+    putstr(&d, "types.c");
+    size_t int_off = HDR + d.n;
+    put8(&d, 6);
+    putstr(&d, "int");
+    put8(&d, 4);
+    put8(&d, 5); /* DW_ATE_signed */
+    for (size_t i = 0; i < n; i++) {
+        die_off[i] = HDR + d.n;
+        if (st[i].declaration) {
+            put8(&d, 7);
+            putstr(&d, st[i].tag);
+            put8(&d, 1);
+            continue;
+        }
+        put8(&d, 2);
+        putstr(&d, st[i].tag);
+        putuleb(&d, st[i].size);
+        for (size_t k = 0; k < st[i].nmembers; k++) {
+            const TeMember *m = &st[i].members[k];
+            put8(&d, m->dwarf2_expr ? 4 : 3);
+            putstr(&d, m->name);
+            patch = xrealloc(patch, (npatch + 1) * sizeof *patch);
+            patch[npatch++] = (Patch){d.n, m->type};
+            put32(&d, 0);
+            if (m->dwarf2_expr) {
+                Buf e = {0};
+                put8(&e, 0x23); /* DW_OP_plus_uconst */
+                putuleb(&e, m->offset);
+                put8(&d, (uint8_t)e.n);
+                put(&d, e.p, e.n);
+                free(e.p);
+            } else {
+                putuleb(&d, m->offset);
+            }
+        }
+        put8(&d, 0);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!st[i].typedef_name)
+            continue;
+        put8(&d, 5);
+        putstr(&d, st[i].typedef_name);
+        uint32_t ref = (uint32_t)die_off[i];
+        put32(&d, ref);
+    }
+    put8(&d, 0);
+    for (size_t p = 0; p < npatch; p++) {
+        uint32_t ref = (uint32_t)int_off;
+        for (size_t i = 0; patch[p].tag && i < n; i++)
+            if (strcmp(st[i].tag, patch[p].tag) == 0 && !st[i].declaration)
+                ref = (uint32_t)die_off[i];
+        memcpy(d.p + patch[p].at, &ref, 4);
+    }
+    put32(info, (uint32_t)(2 + 4 + 1 + d.n));
+    put16(info, 3);
+    put32(info, abbrev_off);
+    put8(info, 4);
+    put(info, d.p, d.n);
+    free(d.p);
+    free(patch);
+    free(die_off);
+}
+
 uint8_t *te_build(const TeSpec *s, size_t *len)
 {
     Buf b = {0};
@@ -184,15 +281,19 @@ uint8_t *te_build(const TeSpec *s, size_t *len)
         sec[nsec++] = (Sec){".ARM.attributes",
                             {.sh_type = 0x70000003, .sh_offset = (uint32_t)put(&b, s->arm_attrs, s->arm_attrs_len),
                              .sh_size = (uint32_t)s->arm_attrs_len, .sh_addralign = 1}};
-    if (s->dwarf) {
+    if (s->dwarf || s->nstructs) {
         Buf ab = {0}, in = {0}, ln = {0};
-        dwarf_sections(s->dwarf_addr, &ab, &in, &ln);
+        if (s->dwarf)
+            dwarf_sections(s->dwarf_addr, &ab, &in, &ln);
+        if (s->nstructs)
+            dwarf_types(s->structs, s->nstructs, &ab, &in);
         sec[nsec++] = (Sec){".debug_abbrev", {.sh_type = SHT_PROGBITS, .sh_offset = (uint32_t)put(&b, ab.p, ab.n),
                                               .sh_size = (uint32_t)ab.n, .sh_addralign = 1}};
         sec[nsec++] = (Sec){".debug_info", {.sh_type = SHT_PROGBITS, .sh_offset = (uint32_t)put(&b, in.p, in.n),
                                             .sh_size = (uint32_t)in.n, .sh_addralign = 1}};
-        sec[nsec++] = (Sec){".debug_line", {.sh_type = SHT_PROGBITS, .sh_offset = (uint32_t)put(&b, ln.p, ln.n),
-                                            .sh_size = (uint32_t)ln.n, .sh_addralign = 1}};
+        if (s->dwarf)
+            sec[nsec++] = (Sec){".debug_line", {.sh_type = SHT_PROGBITS, .sh_offset = (uint32_t)put(&b, ln.p, ln.n),
+                                                .sh_size = (uint32_t)ln.n, .sh_addralign = 1}};
         free(ab.p);
         free(in.p);
         free(ln.p);

@@ -20,6 +20,23 @@ typedef struct TeSym {
     unsigned type, bind;  /* STT_*, STB_* */
 } TeSym;
 
+/* A member of a struct described in DWARF (TeSpec.structs). */
+typedef struct TeMember {
+    const char *name;
+    uint32_t offset;      /* bytes */
+    const char *type;     /* tag of another TeStruct in the spec (nested), or NULL: a 4-byte int */
+    bool dwarf2_expr;     /* the offset as a DW_OP_plus_uconst expression (DWARF 2 style) */
+} TeMember;
+
+typedef struct TeStruct {
+    const char *tag;      /* struct tag */
+    const char *typedef_name; /* a typedef naming it, or NULL */
+    const TeMember *members;
+    size_t nmembers;
+    uint32_t size;        /* bytes */
+    bool declaration;     /* incomplete: DW_AT_declaration, no members */
+} TeStruct;
+
 typedef struct TeSpec {
     unsigned machine;     /* EM_ARM or EM_RISCV */
     unsigned type;        /* ET_EXEC, ... */
@@ -32,6 +49,9 @@ typedef struct TeSpec {
     size_t arm_attrs_len;
     bool dwarf;           /* a CU "t.c" with lines 10 at dwarf_addr, 12 at +4, end at +12 */
     uint32_t dwarf_addr;
+    const TeStruct *structs; /* a second CU "types.c" with these struct types (and .debug_info
+                              * even when dwarf is false) */
+    size_t nstructs;
 } TeSpec;
 
 /* The file bytes (malloc'd) and their length. Segment data byte k of segment i is

@@ -2,12 +2,12 @@
 ## the build makes). Unit tests live in their module's local.mk.
 
 E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_faults.sh \
-	tests/e2e_determinism.sh tests/e2e_idle.sh
+	tests/e2e_determinism.sh tests/e2e_idle.sh tests/e2e_gc.sh
 if HAVE_FIRMWARE
 TESTS += $(E2E_TESTS)
 endif
 TESTS += tests/symbols.sh
-EXTRA_DIST += tests/lib.sh tests/symbols.sh tests/qemu_run.sh $(E2E_TESTS)
+EXTRA_DIST += tests/lib.sh tests/symbols.sh tests/qemu_run.sh tests/gc_check.py $(E2E_TESTS)
 
 AM_TESTS_ENVIRONMENT = \
 	BAREGC='$(abs_top_builddir)/baregc'; \

@@ -1,0 +1,419 @@
+/* observe.c: the engine between a runtime adapter and the CPU: function-entry hooks
+ * and shadow-stack return watches become pauses, phases, allocations and frees;
+ * sampling ticks (background scheduler events) read the heap and the call stack. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gc/events.h"
+#include "gc/observe.h"
+#include "sim/util.h"
+
+#define MAX_FRAMES 32 /* frames kept per recorded stack */
+
+/* An allocation call between its entry and its return. */
+typedef struct PendingAlloc {
+    uint32_t size;    /* bytes requested */
+    uint32_t old;     /* realloc: the block it replaces */
+    StackId stack;
+} PendingAlloc;
+
+struct GcObserver {
+    GcObserverConfig cfg;
+    Cpu *cpu;
+    Recording *rec;
+    GcRuntime *rt;
+    int pause_hooks_open;    /* PAUSE / PAUSE_END calls in progress (recursion, nesting) */
+    int trigger_depth;       /* TRIGGER functions in progress */
+    int phase_depth;         /* PHASE functions in progress (a phase inside a phase is part of it) */
+    bool pause_open;
+    PendingAlloc *pending;   /* allocation calls in progress, innermost last */
+    size_t npending, cappending;
+    uint32_t *live;          /* indices of RecAllocs still live (for sweep detection) */
+    size_t nlive, caplive;
+    SchedEvent heap_tick, cpu_tick;
+    GcEventDecoder *events;
+};
+
+static uint64_t now(const GcObserver *o) { return cpu_now(o->cpu); }
+
+static StackId current_stack(GcObserver *o, bool skip_leaf)
+{
+    uint32_t f[MAX_FRAMES + 1];
+    size_t n = cpu_backtrace(o->cpu, f, ARRAY_SIZE(f));
+    if (skip_leaf && n) /* at a hooked entry: the caller's frames are what matters */
+        return rec_stack(o->rec, f + 1, n - 1);
+    return rec_stack(o->rec, f, n < MAX_FRAMES ? n : MAX_FRAMES);
+}
+
+static int guest_read(void *opaque, uint32_t addr, void *buf, size_t len)
+{
+    return cpu_mem_read(opaque, addr, buf, len);
+}
+
+/* Read the heap; false when the adapter cannot. */
+static bool heap_read(GcObserver *o, bool want_blocks, GcHeapState *st)
+{
+    memset(st, 0, sizeof *st);
+    st->used = st->free = st->largest_free = REC_UNKNOWN;
+    if (!o->rt || !o->rt->heap_state)
+        return false;
+    if (o->rt->heap_state(o->rt, guest_read, o->cpu, want_blocks, st) < 0) {
+        free(st->blocks);
+        st->blocks = NULL;
+        return false;
+    }
+    return true;
+}
+
+/* Live bytes when the runtime cannot tell: what the alloc/free records say. */
+static int64_t used_now(GcObserver *o)
+{
+    GcHeapState st;
+    if (heap_read(o, false, &st) && st.used != REC_UNKNOWN)
+        return st.used;
+    return o->rec->nallocs ? rec_live_bytes(o->rec) : REC_UNKNOWN;
+}
+
+/* ---- allocations ---- */
+
+static void live_add(GcObserver *o, uint32_t idx)
+{
+    if (o->nlive == o->caplive) {
+        o->caplive = o->caplive ? o->caplive * 2 : 1024;
+        o->live = xrealloc(o->live, o->caplive * sizeof *o->live);
+    }
+    o->live[o->nlive++] = idx;
+}
+
+static void record_alloc(GcObserver *o, uint32_t addr, uint32_t size, StackId stack)
+{
+    rec_alloc(o->rec, now(o), addr, size, stack);
+    if (addr)
+        live_add(o, (uint32_t)o->rec->nallocs - 1);
+    else
+        rec_instant(o->rec, now(o), "alloc-fail", "allocation of %u bytes failed", size);
+}
+
+/* After a collection: allocations whose first block is no longer an object head
+ * were swept. */
+static void sweep_detect(GcObserver *o, const GcHeapState *st)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < o->nlive; i++) {
+        const RecAlloc *a = &o->rec->allocs[o->live[i]];
+        if (a->free_idx)
+            continue; /* freed explicitly */
+        uint32_t off = a->addr - st->base;
+        if (off / st->block_size < st->nblocks && st->blocks[off / st->block_size] != REC_BLOCK_HEAD &&
+            st->blocks[off / st->block_size] != REC_BLOCK_MARK) {
+            rec_free_block(o->rec, now(o), a->addr, true);
+            continue;
+        }
+        o->live[j++] = o->live[i];
+    }
+    o->nlive = j;
+}
+
+/* ---- pauses ---- */
+
+static void pause_begin(GcObserver *o, bool incremental, StackId stack)
+{
+    RecTrigger trig = o->trigger_depth > 0 ? REC_TRIGGER_ALLOC : REC_TRIGGER_EXPLICIT;
+    int64_t before = used_now(o);
+    RecPause *p = rec_pause_begin(o->rec, now(o), trig, stack, incremental);
+    p->heap_before = before;
+    o->pause_open = true;
+}
+
+static void pause_end(GcObserver *o)
+{
+    if (!o->pause_open)
+        return;
+    uint64_t t = now(o);
+    rec_pause_end(o->rec, t);
+    o->pause_open = false;
+    RecPause *p = &o->rec->pauses[o->rec->npauses - 1];
+    GcHeapState st;
+    if (heap_read(o, true, &st)) {
+        p->heap_after = st.used;
+        p->free_after = st.free;
+        p->largest_free_after = st.largest_free;
+        if (st.blocks) {
+            size_t before_frees = o->rec->nfrees;
+            sweep_detect(o, &st);
+            p->freed_objects = (int64_t)(o->rec->nfrees - before_frees);
+            if (o->cfg.heap_maps) {
+                RecHeapMap *m = rec_heap_map(o->rec, st.base, st.block_size, st.nblocks);
+                memcpy(m->state, st.blocks, st.nblocks);
+            }
+        }
+        free(st.blocks);
+    } else {
+        p->heap_after = o->rec->nallocs ? rec_live_bytes(o->rec) : REC_UNKNOWN;
+    }
+    if (p->heap_before != REC_UNKNOWN && p->heap_after != REC_UNKNOWN && p->heap_before >= p->heap_after)
+        p->freed_bytes = p->heap_before - p->heap_after;
+    rec_heap_sample(o->rec, t, p->heap_after, p->free_after, p->largest_free_after, true);
+}
+
+/* ---- hooks ---- */
+
+static void on_entry(Cpu *c, void *opaque, uint32_t i)
+{
+    GcObserver *o = opaque;
+    const GcHook *h = &o->rt->hooks[i];
+    switch (h->kind) {
+    case GC_HOOK_PAUSE:
+        if (!o->pause_open && o->pause_hooks_open == 0)
+            pause_begin(o, h->incremental, current_stack(o, true));
+        o->pause_hooks_open++;
+        cpu_watch_return(c, i);
+        break;
+    case GC_HOOK_PAUSE_BEGIN:
+        if (!o->pause_open)
+            pause_begin(o, h->incremental, current_stack(o, true));
+        break;
+    case GC_HOOK_PAUSE_END:
+        o->pause_hooks_open++;
+        cpu_watch_return(c, i);
+        break;
+    case GC_HOOK_PHASE:
+        if (o->phase_depth++ == 0 && o->pause_open)
+            rec_phase_begin(o->rec, h->phase, now(o));
+        cpu_watch_return(c, i);
+        break;
+    case GC_HOOK_TRIGGER:
+        o->trigger_depth++;
+        cpu_watch_return(c, i);
+        break;
+    case GC_HOOK_ALLOC:
+    case GC_HOOK_REALLOC:
+        if (o->npending == o->cappending) {
+            o->cappending = o->cappending ? o->cappending * 2 : 8;
+            o->pending = xrealloc(o->pending, o->cappending * sizeof *o->pending);
+        }
+        o->pending[o->npending++] = (PendingAlloc){
+            .size = cpu_arg(c, h->size_arg),
+            .old = h->kind == GC_HOOK_REALLOC ? cpu_arg(c, h->ptr_arg) : 0,
+            .stack = current_stack(o, false),
+        };
+        cpu_watch_return(c, i);
+        break;
+    case GC_HOOK_FREE: {
+        uint32_t p = cpu_arg(c, h->ptr_arg);
+        if (p)
+            rec_free_block(o->rec, now(o), p, false);
+        break;
+    }
+    }
+}
+
+static void on_return(void *opaque, uint32_t i, uint32_t retval)
+{
+    GcObserver *o = opaque;
+    if (i >= o->rt->nhooks)
+        return;
+    const GcHook *h = &o->rt->hooks[i];
+    switch (h->kind) {
+    case GC_HOOK_PAUSE:
+    case GC_HOOK_PAUSE_END:
+        if (--o->pause_hooks_open == 0)
+            pause_end(o);
+        break;
+    case GC_HOOK_PHASE:
+        if (--o->phase_depth == 0 && o->pause_open)
+            rec_phase_end(o->rec, now(o));
+        break;
+    case GC_HOOK_TRIGGER:
+        o->trigger_depth--;
+        break;
+    case GC_HOOK_ALLOC:
+    case GC_HOOK_REALLOC:
+        if (o->npending) {
+            PendingAlloc a = o->pending[--o->npending];
+            if (h->kind == GC_HOOK_REALLOC && a.old && retval)
+                rec_free_block(o->rec, now(o), a.old, false);
+            if (h->kind == GC_HOOK_ALLOC || retval || a.size)
+                record_alloc(o, retval, a.size, a.stack);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_irq(void *opaque, uint16_t irq, uint64_t pending)
+{
+    GcObserver *o = opaque;
+    uint64_t t = now(o);
+    rec_irq(o->rec, irq, pending, t);
+    /* Held back by a pause: it became pending while a collection ran and could not
+     * start until that collection was over. */
+    long p = rec_pause_at(o->rec, pending);
+    if (p >= 0 && o->rec->pauses[p].end && o->rec->pauses[p].end <= t) {
+        RecPause *rp = &o->rec->pauses[p];
+        o->rec->irqs[o->rec->nirqs - 1].pause = (int32_t)p;
+        rp->irq_delayed++;
+        if (t - pending > rp->irq_delay_max)
+            rp->irq_delay_max = t - pending;
+    }
+}
+
+/* ---- sampling ticks ---- */
+
+static void heap_tick(void *opaque, uint64_t due)
+{
+    GcObserver *o = opaque;
+    GcHeapState st;
+    if (heap_read(o, false, &st))
+        rec_heap_sample(o->rec, due, st.used, st.free, st.largest_free, false);
+    free(st.blocks);
+    sched_at(o->cfg.sched, &o->heap_tick, due + o->cfg.heap_sample_cycles);
+}
+
+static void cpu_tick(void *opaque, uint64_t due)
+{
+    GcObserver *o = opaque;
+    rec_cpu_sample(o->rec, current_stack(o, false));
+    sched_at(o->cfg.sched, &o->cpu_tick, due + o->cfg.cpu_sample_cycles);
+}
+
+/* ---- the explicit event channel ---- */
+
+static void ev_pause_begin(void *op, int trigger, bool incremental)
+{
+    GcObserver *o = op;
+    if (o->pause_open)
+        return;
+    pause_begin(o, incremental, current_stack(o, false));
+    o->rec->pauses[o->rec->npauses - 1].trigger = (RecTrigger)trigger;
+}
+static void ev_pause_end(void *op) { pause_end(op); }
+static void ev_phase_begin(void *op, const char *name)
+{
+    GcObserver *o = op;
+    if (o->pause_open)
+        rec_phase_begin(o->rec, name, now(o));
+}
+static void ev_phase_end(void *op)
+{
+    GcObserver *o = op;
+    if (o->pause_open)
+        rec_phase_end(o->rec, now(o));
+}
+static void ev_alloc(void *op, uint32_t addr, uint32_t size)
+{
+    GcObserver *o = op;
+    record_alloc(o, addr, size, current_stack(o, false));
+}
+static void ev_free(void *op, uint32_t addr)
+{
+    GcObserver *o = op;
+    rec_free_block(o->rec, now(o), addr, o->pause_open);
+}
+static void ev_heap(void *op, uint32_t used, uint32_t free_bytes, uint32_t largest)
+{
+    GcObserver *o = op;
+    if (o->pause_open) {
+        RecPause *p = &o->rec->pauses[o->rec->npauses - 1];
+        if (p->heap_before == REC_UNKNOWN)
+            p->heap_before = used;
+        return;
+    }
+    if (o->rec->npauses) { /* the first heap report after a pause describes its result */
+        RecPause *p = &o->rec->pauses[o->rec->npauses - 1];
+        if (p->heap_after == REC_UNKNOWN) {
+            p->heap_after = used;
+            p->free_after = free_bytes;
+            p->largest_free_after = largest;
+            if (p->heap_before != REC_UNKNOWN && p->heap_before >= p->heap_after)
+                p->freed_bytes = p->heap_before - p->heap_after;
+        }
+    }
+    rec_heap_sample(o->rec, now(o), used, free_bytes, largest, false);
+}
+static void ev_error(void *op, const char *msg)
+{
+    GcObserver *o = op;
+    rec_instant(o->rec, now(o), "trace-error", "%s", msg);
+    log_warn("GC event channel: %s", msg);
+}
+
+void gc_observer_trace_write(void *opaque, unsigned port, uint32_t value, unsigned size)
+{
+    GcObserver *o = opaque;
+    if (o->events)
+        gcev_decoder_write(o->events, port, value, size);
+}
+
+/* ---- life cycle ---- */
+
+GcObserver *gc_observer_new(const GcObserverConfig *cfg, char **err)
+{
+    GcObserver *o = xcalloc(1, sizeof *o);
+    o->cfg = *cfg;
+    o->cpu = cfg->cpu;
+    o->rec = cfg->rec;
+    o->rt = cfg->rt;
+    CpuObserver obs = {.returned = on_return, .irq_entry = on_irq, .opaque = o};
+    cpu_set_observer(o->cpu, &obs);
+    if (o->rt) {
+        for (size_t i = 0; i < o->rt->nhooks; i++) {
+            const GcHook *h = &o->rt->hooks[i];
+            if (!h->addr)
+                continue;
+            const ImageSymbol *sym = image_symbol_by_name(cfg->img, h->symbol);
+            cpu_hook_entry(o->cpu, h->addr, sym ? sym->size : 0, on_entry, o, (uint32_t)i);
+        }
+        if (!strcmp(o->rt->name, gc_adapter_events.name)) {
+            GcEventSink sink = {
+                .pause_begin = ev_pause_begin, .pause_end = ev_pause_end, .phase_begin = ev_phase_begin,
+                .phase_end = ev_phase_end, .alloc = ev_alloc, .free = ev_free, .heap = ev_heap,
+                .error = ev_error, .opaque = o,
+            };
+            o->events = gcev_decoder_new(&sink);
+        }
+    }
+    if (cfg->heap_sample_cycles && o->rt && o->rt->heap_state) {
+        sched_event_init(&o->heap_tick, "heap-sample", heap_tick, o);
+        o->heap_tick.background = true;
+        sched_at(cfg->sched, &o->heap_tick, cfg->heap_sample_cycles);
+    }
+    if (cfg->cpu_sample_cycles) {
+        o->rec->cpu_sample_cycles = cfg->cpu_sample_cycles;
+        sched_event_init(&o->cpu_tick, "cpu-sample", cpu_tick, o);
+        o->cpu_tick.background = true;
+        sched_at(cfg->sched, &o->cpu_tick, cfg->cpu_sample_cycles);
+    }
+    (void)err;
+    return o;
+}
+
+void gc_observer_finish(GcObserver *o)
+{
+    if (o->pause_open) {
+        rec_instant(o->rec, now(o), "partial", "the run ended inside a collection");
+        pause_end(o);
+    }
+    GcHeapState st;
+    if (heap_read(o, false, &st))
+        rec_heap_sample(o->rec, now(o), st.used, st.free, st.largest_free, false);
+    free(st.blocks);
+    o->rec->run.stack_low = cpu_min_sp(o->cpu);
+}
+
+void gc_observer_free(GcObserver *o)
+{
+    if (!o)
+        return;
+    if (o->heap_tick.queued)
+        sched_cancel(o->cfg.sched, &o->heap_tick);
+    if (o->cpu_tick.queued)
+        sched_cancel(o->cfg.sched, &o->cpu_tick);
+    gcev_decoder_free(o->events);
+    free(o->pending);
+    free(o->live);
+    free(o);
+}

@@ -1,0 +1,39 @@
+/* observe.h: watching a collector while the firmware runs: places a runtime
+ * adapter's hooks in the CPU, turns their entries and returns into pauses, phases,
+ * allocations and frees in a Recording, samples the heap and the CPU on simulated-
+ * time events, and records interrupt latencies. */
+#ifndef BAREGC_OBSERVE_H
+#define BAREGC_OBSERVE_H
+
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "gc/record.h"
+#include "gc/runtime.h"
+#include "sim/loader.h"
+#include "sim/sched.h"
+
+typedef struct GcObserverConfig {
+    Cpu *cpu;
+    Sched *sched;
+    const Image *img;
+    GcRuntime *rt;              /* NULL: no collector hooks (interrupts and CPU samples only) */
+    Recording *rec;
+    uint64_t heap_sample_cycles; /* cycles between periodic heap samples (0 = none) */
+    uint64_t cpu_sample_cycles;  /* cycles between CPU profile samples (0 = none) */
+    bool heap_maps;             /* capture per-block states after every pause (heap map) */
+} GcObserverConfig;
+
+typedef struct GcObserver GcObserver;
+
+GcObserver *gc_observer_new(const GcObserverConfig *cfg, char **err);
+/* The run is over (or interrupted): close an open pause, take a last sample, fill
+ * the stack high-water mark. */
+void gc_observer_finish(GcObserver *o);
+void gc_observer_free(GcObserver *o);
+
+/* Explicit event channel (gc/events.h): the trace port's writes, decoded into
+ * the same recording. */
+void gc_observer_trace_write(void *opaque, unsigned port, uint32_t value, unsigned size);
+
+#endif

@@ -1,0 +1,98 @@
+/* runtime.h: GC runtime adapters. An adapter knows one collector (the project's own
+ * gcrt, MicroPython, TinyGo, Lua, or one described by a JSON profile): which functions
+ * to hook for pauses, phases, allocations and frees, and how to read the heap's state
+ * from guest memory. It only describes; gc/observe.c places the hooks and records. */
+#ifndef BAREGC_RUNTIME_H
+#define BAREGC_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gc/record.h"
+#include "sim/loader.h"
+
+typedef enum GcHookKind {
+    GC_HOOK_PAUSE,       /* entry .. return of `symbol` is one pause */
+    GC_HOOK_PAUSE_BEGIN, /* entry of `symbol` begins a pause ... */
+    GC_HOOK_PAUSE_END,   /* ... the return of `symbol` ends it */
+    GC_HOOK_PHASE,       /* entry .. return of `symbol` is phase `phase` of the open pause */
+    GC_HOOK_ALLOC,       /* `symbol`(.. size in arg `size_arg` ..) returns the address */
+    GC_HOOK_FREE,        /* `symbol`(.. address in arg `ptr_arg` ..) */
+    GC_HOOK_REALLOC,     /* `symbol`(ptr in `ptr_arg`, size in `size_arg`) returns the address */
+    GC_HOOK_TRIGGER,     /* a pause that begins while `symbol` runs is REC_TRIGGER_ALLOC */
+} GcHookKind;
+
+typedef struct GcHook {
+    GcHookKind kind;
+    char *symbol;        /* owned */
+    char *phase;         /* GC_HOOK_PHASE: owned */
+    int size_arg;        /* argument register index (0 = r0/a0) */
+    int ptr_arg;
+    bool incremental;    /* GC_HOOK_PAUSE: each call is one incremental step */
+    bool optional;       /* its absence is a note, not an error */
+    uint32_t addr;       /* resolved entry address (Thumb bit clear); 0 = not in the image */
+} GcHook;
+
+/* The heap's state as read from guest memory. */
+typedef struct GcHeapState {
+    int64_t used, free, largest_free; /* bytes; REC_UNKNOWN where not observable */
+    uint32_t base, block_size, nblocks; /* the block table, when the runtime has one */
+    uint8_t *blocks;                  /* nblocks REC_BLOCK_* values (malloc'd) or NULL */
+} GcHeapState;
+
+/* Guest memory as an adapter reads it: returns 0 on success. */
+typedef int (*GcReadFn)(void *opaque, uint32_t addr, void *buf, size_t len);
+
+typedef struct GcRuntime GcRuntime;
+struct GcRuntime {
+    char *name;           /* "gcrt", "micropython", "tinygo", "lua", or the profile's name (owned) */
+    GcHook *hooks;        /* owned */
+    size_t nhooks;
+    char **notes;         /* what this adapter cannot observe in this image (owned) */
+    size_t nnotes;
+    char *layout_source;  /* e.g. "DWARF" or "documented layout (MicroPython v1.22)" */
+    uint32_t heap_start, heap_end; /* the heap's extent when known */
+    /* Read the heap's state (with per-block states if want_blocks); NULL if not
+     * observable. 0 on success, -1 when guest memory does not make sense. */
+    int (*heap_state)(GcRuntime *rt, GcReadFn read, void *opaque, bool want_blocks, GcHeapState *out);
+    void (*free_priv)(GcRuntime *rt);
+    void *priv;
+    const Image *img;
+};
+
+/* Detection and construction, one per adapter file. `probe` says whether the
+ * image's symbols look like the runtime; `open` builds the adapter (NULL and *err
+ * when required symbols are missing, naming them). */
+typedef struct GcAdapterClass {
+    const char *name;
+    const char *description;
+    bool (*probe)(const Image *img);
+    GcRuntime *(*open)(const Image *img, char **err);
+} GcAdapterClass;
+
+extern const GcAdapterClass gc_adapter_gcrt, gc_adapter_micropython, gc_adapter_tinygo,
+    gc_adapter_lua, gc_adapter_events;
+
+/* All adapters, in detection order. */
+const GcAdapterClass *const *gc_adapters(size_t *n);
+/* By name (--gc-runtime), NULL if unknown. */
+const GcAdapterClass *gc_adapter_find(const char *name);
+/* Auto-detect: the first adapter whose probe matches; NULL if none. */
+const GcAdapterClass *gc_adapter_detect(const Image *img);
+/* A runtime from a JSON profile file (--gc-profile); NULL and *err on a malformed
+ * file (naming the key) or a missing symbol (naming it). */
+GcRuntime *gc_profile_open(const char *path, const Image *img, char **err);
+
+/* Helpers for adapters. */
+GcRuntime *gc_runtime_new(const char *name, const Image *img);
+GcHook *gc_runtime_add_hook(GcRuntime *rt, GcHookKind kind, const char *symbol);
+void gc_runtime_note(GcRuntime *rt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Resolve every hook's address from the image; a missing non-optional hook is an
+ * error naming the symbol, a missing optional one becomes a note. */
+int gc_runtime_resolve(GcRuntime *rt, char **err);
+void gc_runtime_free(GcRuntime *rt);
+/* Largest run of REC_BLOCK_FREE blocks, and free/used bytes, from a block table. */
+void gc_blocks_summarize(GcHeapState *st);
+
+#endif

@@ -1,0 +1,423 @@
+/* session.c: one recorded run of a firmware image (see session.h): options, machine,
+ * GC adapter + observer, recording, fault report, summary and output files. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gc/observe.h"
+#include "gc/runtime.h"
+#include "sim/exitcode.h"
+#include "sim/session.h"
+#include "sim/util.h"
+#include "traces/traces.h"
+
+#define DEFAULT_CPU_SAMPLE_CYCLES 10000   /* cycles between CPU profile samples */
+#define DEFAULT_HEAP_SAMPLE_NS 1000000    /* 1 ms of simulated time between heap samples */
+
+struct Session {
+    SessionOptions o;
+    Image *img;
+    Board *board;
+    Machine *m;
+    FILE *uart_out;
+    int uart_in;
+    GcRuntime *rt;
+    GcObserver *obs;
+    Recording *rec;
+    CpuStop stop;
+    double host_s;   /* host seconds spent running (the summary's speed only; never in a file) */
+};
+
+Recording *session_recording(Session *s) { return s->rec; }
+Machine *session_machine(Session *s) { return s->m; }
+const Image *session_image(Session *s) { return s->img; }
+const Board *session_board(Session *s) { return s->board; }
+void session_interrupt(Session *s) { machine_interrupt(s->m); }
+
+/* "--name VALUE" or "--name=VALUE": returns the value and advances *i, or NULL. */
+static const char *opt_value(const char *name, int argc, char **argv, int *i, bool *bad)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != 0)
+        return NULL;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "baregc run: %s needs a value\n", name);
+        *bad = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int session_parse_option(SessionOptions *o, const char *cmd, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    bool bad = false;
+    const char *v;
+    int r = machine_options_parse(&o->mo, argc, argv, i);
+    if (r)
+        return r;
+    if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+        o->quiet = true;
+    } else if (!strcmp(a, "--keep-going")) {
+        o->keep_going = true;
+    } else if ((v = opt_value("--uart-out", argc, argv, i, &bad))) {
+        o->uart_out = v;
+    } else if ((v = opt_value("--uart-in", argc, argv, i, &bad))) {
+        o->uart_in = v;
+    } else if ((v = opt_value("--out", argc, argv, i, &bad))) {
+        o->out_dir = v;
+    } else if ((v = opt_value("--gc-runtime", argc, argv, i, &bad))) {
+        if (strcmp(v, "none") && !gc_adapter_find(v)) {
+            fprintf(stderr, "baregc %s: --gc-runtime: unknown runtime '%s' (one of:", cmd, v);
+            size_t n;
+            const GcAdapterClass *const *ad = gc_adapters(&n);
+            for (size_t k = 0; k < n; k++)
+                fprintf(stderr, " %s", ad[k]->name);
+            fprintf(stderr, ", none)\n");
+            return -1;
+        }
+        o->gc_runtime = v;
+    } else if ((v = opt_value("--gc-profile", argc, argv, i, &bad))) {
+        o->gc_profile = v;
+    } else if ((v = opt_value("--cpu-sample-cycles", argc, argv, i, &bad))) {
+        if (parse_u64(v, &o->cpu_sample_cycles) < 0 || !o->cpu_sample_cycles) {
+            fprintf(stderr, "baregc %s: --cpu-sample-cycles: expected a positive number, got '%s'\n", cmd, v);
+            return -1;
+        }
+    } else if ((v = opt_value("--heap-sample", argc, argv, i, &bad))) {
+        if (parse_duration(v, &o->heap_sample_ns) < 0 || !o->heap_sample_ns) {
+            fprintf(stderr, "baregc %s: --heap-sample: expected a duration like 1ms, got '%s'\n", cmd, v);
+            return -1;
+        }
+    } else if ((v = opt_value("--max-cycles", argc, argv, i, &bad))) {
+        if (parse_u64(v, &o->max_cycles) < 0 || !o->max_cycles) {
+            fprintf(stderr, "baregc %s: --max-cycles: expected a positive number of cycles, got '%s'\n", cmd, v);
+            return -1;
+        }
+    } else if ((v = opt_value("--max-time", argc, argv, i, &bad))) {
+        if (parse_duration(v, &o->max_time_ns) < 0 || !o->max_time_ns) {
+            fprintf(stderr, "baregc %s: --max-time: expected a duration like 2s or 150ms, got '%s'\n", cmd, v);
+            return -1;
+        }
+    } else {
+        return bad ? -1 : 0;
+    }
+    if (o->gc_runtime && o->gc_profile) {
+        fprintf(stderr, "baregc %s: give --gc-runtime or --gc-profile, not both\n", cmd);
+        return -1;
+    }
+    return 1;
+}
+
+void session_usage(FILE *out)
+{
+    machine_options_usage(out);
+    fprintf(out,
+            "  --uart-out FILE      write the console UART's output to FILE instead of stdout\n"
+            "  --uart-in FILE       feed the console UART's input from FILE (default: stdin)\n"
+            "  --max-cycles N       stop after N simulated cycles (exit %d)\n"
+            "  --max-time DURATION  stop after DURATION of simulated time, e.g. 2s, 500ms (exit %d)\n"
+            "  --keep-going         deliver faults to the firmware (HardFault / trap handler) instead of stopping\n"
+            "  --out DIR            write the recording: heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz (pprof),\n"
+            "                       trace.json (Perfetto), gctrace.log, summary.json\n"
+            "  --gc-runtime NAME    the collector's adapter (gcrt, micropython, tinygo, lua, events,\n"
+            "                       or none); default: detected from the image's symbols\n"
+            "  --gc-profile FILE    a JSON description of any other collector (docs/gc-profile.md)\n"
+            "  --cpu-sample-cycles N  CPU profile: one call-stack sample every N cycles (default %d)\n"
+            "  --heap-sample DURATION heap use sampled every DURATION of simulated time (default 1ms)\n"
+            "  --quiet              no summary or notes on stderr (faults are still reported)\n",
+            EXIT_TIMEOUT, EXIT_TIMEOUT, DEFAULT_CPU_SAMPLE_CYCLES);
+}
+
+static void fill_run_info(Session *s)
+{
+    RecRunInfo *ri = &s->rec->run;
+    const Board *b = s->board;
+    ri->image = xstrdup(s->o.elf);
+    ri->board = xstrdup(b->name);
+    ri->core = xstrdup(core_name(b->core));
+    ri->runtime = xstrdup(s->rt ? s->rt->name : "none");
+    ri->clock_hz = b->clock_hz;
+    BoardMemory *sram = board_main_sram(s->board);
+    if (sram) {
+        ri->sram_base = sram->base;
+        ri->sram_size = sram->limit;
+        /* .data/.bss: the loaded segments whose run address is in SRAM */
+        uint32_t end = sram->base;
+        for (size_t i = 0; i < image_segment_count(s->img); i++) {
+            const ImageSegment *g = image_segment(s->img, i);
+            if (g->vaddr - sram->base < sram->limit && g->vaddr + g->memsz > end)
+                end = g->vaddr + g->memsz;
+        }
+        ri->static_bytes = end - sram->base;
+        ri->stack_top = sram->base + sram->limit;
+    }
+    static const char *const tops[] = {"__StackTop", "_estack", "__stack", "_stack_top", "__stack_top", NULL};
+    for (size_t i = 0; tops[i]; i++) {
+        const ImageSymbol *sym = image_symbol_by_name(s->img, tops[i]);
+        if (sym) {
+            ri->stack_top = sym->addr;
+            break;
+        }
+    }
+    ri->stack_limit = machine_stack_limit(s->m, NULL);
+    if (s->rt) {
+        ri->heap_start = s->rt->heap_start;
+        ri->heap_end = s->rt->heap_end;
+    }
+}
+
+/* The collector's adapter: --gc-profile, --gc-runtime, or detected. NULL without
+ * error when none applies. */
+static int open_runtime(Session *s, int *rc)
+{
+    char *err = NULL;
+    const SessionOptions *o = &s->o;
+    if (o->gc_profile) {
+        s->rt = gc_profile_open(o->gc_profile, s->img, &err);
+    } else if (o->gc_runtime && !strcmp(o->gc_runtime, "none")) {
+        return 0;
+    } else {
+        const GcAdapterClass *ac = o->gc_runtime ? gc_adapter_find(o->gc_runtime) : gc_adapter_detect(s->img);
+        if (!ac) {
+            if (!o->quiet)
+                log_info("no garbage collector recognised in %s (pass --gc-runtime or --gc-profile): "
+                         "recording interrupts and the CPU profile only", o->elf);
+            return 0;
+        }
+        s->rt = ac->open(s->img, &err);
+        if (s->rt && !o->gc_runtime && !o->quiet)
+            log_info("GC runtime: %s (detected from the image's symbols)", s->rt->name);
+    }
+    if (!s->rt) {
+        log_error("%s", err);
+        free(err);
+        *rc = EXIT_BAD_PROFILE;
+        return -1;
+    }
+    return 0;
+}
+
+/* The machine's trace port (ITM / gc-trace-port) feeds the observer. */
+static void trace_write(void *opaque, unsigned port, uint32_t value, unsigned size)
+{
+    Session *s = opaque;
+    if (s->obs)
+        gc_observer_trace_write(s->obs, port, value, size);
+}
+
+Session *session_open(const SessionOptions *o, int *rc)
+{
+    Session *s = xcalloc(1, sizeof *s);
+    s->o = *o;
+    s->uart_out = stdout;
+    s->uart_in = STDIN_FILENO;
+    *rc = machine_setup(&o->mo, o->elf, o->quiet, &s->img, &s->board);
+    if (*rc)
+        goto fail;
+    if (o->uart_out && !(s->uart_out = fopen(o->uart_out, "w"))) {
+        log_error("cannot write %s: %s", o->uart_out, strerror(errno));
+        *rc = EXIT_IO;
+        goto fail;
+    }
+    if (o->uart_in && (s->uart_in = open(o->uart_in, O_RDONLY)) < 0) {
+        log_error("cannot read %s: %s", o->uart_in, strerror(errno));
+        *rc = EXIT_NO_INPUT;
+        goto fail;
+    }
+    if (open_runtime(s, rc) < 0)
+        goto fail;
+    uint64_t max_cycles = o->max_cycles;
+    if (o->max_time_ns) {
+        uint64_t c = (uint64_t)((unsigned __int128)o->max_time_ns * s->board->clock_hz / 1000000000u);
+        if (!max_cycles || c < max_cycles)
+            max_cycles = c ? c : 1;
+    }
+    MachineConfig mc = {
+        .board = s->board,
+        .img = s->img,
+        .uart_out = s->uart_out,
+        .uart_in_fd = s->uart_in,
+        .max_cycles = max_cycles,
+        .keep_going = o->keep_going,
+        .trace = {.write = trace_write, .opaque = s},
+    };
+    char *err = NULL;
+    s->m = machine_new(&mc, &err);
+    if (!s->m) {
+        log_error("%s", err);
+        free(err);
+        *rc = EXIT_BAD_BOARD;
+        goto fail;
+    }
+    s->rec = rec_new();
+    fill_run_info(s);
+    Sched *sc = machine_sched(s->m);
+    GcObserverConfig oc = {
+        .cpu = machine_cpu(s->m),
+        .sched = sc,
+        .img = s->img,
+        .rt = s->rt,
+        .rec = s->rec,
+        .heap_sample_cycles = sched_ns_to_cycles(sc, o->heap_sample_ns ? o->heap_sample_ns : DEFAULT_HEAP_SAMPLE_NS),
+        .cpu_sample_cycles = o->cpu_sample_cycles ? o->cpu_sample_cycles : DEFAULT_CPU_SAMPLE_CYCLES,
+        .heap_maps = true,
+    };
+    s->obs = gc_observer_new(&oc, &err);
+    if (!s->obs) {
+        log_error("%s", err);
+        free(err);
+        *rc = EXIT_INTERNAL;
+        goto fail;
+    }
+    return s;
+fail:
+    session_close(s);
+    return NULL;
+}
+
+static double host_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void session_run(Session *s)
+{
+    double t0 = host_seconds();
+    machine_run(s->m, &s->stop);
+    s->host_s += host_seconds() - t0;
+}
+
+static int exit_code_for(const CpuStop *s)
+{
+    switch (s->reason) {
+    case STOP_EXIT: return s->exit_code & 0xff;
+    case STOP_RESET: return EXIT_OK;
+    case STOP_UNMAPPED:
+    case STOP_SRAM_LIMIT:
+    case STOP_FLASH_WRITE: return EXIT_FAULT_MEMORY;
+    case STOP_STACK: return EXIT_FAULT_STACK;
+    case STOP_HARDFAULT: return EXIT_FAULT_HARD;
+    case STOP_BAD_INSN: return EXIT_FAULT_INSN;
+    case STOP_TIMEOUT: return EXIT_TIMEOUT;
+    case STOP_DEADLOCK: return EXIT_DEADLOCK;
+    case STOP_INTERRUPTED: return EXIT_INTERRUPTED;
+    case STOP_INTERNAL: break;
+    }
+    return EXIT_INTERNAL;
+}
+
+/* "1.234567 s" / "12.345 ms" / "56.7 us" of simulated time. */
+static void fmt_time(char *buf, size_t n, uint64_t ns)
+{
+    if (ns >= 1000000000ull)
+        snprintf(buf, n, "%.6f s", ns / 1e9);
+    else if (ns >= 1000000ull)
+        snprintf(buf, n, "%.3f ms", ns / 1e6);
+    else
+        snprintf(buf, n, "%.3f us", ns / 1e3);
+}
+
+static void report_fault(const SessionOptions *o, Machine *m, const Image *img, const CpuStop *s)
+{
+    Sched *sc = machine_sched(m);
+    char where[256], lr[256], t[32];
+    image_describe_addr(img, s->pc, where, sizeof where);
+    image_describe_addr(img, s->lr & ~1u, lr, sizeof lr);
+    fmt_time(t, sizeof t, sched_cycles_to_ns(sc, sc->now));
+    fflush(stdout);
+    fprintf(stderr, "baregc: guest fault: %s: %s\n", cpu_stop_name(s->reason), s->detail);
+    fprintf(stderr, "  pc   0x%08x  %s\n", s->pc, where);
+    fprintf(stderr, "  lr   0x%08x  %s\n", s->lr, lr);
+    fprintf(stderr, "  sp   0x%08x", s->sp);
+    const char *sym;
+    uint32_t lim = machine_stack_limit(m, &sym);
+    if (lim)
+        fprintf(stderr, "  (stack limit 0x%08x from %s)", lim, sym);
+    fprintf(stderr, "\n  time %s simulated (%llu cycles, %llu instructions)\n", t, (unsigned long long)sc->now,
+            (unsigned long long)cpu_instructions(machine_cpu(m)));
+    if (!o->keep_going && (s->reason == STOP_UNMAPPED || s->reason == STOP_SRAM_LIMIT ||
+                           s->reason == STOP_FLASH_WRITE || s->reason == STOP_BAD_INSN))
+        fprintf(stderr, "  (--keep-going delivers this fault to the firmware's fault handler instead)\n");
+}
+
+static void report_summary(const SessionOptions *o, Machine *m, const Board *b, const CpuStop *s, double host_s)
+{
+    Sched *sc = machine_sched(m);
+    uint64_t ns = sched_cycles_to_ns(sc, sc->now);
+    uint64_t insns = cpu_instructions(machine_cpu(m));
+    char t[32], how[200];
+    fmt_time(t, sizeof t, ns);
+    switch (s->reason) {
+    case STOP_EXIT: snprintf(how, sizeof how, "the firmware exited with status %d", s->exit_code); break;
+    case STOP_RESET: snprintf(how, sizeof how, "the firmware requested a system reset (SYSRESETREQ)"); break;
+    default: snprintf(how, sizeof how, "stopped: %s", cpu_stop_name(s->reason)); break;
+    }
+    fprintf(stderr,
+            "baregc: %s on %s (%s @ %.3f MHz): %s after %s of simulated time (%llu cycles, %llu instructions); "
+            "host %.3f s, %.1f MIPS, %.2fx real time\n",
+            o->elf, b->name, core_name(b->core), b->clock_hz / 1e6, how,
+            t, (unsigned long long)sc->now, (unsigned long long)insns, host_s,
+            host_s > 0 ? insns / host_s / 1e6 : 0.0, host_s > 0 ? (ns / 1e9) / host_s : 0.0);
+}
+
+int session_finish(Session *s)
+{
+    const CpuStop *st = &s->stop;
+    if (st->reason != STOP_EXIT && st->reason != STOP_RESET && st->reason != STOP_INTERRUPTED)
+        report_fault(&s->o, s->m, s->img, st);
+    int rc = exit_code_for(st);
+    gc_observer_finish(s->obs);
+    RecRunInfo *ri = &s->rec->run;
+    ri->cycles = machine_sched(s->m)->now;
+    ri->instructions = cpu_instructions(machine_cpu(s->m));
+    ri->exit_reason = xstrdup(st->reason == STOP_EXIT ? "exit" : cpu_stop_name(st->reason));
+    ri->exit_code = rc;
+    ri->partial = st->reason == STOP_INTERRUPTED;
+    if (st->reason != STOP_EXIT && st->reason != STOP_RESET && st->reason != STOP_INTERRUPTED)
+        rec_instant(s->rec, ri->cycles, "fault", "%s: %s", cpu_stop_name(st->reason), st->detail);
+    if (!s->o.quiet) {
+        report_summary(&s->o, s->m, s->board, st, s->host_s);
+        if (s->rt)
+            traces_print_summary(s->rec, stderr);
+    }
+    if (s->o.out_dir) {
+        char *err = NULL;
+        if (traces_write_all(s->rec, s->img, s->o.out_dir, &err) < 0) {
+            log_error("%s", err);
+            free(err);
+            if (rc == EXIT_OK)
+                rc = EXIT_IO;
+        }
+    }
+    return rc;
+}
+
+void session_close(Session *s)
+{
+    if (!s)
+        return;
+    gc_observer_free(s->obs);
+    machine_free(s->m);
+    rec_free(s->rec);
+    gc_runtime_free(s->rt);
+    if (s->uart_out && s->uart_out != stdout)
+        fclose(s->uart_out);
+    if (s->uart_in >= 0 && s->uart_in != STDIN_FILENO)
+        close(s->uart_in);
+    board_free(s->board);
+    image_free(s->img);
+    free(s);
+}

@@ -1,0 +1,1053 @@
+/* test_devices.c: the device models driven through read/write with a real Sched, a fake IRQ sink and pipe-fed CharDevs (no Unicorn). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devices/device.h"
+#include "tests/cunit_main.h"
+
+/* ---- the rig: one device, its scheduler, its host end and its IRQ lines ---- */
+
+/* Records the level of every line and how many times each rose. */
+typedef struct FakeIrq {
+    int level[DEVICE_MAX_IRQ];
+    int rises[DEVICE_MAX_IRQ];
+    int calls;
+} FakeIrq;
+
+static void fake_irq_set(void *opaque, int num, int level)
+{
+    FakeIrq *f = opaque;
+    if (num < 0 || num >= DEVICE_MAX_IRQ)
+        return;
+    if (level && !f->level[num])
+        f->rises[num]++;
+    f->level[num] = level != 0;
+    f->calls++;
+}
+
+typedef struct Rig {
+    Sched sched;
+    FakeIrq irq;
+    FILE *out;
+    char *outbuf;
+    size_t outlen; /* bytes */
+    int in_fd;
+    CharDev *cd;
+    cJSON *params;
+    const DeviceClass *cls;
+    void *dev;
+} Rig;
+
+/* Creates device `type` at `clock_hz` with all its lines wired to r->irq. `input`
+ * (may be NULL: no input) is what the host end will receive, then end of input. */
+static void rig_open(Rig *r, const char *type, uint32_t clock_hz, const char *input, const char *json)
+{
+    memset(r, 0, sizeof *r);
+    r->in_fd = -1;
+    sched_init(&r->sched, clock_hz);
+    if (input) {
+        int fds[2];
+        CU_ASSERT_FATAL(pipe(fds) == 0);
+        size_t n = strlen(input);
+        CU_ASSERT_FATAL(write(fds[1], input, n) == (ssize_t)n);
+        close(fds[1]);
+        r->in_fd = fds[0];
+    }
+    r->out = open_memstream(&r->outbuf, &r->outlen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->out);
+    r->cd = chardev_new(r->out, r->in_fd);
+    r->params = json ? cJSON_Parse(json) : NULL;
+    r->cls = device_class_find(type);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->cls);
+    DeviceConfig cfg = {
+        .name = "dut", .base = 0x40000000, .clock_hz = clock_hz, .params = r->params,
+        .sched = &r->sched, .chardev = r->cd, .nirq = DEVICE_MAX_IRQ,
+    };
+    for (int i = 0; i < DEVICE_MAX_IRQ; i++)
+        cfg.irq[i] = (IrqLine){.set = fake_irq_set, .opaque = &r->irq, .num = i};
+    char *err = NULL;
+    r->dev = r->cls->create(&cfg, &err);
+    if (!r->dev)
+        fprintf(stderr, "create %s: %s\n", type, err ? err : "?");
+    free(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->dev);
+}
+
+static void rig_close(Rig *r)
+{
+    if (r->dev)
+        r->cls->destroy(r->dev);
+    chardev_free(r->cd);
+    fclose(r->out);
+    free(r->outbuf);
+    if (r->in_fd >= 0)
+        close(r->in_fd);
+    cJSON_Delete(r->params);
+    CU_ASSERT_PTR_NULL(r->sched.head); /* destroy cancelled every event */
+}
+
+static uint32_t rd(Rig *r, uint32_t off) { return r->cls->read(r->dev, off, 4); }
+static void wr(Rig *r, uint32_t off, uint32_t v) { r->cls->write(r->dev, off, v, 4); }
+
+/* What the host end received so far (NUL-terminated). */
+static const char *output(Rig *r)
+{
+    chardev_flush(r->cd);
+    return r->outbuf ? r->outbuf : "";
+}
+
+/* Advance simulated time to cycle t, running each event at its own cycle, as the
+ * run loop does. */
+static void run_to(Sched *s, uint64_t t)
+{
+    while (sched_next(s) <= t) {
+        uint64_t nx = sched_next(s);
+        if (nx > s->now)
+            s->now = nx;
+        sched_run_due(s);
+    }
+    if (t > s->now)
+        s->now = t;
+}
+
+/* create() with these params must fail with a message. */
+static void expect_create_fails(const char *type, uint32_t clock_hz, const char *json, const char *needle)
+{
+    Sched s;
+    sched_init(&s, clock_hz);
+    cJSON *params = cJSON_Parse(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+    const DeviceClass *cls = device_class_find(type);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cls);
+    DeviceConfig cfg = {.name = "bad", .clock_hz = clock_hz, .params = params, .sched = &s};
+    char *err = NULL;
+    void *dev = cls->create(&cfg, &err);
+    CU_ASSERT_PTR_NULL(dev);
+    CU_ASSERT_PTR_NOT_NULL(err);
+    if (err && needle)
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, needle));
+    if (dev)
+        cls->destroy(dev);
+    free(err);
+    cJSON_Delete(params);
+}
+
+/* ---- registry ---- */
+
+static void test_registry(void)
+{
+    static const char *const types[] = {"cmsdk-uart", "cmsdk-timer", "nrf51-uart", "sifive-uart", "ns16550a",
+                                        "systick",    "dwt",         "clint",      "plic"};
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        const DeviceClass *c = device_class_find(types[i]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+        CU_ASSERT_STRING_EQUAL(c->type, types[i]);
+        CU_ASSERT(c->size > 0);
+        CU_ASSERT(c->create && c->destroy && c->reset && c->read && c->write);
+        CU_ASSERT_EQUAL(c->is_intc, c->irq_input != NULL);
+    }
+    CU_ASSERT_PTR_NULL(device_class_find("pl011"));
+}
+
+static void test_param_u32(void)
+{
+    cJSON *p = cJSON_Parse("{\"a\": 7, \"b\": \"0x10\", \"c\": \"2MHz\", \"d\": -1, \"e\": 1.5, \"f\": true,"
+                           "\"g\": 4294967296}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    DeviceConfig cfg = {.params = p};
+    uint32_t v = 0;
+    char *err = NULL;
+    CU_ASSERT_EQUAL(device_param_u32(&cfg, "a", 1, &v, &err), 0);
+    CU_ASSERT_EQUAL(v, 7);
+    CU_ASSERT_EQUAL(device_param_u32(&cfg, "b", 1, &v, &err), 0);
+    CU_ASSERT_EQUAL(v, 16);
+    CU_ASSERT_EQUAL(device_param_u32(&cfg, "c", 1, &v, &err), 0);
+    CU_ASSERT_EQUAL(v, 2000000);
+    CU_ASSERT_EQUAL(device_param_u32(&cfg, "missing", 99, &v, &err), 0);
+    CU_ASSERT_EQUAL(v, 99);
+    CU_ASSERT_PTR_NULL(err);
+    static const char *const bad[] = {"d", "e", "f", "g"};
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        CU_ASSERT_EQUAL(device_param_u32(&cfg, bad[i], 1, &v, &err), -1);
+        CU_ASSERT_PTR_NOT_NULL(err);
+        free(err);
+        err = NULL;
+    }
+    cJSON_Delete(p);
+}
+
+/* ---- CMSDK APB UART ---- */
+
+enum { CU_DATA = 0x0, CU_STATE = 0x4, CU_CTRL = 0x8, CU_INT = 0xC, CU_BAUDDIV = 0x10 };
+#define CU_CHAR 2170 /* 25 MHz * 10 bits / 115200 baud, rounded down */
+
+static void test_cmsdk_uart_tx(void)
+{
+    Rig r;
+    rig_open(&r, "cmsdk-uart", 25000000, NULL, NULL);
+    wr(&r, CU_DATA, 'x'); /* TX disabled: dropped */
+    CU_ASSERT_STRING_EQUAL(output(&r), "");
+    wr(&r, CU_CTRL, 0x1); /* TX enable, no interrupt */
+    wr(&r, CU_DATA, 'h');
+    wr(&r, CU_DATA, 'i');
+    CU_ASSERT_STRING_EQUAL(output(&r), "hi");
+    CU_ASSERT_EQUAL(rd(&r, CU_INT), 0);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 1, 0); /* never TX full */
+    wr(&r, CU_CTRL, 0x5); /* + TX interrupt */
+    CU_ASSERT_EQUAL(rd(&r, CU_CTRL), 0x5);
+    wr(&r, CU_DATA, '!' | 0xA00); /* only the low byte goes out */
+    CU_ASSERT_STRING_EQUAL(output(&r), "hi!");
+    CU_ASSERT_EQUAL(rd(&r, CU_INT), 1);
+    CU_ASSERT_EQUAL(r.irq.level[1], 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, CU_INT, 1); /* INTCLEAR */
+    CU_ASSERT_EQUAL(rd(&r, CU_INT), 0);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    rig_close(&r);
+}
+
+static void test_cmsdk_uart_rx(void)
+{
+    Rig r;
+    rig_open(&r, "cmsdk-uart", 25000000, "AB", NULL);
+    run_to(&r.sched, 10 * CU_CHAR); /* RX disabled: nothing arrives */
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 2, 0);
+    uint64_t t0 = r.sched.now;
+    wr(&r, CU_CTRL, 0xA); /* RX enable + RX interrupt */
+    run_to(&r.sched, t0 + CU_CHAR - 1);
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 2, 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, t0 + CU_CHAR); /* one character time after enabling */
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 2, 2);
+    CU_ASSERT_EQUAL(rd(&r, CU_INT), 2);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    run_to(&r.sched, t0 + 5 * CU_CHAR); /* no overrun: B waits while A is unread */
+    CU_ASSERT_EQUAL(rd(&r, CU_DATA), 'A');
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 2, 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1); /* INTSTATUS.RX stays until cleared */
+    wr(&r, CU_INT, 2);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    uint64_t t1 = r.sched.now;
+    run_to(&r.sched, t1 + CU_CHAR);
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 2, 2);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    CU_ASSERT_EQUAL(rd(&r, CU_DATA), 'B');
+    run_to(&r.sched, t1 + 10 * CU_CHAR); /* end of input */
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 2, 0);
+    rig_close(&r);
+}
+
+static void test_cmsdk_uart_bauddiv_and_ids(void)
+{
+    Rig r;
+    rig_open(&r, "cmsdk-uart", 25000000, "Z", NULL);
+    wr(&r, CU_BAUDDIV, 2500); /* 10000 baud: 25000 cycles a character */
+    CU_ASSERT_EQUAL(rd(&r, CU_BAUDDIV), 2500);
+    wr(&r, CU_CTRL, 0x2); /* RX without interrupt */
+    run_to(&r.sched, 24999);
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 2, 0);
+    run_to(&r.sched, 25000);
+    CU_ASSERT_EQUAL(rd(&r, CU_STATE) & 2, 2);
+    CU_ASSERT_EQUAL(rd(&r, CU_INT), 0); /* RX interrupt not enabled */
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, CU_DATA), 'Z');
+    /* identification registers and unknown offsets */
+    CU_ASSERT_EQUAL(rd(&r, 0xFE0), 0x21);
+    CU_ASSERT_EQUAL(rd(&r, 0xFF0), 0x0D);
+    CU_ASSERT_EQUAL(rd(&r, 0x014), 0);
+    CU_ASSERT_EQUAL(rd(&r, 0x800), 0);
+    wr(&r, 0x800, 0xFFFFFFFF); /* ignored */
+    CU_ASSERT_EQUAL(rd(&r, CU_CTRL), 0x2);
+    r.cls->reset(r.dev);
+    CU_ASSERT_EQUAL(rd(&r, CU_CTRL), 0);
+    rig_close(&r);
+}
+
+/* ---- nRF51 UART ---- */
+
+enum {
+    NU_STARTRX = 0x000, NU_STOPRX = 0x004, NU_STARTTX = 0x008, NU_STOPTX = 0x00C, NU_RXDRDY = 0x108,
+    NU_TXDRDY = 0x11C, NU_INTEN = 0x300, NU_INTENSET = 0x304, NU_INTENCLR = 0x308, NU_RXD = 0x518,
+    NU_TXD = 0x51C, NU_BAUDRATE = 0x524,
+};
+#define NU_CHAR_250K 640   /* 16 MHz * 10 / 250000 baud (the reset BAUDRATE) */
+#define NU_CHAR_115K 1388  /* 16 MHz * 10 / 115203 baud (BAUDRATE 0x01D7E000) */
+
+static void test_nrf51_uart_tx(void)
+{
+    Rig r;
+    rig_open(&r, "nrf51-uart", 16000000, NULL, NULL);
+    wr(&r, NU_TXD, 'a'); /* before STARTTX: dropped */
+    CU_ASSERT_STRING_EQUAL(output(&r), "");
+    CU_ASSERT_EQUAL(rd(&r, NU_TXDRDY), 0);
+    wr(&r, NU_STARTTX, 1);
+    wr(&r, NU_TXD, 'o');
+    wr(&r, NU_TXD, 'k');
+    CU_ASSERT_STRING_EQUAL(output(&r), "ok");
+    CU_ASSERT_EQUAL(rd(&r, NU_TXDRDY), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0); /* not enabled */
+    wr(&r, NU_INTENSET, 1u << 7);
+    CU_ASSERT_EQUAL(rd(&r, NU_INTEN), 1u << 7);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, NU_TXDRDY, 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, NU_TXD, '!');
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, NU_INTENCLR, 1u << 7);
+    CU_ASSERT_EQUAL(rd(&r, NU_INTEN), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, NU_STOPTX, 1);
+    wr(&r, NU_TXD, '?');
+    CU_ASSERT_STRING_EQUAL(output(&r), "ok!");
+    CU_ASSERT_EQUAL(rd(&r, 0x600), 0); /* unknown */
+    CU_ASSERT_EQUAL(rd(&r, NU_BAUDRATE), 0x04000000); /* reset value: 250000 baud */
+    rig_close(&r);
+}
+
+static void test_nrf51_uart_rx(void)
+{
+    Rig r;
+    rig_open(&r, "nrf51-uart", 16000000, "0123456789", NULL);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXD), 0); /* empty */
+    wr(&r, NU_INTENSET, 1u << 2);
+    wr(&r, NU_STARTRX, 1);
+    run_to(&r.sched, NU_CHAR_250K - 1);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXDRDY), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, NU_CHAR_250K);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXDRDY), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    /* nobody reads: the 6-byte FIFO fills, the rest waits on the host side */
+    run_to(&r.sched, 20 * NU_CHAR_250K);
+    for (int i = 0; i < 6; i++) {
+        wr(&r, NU_RXDRDY, 0);
+        CU_ASSERT_EQUAL(r.irq.level[0], 0);
+        CU_ASSERT_EQUAL(rd(&r, NU_RXD), (uint32_t)('0' + i));
+        CU_ASSERT_EQUAL(rd(&r, NU_RXDRDY), i < 5); /* set again while bytes remain */
+        CU_ASSERT_EQUAL(r.irq.level[0], i < 5);
+    }
+    CU_ASSERT_EQUAL(rd(&r, NU_RXD), 0);
+    uint64_t t = r.sched.now;
+    run_to(&r.sched, t + NU_CHAR_250K); /* room again: the next byte within a character time */
+    CU_ASSERT_EQUAL(rd(&r, NU_RXDRDY), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXD), '6');
+    wr(&r, NU_STOPRX, 1); /* stopped: nothing more arrives */
+    wr(&r, NU_RXDRDY, 0);
+    run_to(&r.sched, t + 50 * NU_CHAR_250K);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXDRDY), 0);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXD), 0);
+    rig_close(&r);
+}
+
+static void test_nrf51_uart_baudrate(void)
+{
+    Rig r;
+    rig_open(&r, "nrf51-uart", 16000000, "b", NULL);
+    wr(&r, NU_BAUDRATE, 0x01D7E000); /* 115200 */
+    wr(&r, NU_STARTRX, 1);
+    run_to(&r.sched, NU_CHAR_115K - 1);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXDRDY), 0);
+    run_to(&r.sched, NU_CHAR_115K);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXDRDY), 1);
+    CU_ASSERT_EQUAL(rd(&r, NU_RXD), 'b');
+    rig_close(&r);
+}
+
+/* ---- SiFive UART ---- */
+
+enum { SU_TXDATA = 0x00, SU_RXDATA = 0x04, SU_TXCTRL = 0x08, SU_RXCTRL = 0x0C, SU_IE = 0x10, SU_IP = 0x14, SU_DIV = 0x18 };
+#define SU_CHAR 1388 /* 16 MHz * 10 / 115200 */
+#define SU_EMPTY 0x80000000u
+
+static void test_sifive_uart_tx(void)
+{
+    Rig r;
+    rig_open(&r, "sifive-uart", 16000000, NULL, NULL);
+    wr(&r, SU_TXDATA, 'z'); /* txen clear: transmitted anyway, as QEMU */
+    wr(&r, SU_TXCTRL, 1);
+    wr(&r, SU_TXDATA, 'y');
+    CU_ASSERT_STRING_EQUAL(output(&r), "zy");
+    CU_ASSERT_EQUAL(rd(&r, SU_TXDATA), 0); /* never full */
+    CU_ASSERT_EQUAL(rd(&r, SU_IP), 0);     /* txcnt 0: the empty FIFO is not below it */
+    wr(&r, SU_IE, 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, SU_TXCTRL, 1 | 1u << 16); /* txcnt 1 */
+    CU_ASSERT_EQUAL(rd(&r, SU_TXCTRL), 1 | 1u << 16);
+    CU_ASSERT_EQUAL(rd(&r, SU_IP), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, SU_IE, 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, 0x1C), 0); /* unknown */
+    rig_close(&r);
+}
+
+static void test_sifive_uart_rx(void)
+{
+    Rig r;
+    rig_open(&r, "sifive-uart", 16000000, "abcdefghijk", NULL);
+    run_to(&r.sched, 10 * SU_CHAR); /* rxen and rxwm clear: the receiver is off */
+    CU_ASSERT_EQUAL(rd(&r, SU_RXDATA), SU_EMPTY);
+    uint64_t t0 = r.sched.now;
+    wr(&r, SU_RXCTRL, 1); /* rxen, rxcnt 0 */
+    wr(&r, SU_IE, 2);
+    run_to(&r.sched, t0 + SU_CHAR - 1);
+    CU_ASSERT_EQUAL(rd(&r, SU_IP), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, t0 + SU_CHAR);
+    CU_ASSERT_EQUAL(rd(&r, SU_IP), 2);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(rd(&r, SU_RXDATA), 'a');
+    CU_ASSERT_EQUAL(rd(&r, SU_IP), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    /* rxcnt 1: the watermark needs two entries */
+    wr(&r, SU_RXCTRL, 1 | 1u << 16);
+    uint64_t t1 = r.sched.now;
+    run_to(&r.sched, t1 + SU_CHAR);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, t1 + 2 * SU_CHAR);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    /* left alone, the 8-entry FIFO fills and the rest waits */
+    run_to(&r.sched, t1 + 30 * SU_CHAR);
+    char got[16] = {0};
+    int n = 0;
+    uint32_t v;
+    while (n < 15 && (v = rd(&r, SU_RXDATA)) != SU_EMPTY)
+        got[n++] = (char)v;
+    CU_ASSERT_EQUAL(n, 8);
+    CU_ASSERT_STRING_EQUAL(got, "bcdefghi");
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    rig_close(&r);
+}
+
+static void test_sifive_uart_div(void)
+{
+    Rig r;
+    rig_open(&r, "sifive-uart", 16000000, "q", NULL);
+    wr(&r, SU_DIV, 1599); /* 16 MHz / 1600 = 10000 baud: 16000 cycles a character */
+    CU_ASSERT_EQUAL(rd(&r, SU_DIV), 1599);
+    wr(&r, SU_RXCTRL, 1);
+    run_to(&r.sched, 15999);
+    CU_ASSERT_EQUAL(rd(&r, SU_RXDATA), SU_EMPTY);
+    run_to(&r.sched, 16000);
+    CU_ASSERT_EQUAL(rd(&r, SU_RXDATA), 'q');
+    rig_close(&r);
+}
+
+/* ---- NS16550A ---- */
+
+enum { NS_RBR = 0, NS_IER = 1, NS_IIR = 2, NS_LCR = 3, NS_MCR = 4, NS_LSR = 5, NS_MSR = 6, NS_SCR = 7 };
+#define NS_CHAR 868 /* 10 MHz * 10 / 115200 */
+
+static void test_ns16550_rx(void)
+{
+    Rig r;
+    rig_open(&r, "ns16550a", 10000000, "xy", NULL);
+    CU_ASSERT_EQUAL(rd(&r, NS_LSR), 0x60); /* THRE | TEMT, no data */
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR), 0x01); /* no interrupt, FIFO off */
+    wr(&r, NS_IER, 1); /* received data available */
+    run_to(&r.sched, NS_CHAR - 1);
+    CU_ASSERT_EQUAL(rd(&r, NS_LSR) & 1, 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, NS_CHAR); /* the receiver is always on */
+    CU_ASSERT_EQUAL(rd(&r, NS_LSR), 0x61);
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR), 0x04);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    run_to(&r.sched, 5 * NS_CHAR); /* no FIFO: one byte held, y waits */
+    CU_ASSERT_EQUAL(rd(&r, NS_RBR), 'x');
+    CU_ASSERT_EQUAL(rd(&r, NS_LSR) & 1, 0);
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR), 0x01);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    uint64_t t = r.sched.now;
+    run_to(&r.sched, t + NS_CHAR);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(rd(&r, NS_RBR), 'y');
+    CU_ASSERT_EQUAL(rd(&r, NS_RBR), 0); /* empty */
+    CU_ASSERT_EQUAL(rd(&r, NS_MSR), 0xB0);
+    CU_ASSERT_EQUAL(rd(&r, 8), 0); /* beyond the eight registers */
+    rig_close(&r);
+}
+
+static void test_ns16550_fifo(void)
+{
+    Rig r;
+    rig_open(&r, "ns16550a", 10000000, "ABCDEFGHIJKLMNOPQRST", NULL);
+    wr(&r, NS_IIR, 0x01); /* FCR: FIFO enable */
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR), 0xC1);
+    run_to(&r.sched, 40 * NS_CHAR);
+    char got[24] = {0};
+    int n = 0;
+    while (n < 23 && (rd(&r, NS_LSR) & 1))
+        got[n++] = (char)rd(&r, NS_RBR);
+    CU_ASSERT_EQUAL(n, 16);
+    CU_ASSERT_STRING_EQUAL(got, "ABCDEFGHIJKLMNOP");
+    run_to(&r.sched, 80 * NS_CHAR);
+    CU_ASSERT_EQUAL(rd(&r, NS_LSR) & 1, 1);
+    wr(&r, NS_IIR, 0x03); /* FCR: clear the receive FIFO */
+    CU_ASSERT_EQUAL(rd(&r, NS_LSR) & 1, 0);
+    rig_close(&r);
+}
+
+static void test_ns16550_tx_thre(void)
+{
+    Rig r;
+    rig_open(&r, "ns16550a", 10000000, NULL, NULL);
+    wr(&r, NS_RBR, 'h');
+    wr(&r, NS_RBR, 'i');
+    CU_ASSERT_STRING_EQUAL(output(&r), "hi");
+    CU_ASSERT_EQUAL(r.irq.level[0], 0); /* THRE interrupt not enabled */
+    wr(&r, NS_IER, 2);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR), 0x02); /* reading IIR while it says THRE clears it */
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR), 0x01);
+    wr(&r, NS_RBR, '!');
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    wr(&r, NS_IER, 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_STRING_EQUAL(output(&r), "hi!");
+    rig_close(&r);
+}
+
+static void test_ns16550_priority_dlab_shift(void)
+{
+    Rig r;
+    rig_open(&r, "ns16550a", 10000000, "k", "{\"reg_shift\": 2}");
+    wr(&r, NS_IER << 2, 3); /* RDA + THRE */
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR << 2), 0x02);
+    wr(&r, NS_RBR << 2, '.'); /* THRE pending again */
+    run_to(&r.sched, NS_CHAR);
+    CU_ASSERT_EQUAL(rd(&r, NS_LSR << 2), 0x61);
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR << 2), 0x04); /* received data outranks THRE */
+    CU_ASSERT_EQUAL(rd(&r, NS_RBR << 2), 'k');
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR << 2), 0x02);
+    CU_ASSERT_EQUAL(rd(&r, NS_IIR << 2), 0x01);
+    /* DLAB: offsets 0 and 1 are the divisor latch */
+    wr(&r, NS_LCR << 2, 0x83);
+    wr(&r, NS_RBR << 2, 0x12);
+    wr(&r, NS_IER << 2, 0x34);
+    CU_ASSERT_EQUAL(rd(&r, NS_RBR << 2), 0x12);
+    CU_ASSERT_EQUAL(rd(&r, NS_IER << 2), 0x34);
+    wr(&r, NS_LCR << 2, 0x03);
+    CU_ASSERT_EQUAL(rd(&r, NS_LCR << 2), 0x03);
+    CU_ASSERT_EQUAL(rd(&r, NS_IER << 2), 3);
+    wr(&r, NS_SCR << 2, 0x5A);
+    CU_ASSERT_EQUAL(rd(&r, NS_SCR << 2), 0x5A);
+    wr(&r, NS_MCR << 2, 0xFF);
+    CU_ASSERT_EQUAL(rd(&r, NS_MCR << 2), 0x1F);
+    CU_ASSERT_STRING_EQUAL(output(&r), "."); /* the divisor writes sent nothing */
+    rig_close(&r);
+}
+
+static void test_ns16550_bad_params(void)
+{
+    expect_create_fails("ns16550a", 10000000, "{\"reg_shift\": \"two\"}", "reg_shift");
+    expect_create_fails("ns16550a", 10000000, "{\"reg_shift\": true}", "reg_shift");
+    expect_create_fails("ns16550a", 10000000, "{\"reg_shift\": 3}", "reg_shift");
+}
+
+/* ---- CMSDK APB timer ---- */
+
+enum { CT_CTRL = 0x0, CT_VALUE = 0x4, CT_RELOAD = 0x8, CT_INT = 0xC };
+
+static void test_cmsdk_timer_count(void)
+{
+    Rig r;
+    rig_open(&r, "cmsdk-timer", 25000000, NULL, NULL);
+    wr(&r, CT_RELOAD, 9);
+    CU_ASSERT_EQUAL(rd(&r, CT_RELOAD), 9);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 9); /* a RELOAD write also sets the value */
+    wr(&r, CT_VALUE, 100);
+    run_to(&r.sched, 50); /* disabled: frozen */
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 100);
+    CU_ASSERT_PTR_NULL(r.sched.head);
+    wr(&r, CT_CTRL, 0x9); /* enable + IRQ enable at cycle 50 */
+    CU_ASSERT_EQUAL(sched_next(&r.sched), 150);
+    run_to(&r.sched, 80);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 70);
+    run_to(&r.sched, 149);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 1);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, 150); /* 1 -> 0: interrupt */
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 0);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    run_to(&r.sched, 151); /* holds 0 for one tick, then reloads */
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 9);
+    run_to(&r.sched, 155);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 5);
+    wr(&r, CT_INT, 1); /* INTCLEAR */
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, 159);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, 160); /* period RELOAD + 1 */
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    run_to(&r.sched, 200); /* zeros at 170, 180, 190, 200 */
+    wr(&r, CT_INT, 1);
+    run_to(&r.sched, 203);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 7);
+    wr(&r, CT_CTRL, 0x8); /* disable: frozen, no more interrupts */
+    run_to(&r.sched, 1000);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 7);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_PTR_NULL(r.sched.head);
+    wr(&r, CT_CTRL, 0x9); /* resumes from the frozen value */
+    CU_ASSERT_EQUAL(sched_next(&r.sched), 1007);
+    rig_close(&r);
+}
+
+static void test_cmsdk_timer_irqen_and_reload0(void)
+{
+    Rig r;
+    rig_open(&r, "cmsdk-timer", 25000000, NULL, NULL);
+    wr(&r, CT_RELOAD, 4);
+    wr(&r, CT_CTRL, 0x1); /* enabled, IRQ disabled */
+    run_to(&r.sched, 4);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 1); /* status without the line */
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, CT_CTRL, 0x9);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, CT_INT, 1);
+    /* RELOAD 0: one last 1 -> 0, then the counter stays at 0 without interrupts */
+    wr(&r, CT_RELOAD, 0);
+    wr(&r, CT_VALUE, 3);
+    uint64_t t = r.sched.now;
+    run_to(&r.sched, t + 3);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    wr(&r, CT_INT, 1);
+    run_to(&r.sched, t + 1000);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 0);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 0);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    CU_ASSERT_EQUAL(sched_next(&r.sched), SCHED_NEVER); /* no event every cycle */
+    /* a new RELOAD restarts it (the counter is loaded too) */
+    t = r.sched.now;
+    wr(&r, CT_RELOAD, 20);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 20);
+    run_to(&r.sched, t + 20);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 3);
+    CU_ASSERT_EQUAL(rd(&r, 0xFE0), 0x22); /* PID0 */
+    CU_ASSERT_EQUAL(rd(&r, 0x010), 0);    /* unknown */
+    r.cls->reset(r.dev);
+    CU_ASSERT_EQUAL(rd(&r, CT_CTRL), 0);
+    CU_ASSERT_EQUAL(rd(&r, CT_VALUE), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_PTR_NULL(r.sched.head);
+    rig_close(&r);
+}
+
+/* ---- SysTick ---- */
+
+enum { ST_CSR = 0x0, ST_RVR = 0x4, ST_CVR = 0x8, ST_CALIB = 0xC };
+enum { ST_EN = 1, ST_TICKINT = 2, ST_CORE = 4, ST_COUNTFLAG = 1 << 16 };
+
+static void test_systick_core_clock(void)
+{
+    Rig r;
+    rig_open(&r, "systick", 25000000, NULL, NULL);
+    run_to(&r.sched, 1000);
+    wr(&r, ST_RVR, 99);
+    wr(&r, ST_CVR, 12345); /* any write clears */
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 0);
+    wr(&r, ST_CSR, ST_EN | ST_TICKINT | ST_CORE);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 0); /* loads RVR on the next tick */
+    run_to(&r.sched, 1001);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 99);
+    run_to(&r.sched, 1050);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 50);
+    run_to(&r.sched, 1099);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 1);
+    CU_ASSERT_EQUAL(rd(&r, ST_CSR) & ST_COUNTFLAG, 0);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 0);
+    run_to(&r.sched, 1100);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 0);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 1); /* a pulse: up, then down again */
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, ST_CSR), ST_COUNTFLAG | ST_EN | ST_TICKINT | ST_CORE);
+    CU_ASSERT_EQUAL(rd(&r, ST_CSR), ST_EN | ST_TICKINT | ST_CORE); /* cleared by reading */
+    run_to(&r.sched, 1101);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 99);
+    run_to(&r.sched, 1200);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    run_to(&r.sched, 1230);
+    wr(&r, ST_CSR, ST_TICKINT | ST_CORE); /* disable: frozen */
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 70);
+    run_to(&r.sched, 5000);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 70);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    CU_ASSERT_PTR_NULL(r.sched.head);
+    /* without TICKINT: COUNTFLAG only */
+    wr(&r, ST_CSR, ST_EN | ST_CORE);
+    run_to(&r.sched, 5070);
+    CU_ASSERT_EQUAL(rd(&r, ST_CSR) & ST_COUNTFLAG, ST_COUNTFLAG);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    wr(&r, ST_RVR, 0xFFFFFFFF);
+    CU_ASSERT_EQUAL(rd(&r, ST_RVR), 0xFFFFFF);
+    CU_ASSERT_EQUAL(rd(&r, 0x10), 0); /* unknown */
+    rig_close(&r);
+}
+
+static void test_systick_refclk_and_calib(void)
+{
+    Rig r;
+    rig_open(&r, "systick", 25000000, NULL, NULL); /* reference clock 1 MHz: 25 cycles a tick */
+    CU_ASSERT_EQUAL(rd(&r, ST_CALIB), 9999);     /* TENMS, NOREF clear */
+    wr(&r, ST_RVR, 9);
+    wr(&r, ST_CSR, ST_EN | ST_TICKINT);
+    CU_ASSERT_EQUAL(rd(&r, ST_CSR) & ST_CORE, 0);
+    run_to(&r.sched, 26);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 9);
+    run_to(&r.sched, 249);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 1);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 0);
+    run_to(&r.sched, 250); /* (RVR + 1) * 25 */
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 0);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 1);
+    run_to(&r.sched, 500);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    rig_close(&r);
+
+    rig_open(&r, "systick", 25000000, NULL, "{\"refclk_hz\": 0}"); /* no reference clock */
+    CU_ASSERT_EQUAL(rd(&r, ST_CALIB), (1u << 31) | 249999);
+    wr(&r, ST_CSR, 0);
+    CU_ASSERT_EQUAL(rd(&r, ST_CSR), ST_CORE); /* CLKSOURCE reads as one */
+    rig_close(&r);
+}
+
+static void test_systick_reload0(void)
+{
+    Rig r;
+    rig_open(&r, "systick", 25000000, NULL, NULL);
+    wr(&r, ST_CSR, ST_EN | ST_TICKINT | ST_CORE); /* RVR 0: stays at 0, no interrupt */
+    run_to(&r.sched, 1000);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 0);
+    CU_ASSERT_EQUAL(rd(&r, ST_CSR) & ST_COUNTFLAG, 0);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 0);
+    CU_ASSERT_EQUAL(sched_next(&r.sched), SCHED_NEVER);
+    wr(&r, ST_RVR, 49); /* still enabled: the next tick loads it */
+    run_to(&r.sched, 1001);
+    CU_ASSERT_EQUAL(rd(&r, ST_CVR), 49);
+    run_to(&r.sched, 1050);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 1);
+    r.cls->reset(r.dev);
+    CU_ASSERT_EQUAL(rd(&r, ST_CSR), 0);
+    CU_ASSERT_EQUAL(rd(&r, ST_RVR), 0);
+    CU_ASSERT_PTR_NULL(r.sched.head);
+    rig_close(&r);
+}
+
+static void test_systick_bad_params(void)
+{
+    expect_create_fails("systick", 25000000, "{\"refclk_hz\": true}", "refclk_hz");
+    expect_create_fails("systick", 25000000, "{\"refclk_hz\": [1]}", "refclk_hz");
+    expect_create_fails("systick", 25000000, "{\"refclk_hz\": 50000000}", "refclk_hz");
+}
+
+/* ---- DWT ---- */
+
+static void test_dwt(void)
+{
+    Rig r;
+    rig_open(&r, "dwt", 25000000, NULL, NULL);
+    run_to(&r.sched, 100);
+    CU_ASSERT_EQUAL(rd(&r, 0x4), 0); /* disabled */
+    wr(&r, 0x0, 1);
+    CU_ASSERT_EQUAL(rd(&r, 0x0), 1);
+    run_to(&r.sched, 1100);
+    CU_ASSERT_EQUAL(rd(&r, 0x4), 1000);
+    wr(&r, 0x0, 0);
+    run_to(&r.sched, 5000);
+    CU_ASSERT_EQUAL(rd(&r, 0x4), 1000); /* frozen */
+    wr(&r, 0x4, 0xFFFFFFF0);
+    wr(&r, 0x0, 1);
+    run_to(&r.sched, 5032);
+    CU_ASSERT_EQUAL(rd(&r, 0x4), 0x10); /* 32-bit wrap */
+    wr(&r, 0x4, 7);
+    run_to(&r.sched, 5040);
+    CU_ASSERT_EQUAL(rd(&r, 0x4), 15);
+    CU_ASSERT_EQUAL(rd(&r, 0x100), 0); /* unimplemented */
+    r.cls->reset(r.dev);
+    CU_ASSERT_EQUAL(rd(&r, 0x0), 0);
+    CU_ASSERT_EQUAL(rd(&r, 0x4), 0);
+    rig_close(&r);
+}
+
+/* ---- CLINT ---- */
+
+enum { CL_MSIP = 0x0, CL_CMP = 0x4000, CL_CMP_HI = 0x4004, CL_MTIME = 0xBFF8, CL_MTIME_HI = 0xBFFC };
+
+static void test_clint_mtime_and_timer(void)
+{
+    Rig r;
+    rig_open(&r, "clint", 16000000, NULL, "{\"timebase_hz\": 1000000}"); /* 16 cycles a tick */
+    CU_ASSERT_EQUAL(rd(&r, CL_CMP), 0xFFFFFFFF);
+    CU_ASSERT_EQUAL(rd(&r, CL_CMP_HI), 0xFFFFFFFF);
+    run_to(&r.sched, 160);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 10);
+    run_to(&r.sched, 175);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 10);
+    run_to(&r.sched, 176);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 11);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME_HI), 0);
+    wr(&r, CL_CMP_HI, 0);
+    wr(&r, CL_CMP, 20);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    CU_ASSERT_EQUAL(sched_next(&r.sched), 320);
+    run_to(&r.sched, 319);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    run_to(&r.sched, 320);
+    CU_ASSERT_EQUAL(r.irq.level[1], 1);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 20);
+    wr(&r, CL_CMP, 100); /* a later compare value lowers MTIP */
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    CU_ASSERT_EQUAL(sched_next(&r.sched), 1600);
+    wr(&r, CL_CMP, 5); /* in the past: at once */
+    CU_ASSERT_EQUAL(r.irq.level[1], 1);
+    CU_ASSERT_PTR_NULL(r.sched.head);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    rig_close(&r);
+}
+
+static void test_clint_fractional_and_mtime_write(void)
+{
+    Rig r;
+    rig_open(&r, "clint", 25000000, NULL, NULL); /* default 10 MHz: 2.5 cycles a tick */
+    wr(&r, CL_CMP_HI, 0);
+    wr(&r, CL_CMP, 5); /* mtime 5 first at cycle 12.5, i.e. 13 */
+    CU_ASSERT_EQUAL(sched_next(&r.sched), 13);
+    run_to(&r.sched, 12);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 4);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    run_to(&r.sched, 13);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 5);
+    CU_ASSERT_EQUAL(r.irq.level[1], 1);
+    run_to(&r.sched, 1000);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 400);
+    wr(&r, CL_MTIME, 7); /* mtime is writable */
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 7);
+    CU_ASSERT_EQUAL(r.irq.level[1], 1); /* 7 >= 5 */
+    wr(&r, CL_CMP, 27);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    CU_ASSERT_EQUAL(sched_next(&r.sched), 1050); /* 20 ticks later */
+    run_to(&r.sched, 1025);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 17);
+    run_to(&r.sched, 1050);
+    CU_ASSERT_EQUAL(r.irq.level[1], 1);
+    wr(&r, CL_MTIME_HI, 1);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME_HI), 1);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 27);
+    r.cls->reset(r.dev);
+    CU_ASSERT_EQUAL(rd(&r, CL_MTIME), 420); /* ticks since cycle 0 again */
+    CU_ASSERT_EQUAL(rd(&r, CL_CMP_HI), 0xFFFFFFFF);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    rig_close(&r);
+}
+
+static void test_clint_msip(void)
+{
+    Rig r;
+    rig_open(&r, "clint", 16000000, NULL, NULL);
+    wr(&r, CL_MSIP, 1);
+    CU_ASSERT_EQUAL(rd(&r, CL_MSIP), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    wr(&r, CL_MSIP, 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, CL_MSIP, 2); /* only bit 0 exists */
+    CU_ASSERT_EQUAL(rd(&r, CL_MSIP), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, 0x8000), 0); /* unknown */
+    rig_close(&r);
+}
+
+static void test_clint_bad_params(void)
+{
+    expect_create_fails("clint", 16000000, "{\"timebase_hz\": \"fast\"}", "timebase_hz");
+    expect_create_fails("clint", 16000000, "{\"timebase_hz\": {}}", "timebase_hz");
+    expect_create_fails("clint", 16000000, "{\"timebase_hz\": 0}", "timebase_hz");
+    expect_create_fails("clint", 16000000, "{\"timebase_hz\": 32000000}", "timebase_hz");
+}
+
+/* ---- PLIC ---- */
+
+enum { PL_PRIO = 0x0, PL_PENDING = 0x1000, PL_ENABLE = 0x2000, PL_THRESHOLD = 0x200000, PL_CLAIM = 0x200004 };
+
+static void test_plic_gateway_and_threshold(void)
+{
+    Rig r;
+    rig_open(&r, "plic", 16000000, NULL, "{\"num_sources\": 8}");
+    CU_ASSERT_PTR_NULL(r.cls->irq_input(r.dev, 0).set);
+    CU_ASSERT_PTR_NULL(r.cls->irq_input(r.dev, 9).set);
+    IrqLine s3 = r.cls->irq_input(r.dev, 3);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s3.set);
+    wr(&r, PL_PRIO + 4 * 3, 9); /* clamped to the 7 priorities */
+    CU_ASSERT_EQUAL(rd(&r, PL_PRIO + 4 * 3), 7);
+    wr(&r, PL_PRIO + 4 * 9, 1); /* no source 9 */
+    CU_ASSERT_EQUAL(rd(&r, PL_PRIO + 4 * 9), 0);
+    wr(&r, PL_PRIO + 4 * 3, 2);
+    irq_set(&s3, 1);
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING), 1u << 3);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0); /* not enabled */
+    wr(&r, PL_ENABLE, 0xFFFFFFFF);
+    CU_ASSERT_EQUAL(rd(&r, PL_ENABLE), 0x1FE); /* sources 1..8 */
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, PL_THRESHOLD, 2); /* needs a priority above the threshold */
+    CU_ASSERT_EQUAL(rd(&r, PL_THRESHOLD), 2);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 0);
+    wr(&r, PL_THRESHOLD, 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, PL_PRIO + 4 * 3, 0); /* priority 0: never */
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, PL_THRESHOLD, 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, PL_PRIO + 4 * 3, 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    /* level-triggered: the line going low before a claim withdraws the request */
+    irq_set(&s3, 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 0);
+    wr(&r, PL_PENDING, 0xFF); /* read-only */
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING), 0);
+    CU_ASSERT_EQUAL(rd(&r, 0x100000), 0); /* unknown */
+    rig_close(&r);
+}
+
+static void test_plic_claim_complete(void)
+{
+    Rig r;
+    rig_open(&r, "plic", 16000000, NULL, "{\"num_sources\": 40}");
+    IrqLine s2 = r.cls->irq_input(r.dev, 2), s4 = r.cls->irq_input(r.dev, 4), s5 = r.cls->irq_input(r.dev, 5),
+            s33 = r.cls->irq_input(r.dev, 33);
+    wr(&r, PL_PRIO + 4 * 2, 3);
+    wr(&r, PL_PRIO + 4 * 4, 3);
+    wr(&r, PL_PRIO + 4 * 5, 6);
+    wr(&r, PL_PRIO + 4 * 33, 1);
+    wr(&r, PL_ENABLE, (1u << 2) | (1u << 4) | (1u << 5));
+    wr(&r, PL_ENABLE + 4, 1u << 1); /* source 33 */
+    CU_ASSERT_EQUAL(rd(&r, PL_ENABLE + 4), 1u << 1);
+    irq_set(&s4, 1);
+    irq_set(&s2, 1);
+    irq_set(&s5, 1);
+    irq_set(&s33, 1);
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING), (1u << 2) | (1u << 4) | (1u << 5));
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING + 4), 1u << 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 5); /* the most urgent */
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING) & (1u << 5), 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 2); /* a tie: the lower ID */
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 4);
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 33);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 0);
+    /* a claimed source is not pending again until completed, whatever its line does */
+    irq_set(&s5, 0);
+    irq_set(&s5, 1);
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING) & (1u << 5), 0);
+    wr(&r, PL_CLAIM, 5); /* complete, line still high: pending again */
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING) & (1u << 5), 1u << 5);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 5);
+    irq_set(&s5, 0);
+    wr(&r, PL_CLAIM, 5); /* line low: done */
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING) & (1u << 5), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, PL_CLAIM, 5); /* completing what is not claimed: ignored */
+    wr(&r, PL_CLAIM, 77);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    /* disabled sources stay pending but are not claimed */
+    irq_set(&s2, 0);
+    wr(&r, PL_CLAIM, 2);
+    irq_set(&s2, 1);
+    wr(&r, PL_ENABLE, 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING) & (1u << 2), 1u << 2);
+    CU_ASSERT_EQUAL(rd(&r, PL_CLAIM), 0);
+    /* reset: priorities and enables cleared, asserted lines still pending */
+    r.cls->reset(r.dev);
+    CU_ASSERT_EQUAL(rd(&r, PL_PRIO + 4 * 2), 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_ENABLE), 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_PENDING) & (1u << 2), 1u << 2);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    rig_close(&r);
+}
+
+static void test_plic_bad_params(void)
+{
+    expect_create_fails("plic", 16000000, "{\"num_sources\": \"many\"}", "num_sources");
+    expect_create_fails("plic", 16000000, "{\"num_sources\": 0}", "num_sources");
+    expect_create_fails("plic", 16000000, "{\"num_sources\": 5000}", "num_sources");
+    expect_create_fails("plic", 16000000, "{\"num_priorities\": -1}", "num_priorities");
+    expect_create_fails("plic", 16000000, "{\"num_priorities\": false}", "num_priorities");
+}
+
+static const TestCase registry_cases[] = {
+    {"registry", test_registry},
+    {"device_param_u32", test_param_u32},
+    {NULL, NULL},
+};
+
+static const TestCase uart_cases[] = {
+    {"cmsdk-uart tx", test_cmsdk_uart_tx},
+    {"cmsdk-uart rx", test_cmsdk_uart_rx},
+    {"cmsdk-uart bauddiv, ids", test_cmsdk_uart_bauddiv_and_ids},
+    {"nrf51-uart tx", test_nrf51_uart_tx},
+    {"nrf51-uart rx", test_nrf51_uart_rx},
+    {"nrf51-uart baudrate", test_nrf51_uart_baudrate},
+    {"sifive-uart tx", test_sifive_uart_tx},
+    {"sifive-uart rx", test_sifive_uart_rx},
+    {"sifive-uart div", test_sifive_uart_div},
+    {"ns16550a rx", test_ns16550_rx},
+    {"ns16550a fifo", test_ns16550_fifo},
+    {"ns16550a tx, thre", test_ns16550_tx_thre},
+    {"ns16550a priority, dlab, reg_shift", test_ns16550_priority_dlab_shift},
+    {"ns16550a bad params", test_ns16550_bad_params},
+    {NULL, NULL},
+};
+
+static const TestCase timer_cases[] = {
+    {"cmsdk-timer count", test_cmsdk_timer_count},
+    {"cmsdk-timer irqen, reload 0", test_cmsdk_timer_irqen_and_reload0},
+    {"systick core clock", test_systick_core_clock},
+    {"systick refclk, calib", test_systick_refclk_and_calib},
+    {"systick reload 0", test_systick_reload0},
+    {"systick bad params", test_systick_bad_params},
+    {"dwt", test_dwt},
+    {"clint mtime, mtimecmp", test_clint_mtime_and_timer},
+    {"clint fractional, mtime write", test_clint_fractional_and_mtime_write},
+    {"clint msip", test_clint_msip},
+    {"clint bad params", test_clint_bad_params},
+    {NULL, NULL},
+};
+
+static const TestCase plic_cases[] = {
+    {"gateway, threshold", test_plic_gateway_and_threshold},
+    {"claim, complete", test_plic_claim_complete},
+    {"bad params", test_plic_bad_params},
+    {NULL, NULL},
+};
+
+int main(void)
+{
+    log_set_quiet(true);
+    static const TestSuite suites[] = {
+        {"registry", registry_cases},
+        {"uarts", uart_cases},
+        {"timers", timer_cases},
+        {"plic", plic_cases},
+        {NULL, NULL},
+    };
+    return cunit_run(suites);
+}

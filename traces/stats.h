@@ -1,0 +1,109 @@
+/* stats.h: numbers over a Recording: pause statistics and percentiles, GC CPU
+ * fraction, minimum mutator utilization, heap, SRAM and stack figures, interrupt
+ * latency. Pure functions of the recording; no I/O. */
+#ifndef BAREGC_TRACES_STATS_H
+#define BAREGC_TRACES_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gc/record.h"
+
+/* A time span [start, end) in cycles; arrays of them are sorted by start and do not
+ * overlap. */
+typedef struct StatsSpan {
+    uint64_t start, end; /* cycles */
+} StatsSpan;
+
+/* The MMU curve: window lengths log-spaced from 10 us to 1 s in 1-2-5 steps
+ * (10, 20, 50, 100 us ... 1 s); windows longer than the run are left out. */
+#define STATS_MMU_PER_DECADE 3
+#define STATS_MMU_MAX_POINTS (5 * STATS_MMU_PER_DECADE + 1)
+
+typedef struct StatsMmuPoint {
+    double window_us;  /* us */
+    uint64_t window;   /* cycles */
+    double mmu;        /* 0..1 */
+} StatsMmuPoint;
+
+/* Pause histogram: bucket 0 holds pauses shorter than 1 us, bucket k >= 1 those in
+ * [2^(k-1), 2^k) us. */
+#define STATS_HIST_BUCKETS 40
+
+typedef struct StatsIrq {
+    uint16_t irq;        /* exception number / mcause code */
+    size_t count;
+    uint64_t max;        /* cycles: longest pending -> entry latency */
+    uint64_t p99;        /* cycles (nearest rank) */
+    long worst_pause;    /* the pause that held back the slowest entry of this IRQ that
+                          * a pause held back at all, -1 = none */
+    uint64_t worst_pause_delay; /* cycles: that entry's latency */
+} StatsIrq;
+
+typedef struct Stats {
+    /* Pauses (incremental steps included); times in cycles. */
+    size_t npauses;
+    size_t nincremental;
+    uint64_t pause_total, pause_min, pause_max; /* cycles */
+    double pause_mean;                          /* cycles */
+    uint64_t p50, p90, p99, p999;               /* cycles (nearest rank) */
+    long longest_pause;                         /* index, -1 if none */
+    double gc_cpu_fraction;                     /* pause_total / run.cycles; 0 if no time */
+
+    /* MMU at 100 us, 1 ms, 10 ms, 100 ms; < 0 when the window is longer than the run
+     * or the clock is unknown. */
+    double mmu_100us, mmu_1ms, mmu_10ms, mmu_100ms;
+    StatsMmuPoint curve[STATS_MMU_MAX_POINTS];
+    size_t ncurve;
+
+    uint64_t hist[STATS_HIST_BUCKETS];
+    size_t nhist;               /* buckets up to the last non-empty one */
+
+    /* Allocation. */
+    uint64_t nallocs;           /* successful allocations */
+    uint64_t alloc_bytes;       /* bytes requested by them */
+    uint64_t nfrees_matched;    /* frees paired with an allocation */
+    double alloc_rate;          /* bytes per simulated second; 0 if no time */
+
+    int64_t peak_heap;          /* bytes; REC_UNKNOWN if nothing says */
+    double worst_frag;          /* 1 - largest_free/free, worst sample; < 0 if none */
+    uint64_t worst_frag_time;   /* cycles */
+    int64_t min_sram_headroom;  /* bytes between the lowest SP and the stack limit (or the
+                                 * data/heap below it when the image names no limit);
+                                 * REC_UNKNOWN when not known (negative: they collided) */
+    int64_t stack_high_water;   /* bytes: stack_top - stack_low; REC_UNKNOWN */
+
+    StatsIrq *irqs;             /* one per IRQ number seen, ascending */
+    size_t nirqs;
+    uint64_t irq_max;           /* cycles over all IRQs */
+    long irq_worst;             /* index into irqs of the IRQ with irq_max, -1 */
+} Stats;
+
+/* Computes everything (O(n log n)); free with stats_free. */
+void stats_compute(const Recording *r, Stats *s);
+void stats_free(Stats *s);
+
+/* Nearest-rank percentile of an ascending array: the smallest value v such that at
+ * least p percent of the values are <= v, i.e. sorted[ceil(p/100 * n) - 1] (index
+ * clamped to [0, n-1]); 0 for n == 0. */
+uint64_t stats_percentile(const uint64_t *sorted, size_t n, double p);
+
+/* The pauses of r as spans: clipped to [0, run.cycles] (an open pause ends at
+ * run.cycles), overlaps merged. *n set; malloc'd (NULL when none). */
+StatsSpan *stats_pause_spans(const Recording *r, size_t *n);
+
+/* Minimum mutator utilization over windows of `window` cycles inside [0, total]:
+ * 1 - max over window positions of the paused time in the window / window. Exact,
+ * O(n) two-pointer sweep: a worst window starts at a pause start or at 0 or at
+ * total - window. Returns -1 when window is 0 or longer than total. */
+double stats_mmu(const StatsSpan *spans, size_t n, uint64_t total, uint64_t window);
+/* The same by trying every integer window start (O(total * n)): for tests. */
+double stats_mmu_brute(const StatsSpan *spans, size_t n, uint64_t total, uint64_t window);
+
+/* Conversions at clock hz (hz 0 is taken as 1 MHz, so a cycle reads as 1 us). */
+uint64_t stats_cycles_to_ns(uint64_t cycles, uint64_t hz);
+double stats_cycles_to_us(uint64_t cycles, uint64_t hz);
+uint64_t stats_us_to_cycles(double us, uint64_t hz);
+
+#endif

@@ -1,0 +1,30 @@
+/* traces.h: the traces module's public API: every output file of a run from its
+ * Recording (pprof profiles, Chrome trace JSON, gctrace log, summary JSON) and the
+ * human summary. Reads the recording only; never calls back into the simulator. */
+#ifndef BAREGC_TRACES_H
+#define BAREGC_TRACES_H
+
+#include <stdio.h>
+
+#include "gc/record.h"
+#include "sim/loader.h"
+#include "traces/stats.h"
+
+/* Writes heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz, trace.json, gctrace.log and
+ * summary.json into dir (created, with its parents, if missing). Each file is written
+ * to dir/.NAME.tmp and renamed over dir/NAME, so readers never see a partial file.
+ * img may be NULL (functions are then named by address). Returns 0, or -1 with *err
+ * naming the file on the first failure (the files written before it stay). */
+int traces_write_all(const Recording *r, const Image *img, const char *dir, char **err);
+
+/* One paragraph for a human (stderr at the end of a run): pauses, GC CPU fraction,
+ * MMU, allocation, heap, SRAM, stack, interrupt latency. */
+void traces_print_summary(const Recording *r, FILE *f);
+
+/* The writers, each onto an open stream; -1 when the stream reports an error.
+ * docs/formats.md describes each format. */
+int trace_json_write(const Recording *r, const Image *img, FILE *f);
+int gctrace_write(const Recording *r, FILE *f);
+int summary_write_json(const Recording *r, const Stats *s, FILE *f);
+
+#endif
