@@ -33,6 +33,8 @@ struct GcObserver {
     uint32_t *live;          /* indices of RecAllocs still live (for sweep detection) */
     size_t nlive, caplive;
     SchedEvent heap_tick, cpu_tick;
+    void (*pause_cb)(void *opaque, size_t pause);
+    void *pause_cb_opaque;
     GcEventDecoder *events;
 };
 
@@ -156,6 +158,14 @@ static void pause_end(GcObserver *o)
     if (p->heap_before != REC_UNKNOWN && p->heap_after != REC_UNKNOWN && p->heap_before >= p->heap_after)
         p->freed_bytes = p->heap_before - p->heap_after;
     rec_heap_sample(o->rec, t, p->heap_after, p->free_after, p->largest_free_after, true);
+    if (o->pause_cb)
+        o->pause_cb(o->pause_cb_opaque, o->rec->npauses - 1);
+}
+
+void gc_observer_on_pause_end(GcObserver *o, void (*fn)(void *opaque, size_t pause), void *opaque)
+{
+    o->pause_cb = fn;
+    o->pause_cb_opaque = opaque;
 }
 
 /* ---- hooks ---- */

@@ -32,6 +32,10 @@ GcObserver *gc_observer_new(const GcObserverConfig *cfg, char **err);
 void gc_observer_finish(GcObserver *o);
 void gc_observer_free(GcObserver *o);
 
+/* Called at the end of every pause, with its index in the recording (a front end
+ * may stop there: it runs at a block boundary, before the next instruction). */
+void gc_observer_on_pause_end(GcObserver *o, void (*fn)(void *opaque, size_t pause), void *opaque);
+
 /* Explicit event channel (gc/events.h): the trace port's writes, decoded into
  * the same recording. */
 void gc_observer_trace_write(void *opaque, unsigned port, uint32_t value, unsigned size);

@@ -36,6 +36,7 @@ struct Machine {
 };
 
 Cpu *machine_cpu(Machine *m) { return m->cpu; }
+CharDev *machine_console(Machine *m) { return m->console; }
 Sched *machine_sched(Machine *m) { return &m->sched; }
 void machine_interrupt(Machine *m) { cpu_request_interrupt(m->cpu); }
 

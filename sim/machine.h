@@ -31,6 +31,8 @@ void machine_run(Machine *m, CpuStop *stop);
 void machine_interrupt(Machine *m);
 
 Cpu *machine_cpu(Machine *m);
+/* The console UART's host end (for taps). */
+CharDev *machine_console(Machine *m);
 Sched *machine_sched(Machine *m);
 /* The lowest legal stack address from the image's symbols (0 = none) and the
  * symbol it came from. */

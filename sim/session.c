@@ -30,6 +30,12 @@ struct Session {
     GcObserver *obs;
     Recording *rec;
     CpuStop stop;
+    char line[256];  /* the console UART's unfinished line */
+    size_t nline;
+    SchedEvent tick;
+    uint64_t tick_cycles;
+    void (*tick_fn)(void *opaque);
+    void *tick_opaque;
     double host_s;   /* host seconds spent running (the summary's speed only; never in a file) */
 };
 
@@ -208,6 +214,52 @@ static int open_runtime(Session *s, int *rc)
     return 0;
 }
 
+/* Console UART lines become "uart" instants of the recording. */
+static void uart_tap(void *opaque, uint8_t byte)
+{
+    Session *s = opaque;
+    if (byte == '\n' || s->nline == sizeof s->line - 1) {
+        s->line[s->nline] = 0;
+        rec_instant(s->rec, machine_sched(s->m)->now, "uart", "%s", s->line);
+        s->nline = 0;
+        if (byte == '\n')
+            return;
+    }
+    if (byte != '\r')
+        s->line[s->nline++] = (char)byte;
+}
+
+const char *session_uart_partial(Session *s)
+{
+    s->line[s->nline] = 0;
+    return s->line;
+}
+
+static void tick_event(void *opaque, uint64_t due)
+{
+    Session *s = opaque;
+    s->tick_fn(s->tick_opaque);
+    sched_at(machine_sched(s->m), &s->tick, due + s->tick_cycles);
+}
+
+void session_on_tick(Session *s, uint64_t cycles, void (*fn)(void *opaque), void *opaque)
+{
+    Sched *sc = machine_sched(s->m);
+    if (s->tick.queued)
+        sched_cancel(sc, &s->tick);
+    s->tick_fn = fn;
+    s->tick_opaque = opaque;
+    s->tick_cycles = cycles ? cycles : 1;
+    sched_event_init(&s->tick, "front-end", tick_event, s);
+    s->tick.background = true;
+    sched_in(sc, &s->tick, s->tick_cycles);
+}
+
+void session_on_pause_end(Session *s, void (*fn)(void *opaque, size_t pause), void *opaque)
+{
+    gc_observer_on_pause_end(s->obs, fn, opaque);
+}
+
 /* The machine's trace port (ITM / gc-trace-port) feeds the observer. */
 static void trace_write(void *opaque, unsigned port, uint32_t value, unsigned size)
 {
@@ -280,6 +332,7 @@ Session *session_open(const SessionOptions *o, int *rc)
         *rc = EXIT_INTERNAL;
         goto fail;
     }
+    chardev_set_tap(machine_console(s->m), uart_tap, s);
     return s;
 fail:
     session_close(s);
@@ -409,6 +462,8 @@ void session_close(Session *s)
 {
     if (!s)
         return;
+    if (s->m && s->tick.queued)
+        sched_cancel(machine_sched(s->m), &s->tick);
     gc_observer_free(s->obs);
     machine_free(s->m);
     rec_free(s->rec);

@@ -46,6 +46,15 @@ void session_run(Session *s);
 int session_finish(Session *s);
 void session_close(Session *s);
 
+/* Front ends (tui, view): called at the end of every pause, and every `cycles` of
+ * simulated time (a background tick: it never wakes a sleeping core). Both run at a
+ * block boundary inside session_run; they may draw, read keys, wait for the user,
+ * or call session_interrupt. Simulated behaviour does not depend on them. */
+void session_on_pause_end(Session *s, void (*fn)(void *opaque, size_t pause), void *opaque);
+void session_on_tick(Session *s, uint64_t cycles, void (*fn)(void *opaque), void *opaque);
+/* The console UART's current unfinished line (complete lines are "uart" instants). */
+const char *session_uart_partial(Session *s);
+
 Recording *session_recording(Session *s);
 Machine *session_machine(Session *s);
 const Image *session_image(Session *s);

@@ -27,4 +27,17 @@ int trace_json_write(const Recording *r, const Image *img, FILE *f);
 int gctrace_write(const Recording *r, FILE *f);
 int summary_write_json(const Recording *r, const Stats *s, FILE *f);
 
+/* record.json: the whole recording (run facts, pauses and phases, heap samples and
+ * heap maps, allocations and frees, interrupts, instants, stacks with their frames
+ * symbolized), written by traces_write_all, read back for replay (tui/view --from),
+ * reports (baregc report) and checks of recorded runs (baregc check --from).
+ * traces/record_json.c; format in docs/formats.md. */
+int record_json_write(const Recording *r, const Image *img, FILE *f);
+/* dir/record.json into a new Recording (names of frames kept in it for
+ * traces_frame_name). NULL and *err naming the file and the problem. */
+Recording *record_json_load(const char *dir, char **err);
+/* "func (file.c:12)" for a frame address: from img when given, else from the names a
+ * loaded recording carries, else "0x%08x". Returns buf. */
+const char *traces_frame_name(const Recording *r, const Image *img, uint32_t addr, char *buf, size_t n);
+
 #endif
