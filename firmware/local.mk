@@ -198,3 +198,8 @@ firmware/events-demo-mps2-an385.elf: $(FW_EVENTS_DEPS) $(FW_DEPS_AN385)
 firmware/events-demo-virt-rv32.elf: $(FW_EVENTS_DEPS) $(FW_DEPS_VIRT)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(FW_EVENTS_SRCS) $(FW_VIRT_SRCS) -o $@
 endif
+
+## -- lead: gcrt with interrupts masked during collections (interrupt hold-back tests)
+FIRMWARE_ELFS += firmware/gc-demo-atomic-mps2-an385.elf
+firmware/gc-demo-atomic-mps2-an385.elf: $(FW_DEMO_SRCS) $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DGC_ATOMIC $(FW_DEMO_SRCS) $(FW_AN385_SRCS) -o $@

@@ -254,21 +254,27 @@ static void on_return(void *opaque, uint32_t i, uint32_t retval)
     }
 }
 
+/* An interrupt that waited this long inside a collection was held back by it (the
+ * collector masked it, or ran at a higher priority): an unmasked core enters a
+ * handler within a block or two plus the entry latency (12 cycles on Cortex-M). */
+#define HOLD_BACK_CYCLES 64
+
 static void on_irq(void *opaque, uint16_t irq, uint64_t pending)
 {
     GcObserver *o = opaque;
     uint64_t t = now(o);
     rec_irq(o->rec, irq, pending, t);
-    /* Held back by a pause: it became pending while a collection ran and could not
-     * start until that collection was over. */
     long p = rec_pause_at(o->rec, pending);
-    if (p >= 0 && o->rec->pauses[p].end && o->rec->pauses[p].end <= t) {
-        RecPause *rp = &o->rec->pauses[p];
-        o->rec->irqs[o->rec->nirqs - 1].pause = (int32_t)p;
-        rp->irq_delayed++;
-        if (t - pending > rp->irq_delay_max)
-            rp->irq_delay_max = t - pending;
-    }
+    if (p < 0)
+        return;
+    RecPause *rp = &o->rec->pauses[p];
+    uint64_t until = rp->end && rp->end < t ? rp->end : t; /* waited inside the pause until */
+    if (until - pending < HOLD_BACK_CYCLES)
+        return;
+    o->rec->irqs[o->rec->nirqs - 1].pause = (int32_t)p;
+    rp->irq_delayed++;
+    if (t - pending > rp->irq_delay_max)
+        rp->irq_delay_max = t - pending;
 }
 
 /* ---- sampling ticks ---- */

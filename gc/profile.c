@@ -266,12 +266,13 @@ GcRuntime *gc_profile_open(const char *path, const Image *img, char **err)
     if (!text)
         return NULL;
     cJSON *root = cJSON_ParseWithLength(text, len);
-    free(text);
     if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        set_err(err, "%s: not valid JSON%s%.20s", path, at ? " near: " : "", at ? at : "");
+        const char *at = cJSON_GetErrorPtr(); /* points into text */
+        set_err(err, "%s: not valid JSON%s%.20s", path, at && *at ? " near: " : "", at ? at : "");
+        free(text);
         return NULL;
     }
+    free(text);
     GcRuntime *rt = NULL;
     char *why = NULL;
     static const char *const keys[] = {"name", "pause", "phases", "alloc", "free", "realloc",

@@ -76,6 +76,20 @@ for ev in events-demo-mps2-an385 events-demo-virt-rv32; do
   fi
 done
 
+# Interrupt latency: gcrt built with GC_ATOMIC masks interrupts while it collects, so
+# the 1 kHz SysTick waits for each pause; the plain build does not hold any back.
+run_baregc "$TMP/atomic" run "$FWDIR/gc-demo-atomic-mps2-an385.elf" --out "$TMP/atomic.d"
+expect_rc "gc-demo-atomic" 0
+check "atomic: SysTick entries held back by pauses appear on the timeline" \
+  test "$(grep -c '"held_back_by_pause"' "$TMP/atomic.d/trace.json")" -gt 10
+check "atomic: summary.json names the worst offender pause for SysTick (exception 15)" python3 -c '
+import json, sys
+q = [q for q in json.load(open(sys.argv[1]))["interrupts"]["per_irq"] if q["irq"] == 15][0]
+sys.exit(not (q["worst_pause"] and q["worst_pause_delay_us"] > 1000 and q["max_us"] >= q["worst_pause_delay_us"]))
+' "$TMP/atomic.d/summary.json"
+expect_grep "atomic: gctrace.log says which pauses held interrupts back" "$TMP/atomic.d/gctrace.log" "irqs held back"
+check "plain gcrt: no interrupt held back" test "$(grep -c '"held_back_by_pause"' "$TMP/gc-demo-mps2-an385.d/trace.json")" = 0
+
 # Determinism: the same image and inputs give byte-identical files.
 run_baregc "$TMP/again" run "$FWDIR/gc-demo-mps2-an385.elf" --out "$TMP/again.d"
 for f in heap.pb.gz gc-pauses.pb.gz cpu.pb.gz trace.json gctrace.log summary.json; do

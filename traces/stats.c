@@ -209,6 +209,13 @@ static int cmp_irqlat(const void *a, const void *b)
     return (x->pause > y->pause) - (x->pause < y->pause);
 }
 
+/* 0 for 0, k for [2^(k-1), 2^k), capped at max - 1. */
+static size_t log2_bucket(uint64_t v, size_t max)
+{
+    size_t b = v == 0 ? 0 : (size_t)(64 - __builtin_clzll(v));
+    return b < max ? b : max - 1;
+}
+
 static void irq_stats(const Recording *r, Stats *s)
 {
     s->irq_worst = -1;
@@ -231,6 +238,12 @@ static void irq_stats(const Recording *r, Stats *s)
         StatsIrq *q = &s->irqs[s->nirqs];
         *q = (StatsIrq){.irq = v[i].irq, .count = j - i, .max = v[j - 1].lat,
                         .p99 = stats_percentile(lat + i, j - i, 99), .worst_pause = -1};
+        for (size_t k = i; k < j; k++) {
+            size_t b = log2_bucket(v[k].lat, STATS_IRQ_HIST_BUCKETS);
+            q->hist[b]++;
+            if (b + 1 > q->nhist)
+                q->nhist = b + 1;
+        }
         for (size_t k = j; k > i; k--)
             if (v[k - 1].pause >= 0) {
                 q->worst_pause = v[k - 1].pause;
@@ -355,10 +368,7 @@ void stats_compute(const Recording *r, Stats *s)
             }
             if (r->pauses[i].incremental)
                 s->nincremental++;
-            uint64_t us = stats_cycles_to_ns(d[i], hz) / 1000;
-            size_t b = us == 0 ? 0 : (size_t)(64 - __builtin_clzll(us));
-            if (b >= STATS_HIST_BUCKETS)
-                b = STATS_HIST_BUCKETS - 1;
+            size_t b = log2_bucket(stats_cycles_to_ns(d[i], hz) / 1000, STATS_HIST_BUCKETS);
             s->hist[b]++;
             if (b + 1 > s->nhist)
                 s->nhist = b + 1;

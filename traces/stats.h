@@ -31,6 +31,8 @@ typedef struct StatsMmuPoint {
  * [2^(k-1), 2^k) us. */
 #define STATS_HIST_BUCKETS 40
 
+#define STATS_IRQ_HIST_BUCKETS 33
+
 typedef struct StatsIrq {
     uint16_t irq;        /* exception number / mcause code */
     size_t count;
@@ -39,6 +41,9 @@ typedef struct StatsIrq {
     long worst_pause;    /* the pause that held back the slowest entry of this IRQ that
                           * a pause held back at all, -1 = none */
     uint64_t worst_pause_delay; /* cycles: that entry's latency */
+    /* Latency histogram: bucket 0 holds 0 cycles, bucket k >= 1 [2^(k-1), 2^k) cycles. */
+    uint64_t hist[STATS_IRQ_HIST_BUCKETS];
+    size_t nhist;        /* buckets up to the last non-empty one */
 } StatsIrq;
 
 typedef struct Stats {

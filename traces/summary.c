@@ -133,6 +133,14 @@ static cJSON *summary_json(const Recording *r, const Stats *s)
         cJSON_AddNumberToObject(e, "p99_us", us_of(q->p99, hz));
         add_num(e, "worst_pause", (double)(q->worst_pause + 1), q->worst_pause >= 0);
         add_num(e, "worst_pause_delay_us", us_of(q->worst_pause_delay, hz), q->worst_pause >= 0);
+        cJSON *lh = cJSON_AddArrayToObject(e, "latency_histogram");
+        for (size_t b = 0; b < q->nhist; b++) {
+            cJSON *bk = cJSON_CreateObject();
+            cJSON_AddNumberToObject(bk, "min_cycles", b ? (double)(1ull << (b - 1)) : 0);
+            cJSON_AddNumberToObject(bk, "max_cycles", b ? (double)((1ull << b) - 1) : 0);
+            cJSON_AddNumberToObject(bk, "count", (double)q->hist[b]);
+            cJSON_AddItemToArray(lh, bk);
+        }
         cJSON_AddItemToArray(per, e);
     }
 

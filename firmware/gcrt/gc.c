@@ -467,6 +467,9 @@ __attribute__((noinline)) void gc_sweep_phase(void)
 
 __attribute__((noinline)) void gc_collect(void)
 {
+#ifdef GC_ATOMIC
+    board_irq_disable(); /* a collector that may not be interrupted: IRQs wait for it */
+#endif
     uint32_t t0 = board_cycles();
     uintptr_t regs[12];
     uint32_t cycles;
@@ -493,6 +496,9 @@ __attribute__((noinline)) void gc_collect(void)
         reports_dropped++;
     }
     cycle_steps = 0;
+#ifdef GC_ATOMIC
+    board_irq_enable();
+#endif
 }
 
 #ifdef GC_INCREMENTAL
