@@ -35,25 +35,7 @@ static int gcrt_heap_state(GcRuntime *rt, GcReadFn read, void *opaque, bool want
         return -1;
     if (!table || !count || count > (1u << 24))
         return -1; /* gc_init has not run yet */
-    uint32_t nbytes = (count + 3) / 4;
-    uint8_t *atb = xmalloc(nbytes);
-    if (read(opaque, table, atb, nbytes)) {
-        free(atb);
-        return -1;
-    }
-    out->base = start;
-    out->block_size = GCRT_BLOCK_BYTES;
-    out->nblocks = count;
-    out->blocks = xmalloc(count);
-    for (uint32_t i = 0; i < count; i++)
-        out->blocks[i] = (atb[i / 4] >> (2 * (i % 4))) & 3; /* gc.h: FREE 0, HEAD 1, TAIL 2, MARK 3 */
-    free(atb);
-    gc_blocks_summarize(out);
-    if (!want_blocks) {
-        free(out->blocks);
-        out->blocks = NULL;
-    }
-    return 0;
+    return gc_read_block_table(read, opaque, table, count, start, GCRT_BLOCK_BYTES, want_blocks, out);
 }
 
 static void gcrt_free_priv(GcRuntime *rt) { free(rt->priv); }

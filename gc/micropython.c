@@ -146,26 +146,9 @@ static int mp_heap_state(GcRuntime *rt, GcReadFn read, void *opaque, bool want_b
     uint32_t bs;
     if (!area_valid(&a, &bs))
         return -1;
-    uint8_t *table = xmalloc(a.len);
-    if (read(opaque, a.table, table, a.len) != 0) {
-        free(table);
-        return -1;
-    }
-    uint32_t n = a.len * MP_BLOCKS_PER_ATB;
-    uint8_t *blocks = xmalloc(n);
-    for (uint32_t b = 0; b < n; b++)
-        blocks[b] = (uint8_t)((table[b / MP_BLOCKS_PER_ATB] >> (2 * (b % MP_BLOCKS_PER_ATB))) & 3);
-    free(table);
     /* REC_BLOCK_* share MicroPython's numbering (FREE 0, HEAD 1, TAIL 2, MARK 3). */
-    out->base = a.pool_start;
-    out->block_size = bs;
-    out->nblocks = n;
-    out->blocks = blocks;
-    gc_blocks_summarize(out);
-    if (!want_blocks) {
-        free(out->blocks);
-        out->blocks = NULL;
-    }
+    if (gc_read_block_table(read, opaque, a.table, a.len * MP_BLOCKS_PER_ATB, a.pool_start, bs, want_blocks, out))
+        return -1;
     rt->heap_start = a.pool_start;
     rt->heap_end = a.pool_end;
     return 0;

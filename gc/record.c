@@ -195,6 +195,10 @@ void rec_free(Recording *r)
     }
     free(r->priv_open_phases);
     free(r->cpu_samples);
+    for (size_t i = 0; i < r->nnames; i++)
+        free(r->names[i]);
+    free(r->names);
+    free(r->name_addrs);
     free(r);
 }
 

@@ -137,6 +137,13 @@ typedef struct Recording {
     int64_t priv_live_bytes;  /* bytes: sum of the sizes of live allocations */
     bool priv_pause_open;     /* the last pause has begun but not ended */
     uint32_t *priv_open_phases; size_t priv_nopen_phases, priv_cap_open_phases; /* indices, innermost last */
+
+    /* Frame names of a recording loaded from record.json (record_json_load): name_addrs
+     * ascending, names[i] = "func (file.c:12)" for name_addrs[i]; owned. Empty for a
+     * live recording (names then come from the Image). */
+    uint32_t *name_addrs;
+    char **names;
+    size_t nnames;
 } Recording;
 
 Recording *rec_new(void);

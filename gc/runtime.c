@@ -115,13 +115,33 @@ void gc_runtime_free(GcRuntime *rt)
     free(rt);
 }
 
-void gc_blocks_summarize(GcHeapState *st)
+int gc_read_block_table(GcReadFn read, void *opaque, uint32_t table, uint32_t nblocks, uint32_t base,
+                        uint32_t block_size, bool want_blocks, GcHeapState *out)
 {
-    if (!st->blocks)
-        return;
+    uint32_t len = (nblocks + 3) / 4;
+    uint8_t *atb = xmalloc(len ? len : 1);
+    if (len && read(opaque, table, atb, len) != 0) {
+        free(atb);
+        return -1;
+    }
+    out->base = base;
+    out->block_size = block_size;
+    out->nblocks = nblocks;
+    out->blocks = want_blocks ? xmalloc(nblocks ? nblocks : 1) : NULL;
     uint64_t nfree = 0, run = 0, longest = 0;
-    for (uint32_t i = 0; i < st->nblocks; i++) {
-        if (st->blocks[i] == REC_BLOCK_FREE) {
+    for (uint32_t i = 0; i < nblocks; i++) {
+        if ((i & 3) == 0 && atb[i / 4] == 0 && i + 4 <= nblocks && !out->blocks) {
+            nfree += 4; /* a byte of four free blocks: the common case, at once */
+            run += 4;
+            if (run > longest)
+                longest = run;
+            i += 3;
+            continue;
+        }
+        uint8_t st = (atb[i / 4] >> (2 * (i % 4))) & 3;
+        if (out->blocks)
+            out->blocks[i] = st;
+        if (st == REC_BLOCK_FREE) {
             nfree++;
             if (++run > longest)
                 longest = run;
@@ -129,7 +149,9 @@ void gc_blocks_summarize(GcHeapState *st)
             run = 0;
         }
     }
-    st->free = (int64_t)(nfree * st->block_size);
-    st->used = (int64_t)((st->nblocks - nfree) * st->block_size);
-    st->largest_free = (int64_t)(longest * st->block_size);
+    free(atb);
+    out->free = (int64_t)(nfree * block_size);
+    out->used = (int64_t)((nblocks - nfree) * block_size);
+    out->largest_free = (int64_t)(longest * block_size);
+    return 0;
 }

@@ -92,7 +92,12 @@ void gc_runtime_note(GcRuntime *rt, const char *fmt, ...) __attribute__((format(
  * error naming the symbol, a missing optional one becomes a note. */
 int gc_runtime_resolve(GcRuntime *rt, char **err);
 void gc_runtime_free(GcRuntime *rt);
-/* Largest run of REC_BLOCK_FREE blocks, and free/used bytes, from a block table. */
-void gc_blocks_summarize(GcHeapState *st);
+/* The 2-bit-per-block allocation table shared by gcrt, MicroPython and TinyGo (block
+ * i in byte i / 4, bits 2 * (i % 4); FREE 0, HEAD 1, TAIL 2, MARK 3 = REC_BLOCK_*):
+ * read nblocks entries at `table` from guest memory and fill out's used, free and
+ * largest free (and base, block_size, nblocks, and the per-block states when
+ * want_blocks). 0, or -1 when the table cannot be read. */
+int gc_read_block_table(GcReadFn read, void *opaque, uint32_t table, uint32_t nblocks, uint32_t base,
+                        uint32_t block_size, bool want_blocks, GcHeapState *out);
 
 #endif

@@ -75,25 +75,9 @@ static int tg_heap_state(GcRuntime *rt, GcReadFn read, void *opaque, bool want_b
     uint32_t table_len = (n + TG_BLOCKS_PER_BYTE - 1) / TG_BLOCKS_PER_BYTE;
     if (table_len > end - meta)
         return -1; /* the metadata would run past the heap's end */
-    uint8_t *table = xmalloc(table_len ? table_len : 1);
-    if (table_len && read(opaque, meta, table, table_len) != 0) {
-        free(table);
-        return -1;
-    }
-    uint8_t *blocks = xmalloc(n ? n : 1);
-    for (uint32_t b = 0; b < n; b++)
-        blocks[b] = (uint8_t)((table[b / TG_BLOCKS_PER_BYTE] >> (2 * (b % TG_BLOCKS_PER_BYTE))) & 3);
-    free(table);
     /* REC_BLOCK_* share TinyGo's numbering (free 0, head 1, tail 2, mark 3). */
-    out->base = start;
-    out->block_size = TG_BYTES_PER_BLOCK;
-    out->nblocks = n;
-    out->blocks = blocks;
-    gc_blocks_summarize(out);
-    if (!want_blocks) {
-        free(out->blocks);
-        out->blocks = NULL;
-    }
+    if (gc_read_block_table(read, opaque, meta, n, start, TG_BYTES_PER_BLOCK, want_blocks, out))
+        return -1;
     rt->heap_start = start;
     rt->heap_end = p->end_known ? end : meta;
     return 0;

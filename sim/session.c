@@ -17,7 +17,7 @@
 #include "traces/traces.h"
 
 #define DEFAULT_CPU_SAMPLE_CYCLES 10000   /* cycles between CPU profile samples */
-#define DEFAULT_HEAP_SAMPLE_NS 1000000    /* 1 ms of simulated time between heap samples */
+#define DEFAULT_HEAP_SAMPLE_NS 10000000   /* 10 ms of simulated time between heap samples */
 
 struct Session {
     SessionOptions o;
@@ -140,7 +140,7 @@ void session_usage(FILE *out)
             "                       or none); default: detected from the image's symbols\n"
             "  --gc-profile FILE    a JSON description of any other collector (docs/gc-profile.md)\n"
             "  --cpu-sample-cycles N  CPU profile: one call-stack sample every N cycles (default %d)\n"
-            "  --heap-sample DURATION heap use sampled every DURATION of simulated time (default 1ms)\n"
+            "  --heap-sample DURATION heap use sampled every DURATION of simulated time (default 10ms)\n"
             "  --quiet              no summary or notes on stderr (faults are still reported)\n",
             EXIT_TIMEOUT, EXIT_TIMEOUT, DEFAULT_CPU_SAMPLE_CYCLES);
 }

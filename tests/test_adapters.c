@@ -185,30 +185,50 @@ static void test_runtime_helpers(void)
     image_free(img);
 }
 
-static void test_blocks_summarize(void)
+/* Pack block states 2 bits each, block 0 in the low bits. */
+static void pack_states(FakeMem *m, uint32_t addr, const uint8_t *st, size_t n)
 {
-    uint8_t b[] = {REC_BLOCK_FREE, REC_BLOCK_HEAD, REC_BLOCK_TAIL, REC_BLOCK_FREE, REC_BLOCK_FREE,
-                   REC_BLOCK_MARK, REC_BLOCK_FREE, REC_BLOCK_FREE, REC_BLOCK_FREE, REC_BLOCK_HEAD};
-    GcHeapState st = {.used = 7, .free = 7, .largest_free = 7, .block_size = 32, .nblocks = ARRAY_SIZE(b), .blocks = b};
-    gc_blocks_summarize(&st);
-    CU_ASSERT_EQUAL(st.used, 4 * 32);
-    CU_ASSERT_EQUAL(st.free, 6 * 32);
-    CU_ASSERT_EQUAL(st.largest_free, 3 * 32);
-    /* all free; none at all */
-    uint8_t f[4] = {0};
-    st = (GcHeapState){.block_size = 16, .nblocks = 4, .blocks = f};
-    gc_blocks_summarize(&st);
+    for (size_t i = 0; i < n; i++)
+        m->bytes[addr - RAM_BASE + i / 4] |= (uint8_t)(st[i] << (2 * (i % 4)));
+}
+
+static void test_block_table(void)
+{
+    /* 13 blocks: a whole free byte (blocks 4-7, the fast path) inside a longer free run. */
+    static const uint8_t b[] = {REC_BLOCK_HEAD, REC_BLOCK_TAIL, REC_BLOCK_MARK, REC_BLOCK_FREE,
+                                REC_BLOCK_FREE, REC_BLOCK_FREE, REC_BLOCK_FREE, REC_BLOCK_FREE,
+                                REC_BLOCK_FREE, REC_BLOCK_HEAD, REC_BLOCK_FREE, REC_BLOCK_FREE, REC_BLOCK_HEAD};
+    static FakeMem m;
+    memset(&m, 0, sizeof m);
+    pack_states(&m, RAM_BASE + 0x100, b, ARRAY_SIZE(b));
+    for (int want = 0; want < 2; want++) {
+        GcHeapState st = {0};
+        CU_ASSERT_EQUAL_FATAL(gc_read_block_table(fake_read, &m, RAM_BASE + 0x100, ARRAY_SIZE(b), 0x20001000, 32,
+                                                  want, &st), 0);
+        CU_ASSERT_EQUAL(st.used, 5 * 32);
+        CU_ASSERT_EQUAL(st.free, 8 * 32);
+        CU_ASSERT_EQUAL(st.largest_free, 6 * 32);
+        CU_ASSERT_EQUAL(st.base, 0x20001000);
+        CU_ASSERT_EQUAL(st.nblocks, ARRAY_SIZE(b));
+        if (want) {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(st.blocks);
+            CU_ASSERT_EQUAL(memcmp(st.blocks, b, ARRAY_SIZE(b)), 0);
+        } else {
+            CU_ASSERT_PTR_NULL(st.blocks);
+        }
+        free(st.blocks);
+    }
+    /* all free, and an empty table */
+    memset(&m, 0, sizeof m);
+    GcHeapState st = {0};
+    CU_ASSERT_EQUAL(gc_read_block_table(fake_read, &m, RAM_BASE, 8, RAM_BASE, 16, false, &st), 0);
     CU_ASSERT_EQUAL(st.used, 0);
-    CU_ASSERT_EQUAL(st.free, 64);
-    CU_ASSERT_EQUAL(st.largest_free, 64);
-    st = (GcHeapState){.used = REC_UNKNOWN, .block_size = 16, .nblocks = 0, .blocks = f};
-    gc_blocks_summarize(&st);
+    CU_ASSERT_EQUAL(st.largest_free, 128);
+    CU_ASSERT_EQUAL(gc_read_block_table(fake_read, &m, RAM_BASE, 0, RAM_BASE, 16, false, &st), 0);
     CU_ASSERT_EQUAL(st.used, 0);
     CU_ASSERT_EQUAL(st.largest_free, 0);
-    /* no table: untouched */
-    st = (GcHeapState){.used = REC_UNKNOWN, .free = REC_UNKNOWN, .largest_free = REC_UNKNOWN};
-    gc_blocks_summarize(&st);
-    CU_ASSERT_EQUAL(st.used, REC_UNKNOWN);
+    /* unreadable table */
+    CU_ASSERT_EQUAL(gc_read_block_table(fake_read, &m, 0x10, 8, 0, 16, false, &st), -1);
 }
 
 /* ---- DWARF member offsets ---- */
@@ -778,7 +798,7 @@ static void test_lua(void)
 
 static const TestCase helper_tests[] = {
     {"hooks, notes, resolve, free", test_runtime_helpers},
-    {"block table summary", test_blocks_summarize},
+    {"block table summary", test_block_table},
     {"DWARF member offsets", test_member_offset},
     {NULL, NULL},
 };
