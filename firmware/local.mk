@@ -203,3 +203,13 @@ endif
 FIRMWARE_ELFS += firmware/gc-demo-atomic-mps2-an385.elf
 firmware/gc-demo-atomic-mps2-an385.elf: $(FW_DEMO_SRCS) $(FW_DEPS_AN385)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DGC_ATOMIC $(FW_DEMO_SRCS) $(FW_AN385_SRCS) -o $@
+
+## -- a regressed build of the demo (helper "check"): half the heap, so the collector runs
+## about twice as often; tests/e2e_check.sh uses it as an injected regression for
+## `baregc check --baseline`.
+FIRMWARE_ELFS += firmware/gc-demo-regress-mps2-an385.elf
+if HAVE_FIRMWARE
+firmware/gc-demo-regress-mps2-an385.elf: $(FW_DEMO_SRCS) $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DDEMO_HEAP_BYTES=32768 $(FW_DEMO_SRCS) \
+	$(FW_AN385_SRCS) -o $@
+endif

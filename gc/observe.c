@@ -207,7 +207,7 @@ static void on_entry(Cpu *c, void *opaque, uint32_t i)
         o->pending[o->npending++] = (PendingAlloc){
             .size = cpu_arg(c, h->size_arg),
             .old = h->kind == GC_HOOK_REALLOC ? cpu_arg(c, h->ptr_arg) : 0,
-            .stack = current_stack(o, false),
+            .stack = current_stack(o, true),
         };
         cpu_watch_return(c, i);
         break;

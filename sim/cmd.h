@@ -15,5 +15,10 @@ typedef struct Command {
 extern const Command cmd_run;
 extern const Command cmd_info;
 extern const Command cmd_boards;
+extern const Command cmd_check;
+extern const Command cmd_tui;
+extern const Command cmd_view;
+extern const Command cmd_report;
+extern const Command cmd_sweep;
 
 #endif

@@ -46,7 +46,7 @@ const Board *session_board(Session *s) { return s->board; }
 void session_interrupt(Session *s) { machine_interrupt(s->m); }
 
 /* "--name VALUE" or "--name=VALUE": returns the value and advances *i, or NULL. */
-static const char *opt_value(const char *name, int argc, char **argv, int *i, bool *bad)
+static const char *opt_value(const char *cmd, const char *name, int argc, char **argv, int *i, bool *bad)
 {
     size_t n = strlen(name);
     const char *a = argv[*i];
@@ -57,7 +57,7 @@ static const char *opt_value(const char *name, int argc, char **argv, int *i, bo
     if (a[n] != 0)
         return NULL;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "baregc run: %s needs a value\n", name);
+        fprintf(stderr, "baregc %s: %s needs a value\n", cmd, name);
         *bad = true;
         return NULL;
     }
@@ -76,13 +76,13 @@ int session_parse_option(SessionOptions *o, const char *cmd, int argc, char **ar
         o->quiet = true;
     } else if (!strcmp(a, "--keep-going")) {
         o->keep_going = true;
-    } else if ((v = opt_value("--uart-out", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--uart-out", argc, argv, i, &bad))) {
         o->uart_out = v;
-    } else if ((v = opt_value("--uart-in", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--uart-in", argc, argv, i, &bad))) {
         o->uart_in = v;
-    } else if ((v = opt_value("--out", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--out", argc, argv, i, &bad))) {
         o->out_dir = v;
-    } else if ((v = opt_value("--gc-runtime", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--gc-runtime", argc, argv, i, &bad))) {
         if (strcmp(v, "none") && !gc_adapter_find(v)) {
             fprintf(stderr, "baregc %s: --gc-runtime: unknown runtime '%s' (one of:", cmd, v);
             size_t n;
@@ -93,24 +93,24 @@ int session_parse_option(SessionOptions *o, const char *cmd, int argc, char **ar
             return -1;
         }
         o->gc_runtime = v;
-    } else if ((v = opt_value("--gc-profile", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--gc-profile", argc, argv, i, &bad))) {
         o->gc_profile = v;
-    } else if ((v = opt_value("--cpu-sample-cycles", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--cpu-sample-cycles", argc, argv, i, &bad))) {
         if (parse_u64(v, &o->cpu_sample_cycles) < 0 || !o->cpu_sample_cycles) {
             fprintf(stderr, "baregc %s: --cpu-sample-cycles: expected a positive number, got '%s'\n", cmd, v);
             return -1;
         }
-    } else if ((v = opt_value("--heap-sample", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--heap-sample", argc, argv, i, &bad))) {
         if (parse_duration(v, &o->heap_sample_ns) < 0 || !o->heap_sample_ns) {
             fprintf(stderr, "baregc %s: --heap-sample: expected a duration like 1ms, got '%s'\n", cmd, v);
             return -1;
         }
-    } else if ((v = opt_value("--max-cycles", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--max-cycles", argc, argv, i, &bad))) {
         if (parse_u64(v, &o->max_cycles) < 0 || !o->max_cycles) {
             fprintf(stderr, "baregc %s: --max-cycles: expected a positive number of cycles, got '%s'\n", cmd, v);
             return -1;
         }
-    } else if ((v = opt_value("--max-time", argc, argv, i, &bad))) {
+    } else if ((v = opt_value(cmd, "--max-time", argc, argv, i, &bad))) {
         if (parse_duration(v, &o->max_time_ns) < 0 || !o->max_time_ns) {
             fprintf(stderr, "baregc %s: --max-time: expected a duration like 2s or 150ms, got '%s'\n", cmd, v);
             return -1;
@@ -135,7 +135,7 @@ void session_usage(FILE *out)
             "  --max-time DURATION  stop after DURATION of simulated time, e.g. 2s, 500ms (exit %d)\n"
             "  --keep-going         deliver faults to the firmware (HardFault / trap handler) instead of stopping\n"
             "  --out DIR            write the recording: heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz (pprof),\n"
-            "                       trace.json (Perfetto), gctrace.log, summary.json\n"
+            "                       trace.json (Perfetto), gctrace.log, summary.json, record.json\n"
             "  --gc-runtime NAME    the collector's adapter (gcrt, micropython, tinygo, lua, events,\n"
             "                       or none); default: detected from the image's symbols\n"
             "  --gc-profile FILE    a JSON description of any other collector (docs/gc-profile.md)\n"

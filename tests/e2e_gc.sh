@@ -92,7 +92,7 @@ check "plain gcrt: no interrupt held back" test "$(grep -c '"held_back_by_pause"
 
 # Determinism: the same image and inputs give byte-identical files.
 run_baregc "$TMP/again" run "$FWDIR/gc-demo-mps2-an385.elf" --out "$TMP/again.d"
-for f in heap.pb.gz gc-pauses.pb.gz cpu.pb.gz trace.json gctrace.log summary.json; do
+for f in heap.pb.gz gc-pauses.pb.gz cpu.pb.gz trace.json gctrace.log summary.json record.json; do
   expect_same "determinism: $f identical across runs" "$TMP/gc-demo-mps2-an385.d/$f" "$TMP/again.d/$f"
 done
 

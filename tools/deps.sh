@@ -8,7 +8,7 @@ PKGS=(
   libncurses-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libcunit1-dev
   gcc-arm-none-eabi gcc-riscv64-unknown-elf picolibc-arm-none-eabi picolibc-riscv64-unknown-elf
   qemu-system-arm qemu-system-misc golang-go
-  tmux xvfb valgrind python3
+  tmux xvfb valgrind python3 bc chromium
 )
 missing=()
 for p in "${PKGS[@]}"; do

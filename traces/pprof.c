@@ -299,9 +299,9 @@ static uint32_t prof_func(Prof *p, uint32_t addr, uint32_t lookup, const char *f
     return id;
 }
 
-/* The location id of a frame. Non-leaf frames are return addresses: their line is
- * the one of the call, looked up at (addr & ~1) - 1, so the same address as a leaf
- * and as a caller are two locations. */
+/* The location id of a frame. Frames other than a sampled PC (`leaf`) are return
+ * addresses: their line is the one of the call, looked up at (addr & ~1) - 1, so the
+ * same address as a sampled PC and as a caller are two locations. */
 static uint64_t prof_loc(Prof *p, uint32_t addr, bool leaf, bool no_stack)
 {
     uint64_t key = no_stack ? KEY_NO_STACK : ((uint64_t)addr << 1 | (leaf ? 1 : 0));
@@ -342,9 +342,11 @@ static uint64_t prof_loc(Prof *p, uint32_t addr, bool leaf, bool no_stack)
     return id;
 }
 
-/* One Sample: the stack's locations (leaf first), values, and an optional string label. */
-static void prof_sample(Prof *p, StackId stack, const int64_t *vals, size_t nvals, const char *label_key,
-                        const char *label_val)
+/* One Sample: the stack's locations (leaf first), values, and an optional string label.
+ * leaf_is_pc: the leaf is a sampled PC (CPU profile); otherwise every frame is a return
+ * address (allocation and pause stacks are taken at the callee's entry, callee left out). */
+static void prof_sample(Prof *p, StackId stack, bool leaf_is_pc, const int64_t *vals, size_t nvals,
+                        const char *label_key, const char *label_val)
 {
     size_t n;
     const uint32_t *f = rec_stack_frames(p->r, stack, &n);
@@ -357,7 +359,7 @@ static void prof_sample(Prof *p, StackId stack, const int64_t *vals, size_t nval
         n = 1;
     } else {
         for (size_t i = 0; i < n; i++)
-            p->ids[i] = prof_loc(p, f[i], i == 0, false);
+            p->ids[i] = prof_loc(p, f[i], i == 0 && leaf_is_pc, false);
     }
     PbBuf *s = &p->scratch;
     pb_packed(s, 1, p->ids, n);
@@ -442,7 +444,7 @@ static void heap_samples(Prof *p)
     }
     for (size_t i = 0; i < r->nstacks; i++)
         if (v[i * 4])
-            prof_sample(p, (StackId)i, v + i * 4, 4, NULL, NULL);
+            prof_sample(p, (StackId)i, false, v + i * 4, 4, NULL, NULL);
     free(v);
 }
 
@@ -469,7 +471,7 @@ static void pause_samples(Prof *p)
         for (unsigned t = 0; t < NT; t++) {
             int64_t *s = v + (i * NT + t) * 2;
             if (s[0])
-                prof_sample(p, (StackId)i, s, 2, "trigger", trigger_names[t]);
+                prof_sample(p, (StackId)i, false, s, 2, "trigger", trigger_names[t]);
         }
     free(v);
 }
@@ -484,7 +486,7 @@ static void cpu_samples(Prof *p, int64_t period_ns)
     for (size_t i = 0; i < r->nstacks; i++)
         if (v[i]) {
             int64_t s[2] = {v[i], v[i] * period_ns};
-            prof_sample(p, (StackId)i, s, 2, NULL, NULL);
+            prof_sample(p, (StackId)i, true, s, 2, NULL, NULL);
         }
     free(v);
 }

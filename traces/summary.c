@@ -116,6 +116,7 @@ static cJSON *summary_json(const Recording *r, const Stats *s)
 
     cJSON *st = cJSON_AddObjectToObject(root, "stack");
     add_num(st, "top", ri->stack_top, ri->stack_top != 0);
+    add_num(st, "limit", ri->stack_limit, ri->stack_limit != 0);
     add_num(st, "lowest_sp", ri->stack_low, ri->stack_low != 0);
     add_num(st, "high_water_bytes", (double)s->stack_high_water, s->stack_high_water != REC_UNKNOWN);
 

@@ -166,7 +166,7 @@ static void pause_events(JsonOut *o, const Recording *r, const Image *img)
             for (size_t k = 0; k < n && k < 16; k++) {
                 char buf[160];
                 if (img)
-                    image_describe_addr(img, k ? (fr[k] & ~1u) - 1 : fr[k], buf, sizeof buf);
+                    image_describe_addr(img, (fr[k] & ~1u) - 1, buf, sizeof buf); /* return addresses */
                 else
                     snprintf(buf, sizeof buf, "0x%08" PRIx32, fr[k]);
                 if (k)

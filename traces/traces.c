@@ -69,6 +69,7 @@ static int w_cpu(const Out *o, FILE *f, char **err) { return write_pprof(o, f, P
 static int w_trace(const Out *o, FILE *f, char **err) { return trace_json_write(o->r, o->img, f); }
 static int w_gctrace(const Out *o, FILE *f, char **err) { return gctrace_write(o->r, f); }
 static int w_summary(const Out *o, FILE *f, char **err) { return summary_write_json(o->r, o->stats, f); }
+static int w_record(const Out *o, FILE *f, char **err) { return record_json_write(o->r, o->img, f); }
 
 static const struct {
     const char *name;
@@ -76,6 +77,7 @@ static const struct {
 } outputs[] = {
     {"heap.pb.gz", w_heap},       {"gc-pauses.pb.gz", w_pauses}, {"cpu.pb.gz", w_cpu},
     {"trace.json", w_trace},      {"gctrace.log", w_gctrace},    {"summary.json", w_summary},
+    {"record.json", w_record},
 };
 
 static int write_one(const Out *o, const char *dir, const char *name, WriteFn fn, char **err)

@@ -10,8 +10,8 @@
 #include "sim/loader.h"
 #include "traces/stats.h"
 
-/* Writes heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz, trace.json, gctrace.log and
- * summary.json into dir (created, with its parents, if missing). Each file is written
+/* Writes heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz, trace.json, gctrace.log,
+ * summary.json and record.json into dir (created, with its parents, if missing). Each file is written
  * to dir/.NAME.tmp and renamed over dir/NAME, so readers never see a partial file.
  * img may be NULL (functions are then named by address). Returns 0, or -1 with *err
  * naming the file on the first failure (the files written before it stay). */

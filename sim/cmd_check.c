@@ -1,0 +1,273 @@
+/* cmd_check.c: `baregc check`: hold a run (live, or recorded with --from) against a GC
+ * budget file, optionally against a baseline run; a table, JUnit XML, exit 0/1/2. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cmd.h"
+#include "sim/session.h"
+#include "sim/util.h"
+#include "traces/budget.h"
+#include "traces/stats.h"
+
+/* The exit statuses of `baregc check` (not those of exitcode.h: CI wants three). */
+enum {
+    CHECK_PASS = 0,  /* every item within budget (and no regression) */
+    CHECK_FAIL = 1,  /* an item beyond its limit, or regressed against the baseline */
+    CHECK_ERROR = 2, /* bad command line or inputs, or the run failed */
+};
+
+static void check_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: baregc check FIRMWARE.elf --budget BUDGET.json [OPTIONS] [RUN OPTIONS]\n"
+            "       baregc check --from DIR --budget BUDGET.json [OPTIONS]\n\n"
+            "Run a firmware image (or read a run recorded with `baregc run --out DIR`) and hold its\n"
+            "garbage collector against a budget: pause lengths and percentiles, minimum mutator\n"
+            "utilization, GC CPU fraction, peak heap, SRAM and stack headroom, fragmentation,\n"
+            "allocation failures. Prints one line per budget item (measured, limit, margin,\n"
+            "PASS/FAIL) and the worst pause with its trigger stack on stdout. The firmware's UART\n"
+            "output is discarded unless --uart-out is given; the run summary goes to stderr\n"
+            "(--quiet to drop it). Budget keys: README.md, examples/budget.json.\n\n"
+            "Options:\n"
+            "  --budget FILE        the budget (JSON); required\n"
+            "  --from DIR           check a run recorded with --out instead of running FIRMWARE.elf\n"
+            "                       (DIR/summary.json; trace.json and record.json when needed)\n"
+            "  --junit FILE         also write the verdicts as JUnit XML (one testcase per item)\n"
+            "  --baseline DIR       compare with an earlier recorded run: an item that got worse by\n"
+            "                       more than the tolerance fails, even inside its budget\n"
+            "  --tolerance PCT      allowed worsening against the baseline, percent (default 0:\n"
+            "                       the simulation is deterministic)\n"
+            "  --help               this text\n\n"
+            "Run options (as for `baregc run`; not with --from):\n");
+    session_usage(out);
+    fprintf(out,
+            "\nA run that ends by --max-cycles / --max-time is checked like one that exits with status 0.\n"
+            "With --baseline, items the recorded baseline cannot answer (no record.json for an MMU\n"
+            "window not in its summary.json, or for the stack headroom) are not compared.\n\n"
+            "Exit status:\n"
+            "  %d  every budget item passed (and nothing regressed against the baseline)\n"
+            "  %d  a budget item failed, or an item regressed against the baseline\n"
+            "  %d  bad command line, bad or unreadable budget, missing or bad DIR files, or the run\n"
+            "     failed: the image could not be loaded, the firmware faulted, exited with a\n"
+            "     non-zero status or was interrupted\n",
+            CHECK_PASS, CHECK_FAIL, CHECK_ERROR);
+}
+
+typedef struct CheckArgs {
+    SessionOptions so;
+    bool run_opts;         /* a run option was given */
+    const char *budget;
+    const char *from;
+    const char *junit;
+    const char *baseline;
+    double tolerance;      /* percent */
+    bool have_tolerance;
+} CheckArgs;
+
+static const char *arg_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "baregc check: %s needs a value\n", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* 0 ok, 1 --help, -1 bad. */
+static int parse_args(CheckArgs *a, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char **slot = NULL;
+        if (!strcmp(s, "--budget"))
+            slot = &a->budget;
+        else if (!strcmp(s, "--from"))
+            slot = &a->from;
+        else if (!strcmp(s, "--junit"))
+            slot = &a->junit;
+        else if (!strcmp(s, "--baseline"))
+            slot = &a->baseline;
+        if (slot) {
+            if (!(*slot = arg_value(argc, argv, &i)))
+                return -1;
+            continue;
+        }
+        if (!strcmp(s, "--tolerance")) {
+            const char *v = arg_value(argc, argv, &i);
+            if (!v)
+                return -1;
+            char *end;
+            errno = 0;
+            a->tolerance = strtod(v, &end);
+            if (end == v || *end || errno || !isfinite(a->tolerance) || a->tolerance < 0) {
+                fprintf(stderr, "baregc check: --tolerance: expected a percentage >= 0, got '%s'\n", v);
+                return -1;
+            }
+            a->have_tolerance = true;
+            continue;
+        }
+        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+            check_usage(stdout);
+            return 1;
+        }
+        int r = session_parse_option(&a->so, "check", argc, argv, &i);
+        if (r < 0)
+            return -1;
+        if (r > 0) {
+            a->run_opts = true;
+            continue;
+        }
+        if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "baregc check: unknown option '%s' (see baregc check --help)\n", s);
+            return -1;
+        }
+        if (a->so.elf) {
+            fprintf(stderr, "baregc check: more than one firmware image given ('%s' and '%s')\n", a->so.elf, s);
+            return -1;
+        }
+        a->so.elf = s;
+    }
+    if (!a->budget) {
+        fprintf(stderr, "baregc check: no --budget given (see baregc check --help)\n");
+        return -1;
+    }
+    if (a->from && (a->so.elf || a->run_opts)) {
+        fprintf(stderr, "baregc check: --from checks a recorded run: give no firmware image or run options\n");
+        return -1;
+    }
+    if (!a->from && !a->so.elf) {
+        fprintf(stderr, "baregc check: no firmware image (or --from DIR) given (see baregc check --help)\n");
+        return -1;
+    }
+    if (a->have_tolerance && !a->baseline) {
+        fprintf(stderr, "baregc check: --tolerance needs --baseline\n");
+        return -1;
+    }
+    return 0;
+}
+
+static Session *running;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (running)
+        session_interrupt(running);
+    signal(SIGINT, SIG_DFL);
+}
+
+/* Runs the firmware and fills m from its recording. CHECK_PASS when it ran (m filled),
+ * CHECK_ERROR when it could not be set up (message printed). */
+static int check_live(CheckArgs *a, const Budget *b, Measured *m)
+{
+    if (!a->so.uart_out)
+        a->so.uart_out = "/dev/null"; /* stdout is the table's */
+    log_set_quiet(a->so.quiet);
+    int rc;
+    Session *s = session_open(&a->so, &rc);
+    if (!s) {
+        fprintf(stderr, "baregc check: the firmware could not be run (baregc run would exit %d)\n", rc);
+        return CHECK_ERROR;
+    }
+    running = s;
+    signal(SIGINT, on_sigint);
+    session_run(s);
+    signal(SIGINT, SIG_DFL);
+    running = NULL;
+    rc = session_finish(s);
+    Recording *r = session_recording(s);
+    Stats st;
+    stats_compute(r, &st);
+    measured_from_recording(m, r, &st, session_image(s), b);
+    stats_free(&st);
+    session_close(s);
+    if (a->so.out_dir && rc != 0 && m->exit_code == 0) {
+        fprintf(stderr, "baregc check: the recording could not be written to %s\n", a->so.out_dir);
+        measured_free(m);
+        return CHECK_ERROR;
+    }
+    return CHECK_PASS;
+}
+
+static int check_exec(int argc, char **argv)
+{
+    CheckArgs a = {0};
+    int r = parse_args(&a, argc, argv);
+    if (r)
+        return r > 0 ? CHECK_PASS : CHECK_ERROR;
+
+    char *err = NULL;
+    Budget *b = budget_load(a.budget, &err);
+    if (!b) {
+        fprintf(stderr, "baregc check: %s\n", err);
+        free(err);
+        return CHECK_ERROR;
+    }
+    int rc = CHECK_ERROR;
+    Measured m = {0}, base = {0};
+    bool have_m = false, have_base = false;
+    char why[200];
+    if (a.baseline) {
+        if (measured_baseline_from_dir(&base, a.baseline, b, &err) < 0) {
+            fprintf(stderr, "baregc check: --baseline: %s\n", err);
+            free(err);
+            goto out;
+        }
+        have_base = true;
+        if (!measured_run_ok(&base, why, sizeof why)) {
+            fprintf(stderr, "baregc check: --baseline %s: %s\n", a.baseline, why);
+            goto out;
+        }
+    }
+    if (a.from) {
+        if (measured_from_dir(&m, a.from, b, &err) < 0) {
+            fprintf(stderr, "baregc check: %s\n", err);
+            free(err);
+            goto out;
+        }
+    } else if (check_live(&a, b, &m) != CHECK_PASS) {
+        goto out;
+    }
+    have_m = true;
+    if (!measured_run_ok(&m, why, sizeof why)) {
+        fprintf(stderr, "baregc check: cannot check this run: %s\n", why);
+        goto out;
+    }
+
+    BudgetReport rep;
+    budget_evaluate(b, &m, have_base ? &base : NULL, a.tolerance, &rep);
+    budget_print_table(&rep, &m, stdout);
+    fflush(stdout);
+    rc = rep.failures || rep.regressions ? CHECK_FAIL : CHECK_PASS;
+    if (a.junit) {
+        errno = 0;
+        FILE *f = fopen(a.junit, "w");
+        int bad = !f || budget_write_junit(&rep, &m, f) < 0;
+        if (f && fclose(f) != 0)
+            bad = 1;
+        if (bad) {
+            fprintf(stderr, "baregc check: cannot write %s: %s\n", a.junit, errno ? strerror(errno) : "I/O error");
+            rc = CHECK_ERROR;
+        }
+    }
+    budget_report_free(&rep);
+out:
+    if (have_m)
+        measured_free(&m);
+    if (have_base)
+        measured_free(&base);
+    budget_free(b);
+    return rc;
+}
+
+const Command cmd_check = {
+    .name = "check",
+    .summary = "hold a run (or a recorded one, --from) against a GC budget; exit 0 pass, 1 fail, 2 error",
+    .exec = check_exec,
+    .usage = check_usage,
+};

@@ -1,0 +1,139 @@
+/* cmd_report.c: `baregc report DIR`: one self-contained HTML page of a recorded run. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/cmd.h"
+#include "sim/exitcode.h"
+#include "sim/util.h"
+#include "traces/budget.h"
+#include "traces/report.h"
+#include "traces/stats.h"
+#include "traces/traces.h"
+
+static void report_usage(FILE *out)
+{
+    fprintf(out, "Usage: baregc report DIR [--budget BUDGET.json] [-o FILE]\n\n"
+                 "Write one self-contained HTML page (inline CSS and SVG; nothing is fetched) about a run\n"
+                 "recorded with `baregc run --out DIR` (it reads DIR/record.json): the run facts, the\n"
+                 "budget table when a budget is given, the pause timeline (with the budget's pause limit),\n"
+                 "the pause histogram, the MMU curve, heap use and the largest free block over time\n"
+                 "against the SRAM limit, the top allocation sites and the gctrace lines.\n\n"
+                 "Options:\n"
+                 "  --budget FILE        hold the run against this budget (as `baregc check`)\n"
+                 "  -o, --output FILE    where to write the page (default DIR/report.html)\n"
+                 "  --help               this text\n\n"
+                 "Exit status: 0 written, %d bad command line, %d DIR/record.json or the budget missing\n"
+                 "or unreadable, %d the page cannot be written.\n",
+            EXIT_USAGE, EXIT_NO_INPUT, EXIT_IO);
+}
+
+/* Writes to path through a temporary file renamed into place. */
+static int write_page(const char *path, const Recording *r, const Budget *b, const Measured *m,
+                      const BudgetReport *rep, char **err)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        set_err(err, "%s: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    int rc = report_write_html(r, NULL, b, m, rep, f);
+    if (fclose(f) != 0)
+        rc = -1;
+    if (rc < 0) {
+        set_err(err, "%s: write failed", tmp);
+        unlink(tmp);
+    } else if (rename(tmp, path) < 0) {
+        set_err(err, "%s: cannot rename into place: %s", path, strerror(errno));
+        unlink(tmp);
+        rc = -1;
+    }
+    free(tmp);
+    return rc;
+}
+
+static int exec_report(int argc, char **argv)
+{
+    const char *dir = NULL, *budget = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if ((!strcmp(s, "--budget") || !strcmp(s, "-o") || !strcmp(s, "--output"))) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "baregc report: %s needs a value\n", s);
+                return EXIT_USAGE;
+            }
+            if (!strcmp(s, "--budget"))
+                budget = argv[++i];
+            else
+                out = argv[++i];
+        } else if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+            report_usage(stdout);
+            return EXIT_OK;
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "baregc report: unknown option '%s' (see baregc report --help)\n", s);
+            return EXIT_USAGE;
+        } else if (dir) {
+            fprintf(stderr, "baregc report: more than one directory given ('%s' and '%s')\n", dir, s);
+            return EXIT_USAGE;
+        } else {
+            dir = s;
+        }
+    }
+    if (!dir) {
+        fprintf(stderr, "baregc report: no run directory given (see baregc report --help)\n");
+        return EXIT_USAGE;
+    }
+    char *err = NULL;
+    Recording *r = record_json_load(dir, &err);
+    if (!r) {
+        fprintf(stderr, "baregc report: %s\n", err);
+        free(err);
+        return EXIT_NO_INPUT;
+    }
+    Budget *b = NULL;
+    Measured m;
+    BudgetReport rep;
+    memset(&m, 0, sizeof m);
+    memset(&rep, 0, sizeof rep);
+    if (budget) {
+        b = budget_load(budget, &err);
+        if (!b) {
+            fprintf(stderr, "baregc report: %s\n", err);
+            free(err);
+            rec_free(r);
+            return EXIT_NO_INPUT;
+        }
+        Stats st;
+        stats_compute(r, &st);
+        measured_from_recording(&m, r, &st, NULL, b);
+        stats_free(&st);
+        budget_evaluate(b, &m, NULL, 0, &rep);
+    }
+    char *path = out ? xstrdup(out) : xasprintf("%s/report.html", dir);
+    int rc = write_page(path, r, b, b ? &m : NULL, b ? &rep : NULL, &err);
+    if (rc < 0) {
+        fprintf(stderr, "baregc report: %s\n", err);
+        free(err);
+    }
+    free(path);
+    if (b) {
+        budget_report_free(&rep);
+        measured_free(&m);
+        budget_free(b);
+    }
+    rec_free(r);
+    return rc < 0 ? EXIT_IO : EXIT_OK;
+}
+
+const Command cmd_report = {
+    .name = "report",
+    .summary = "write a self-contained HTML report of a recorded run",
+    .exec = exec_report,
+    .usage = report_usage,
+};

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# e2e_report.sh: `baregc report` on a recorded run of the example firmware: the page is
+# self-contained (nothing fetched), has every section, is deterministic, reads only
+# DIR/record.json, reports bad input; rendered by headless Chromium (Debian's chromium),
+# the screenshot is not blank and shows the charts in their colours. Skips (77) when
+# chromium is missing or cannot run here; the non-rendering checks run regardless.
+. "$(dirname "$0")/lib.sh"
+
+FW="$FWDIR/gc-demo-mps2-an385.elf"
+run_baregc "$TMP/run" run "$FW" --out "$TMP/d" --quiet
+expect_rc "run --out" 0
+check "run --out writes record.json" test -s "$TMP/d/record.json"
+
+cat >"$TMP/budget.json" <<'JSON'
+{"max_pause_us": 8000, "p99_pause_us": 7500, "mmu": [{"window_us": 100000, "min": 0.5}]}
+JSON
+
+run_baregc "$TMP/rep" report "$TMP/d"
+expect_rc "report DIR" 0
+H="$TMP/d/report.html"
+check "report.html written by default" test -s "$H"
+
+run_baregc "$TMP/repb" report "$TMP/d" --budget "$TMP/budget.json" -o "$TMP/b.html"
+expect_rc "report --budget -o" 0
+B="$TMP/b.html"
+
+# Self-contained: no URL, no external script, stylesheet or font.
+for pat in 'http://' 'https://' '<script' '@import' '@font-face' '<link' 'url\(' 'src='; do
+  if grep -Eiq -- "$pat" "$B" "$H"; then not_ok "self-contained: '$pat' found"; else ok "self-contained: no '$pat'"; fi
+done
+for id in facts budget timeline histogram mmu heap sites gctrace; do
+  expect_grep "section $id" "$B" "<h2 id=\"$id\">"
+done
+check "no budget section without --budget" bash -c "! grep -q 'id=\"budget\"' '$H'"
+expect_grep "budget verdict (max pause 9.1 ms > 8 ms)" "$B" 'class="fail">FAIL</span>'
+expect_grep "budget line on the timeline" "$B" 'budget max_pause_us 8000'
+expect_grep "the allocation sites are symbolized" "$B" '<td>tree_make \(workloads\.c:[0-9]+\)</td>'
+expect_grep "gctrace lines" "$B" 'gc 45 @[0-9.]+s [0-9]+%:'
+check "45 pause bars on the timeline" test "$(grep -c '<title>pause [0-9]* at' "$B")" = 45
+
+# Deterministic, and only record.json is needed.
+mkdir -p "$TMP/only"
+cp "$TMP/d/record.json" "$TMP/only/"
+run_baregc "$TMP/rep2" report "$TMP/only" -o "$TMP/h2.html"
+expect_rc "report from record.json alone" 0
+expect_same "deterministic: same page from the same recording" "$H" "$TMP/h2.html"
+
+# Bad input.
+run_baregc "$TMP/bad1" report "$TMP/nonexistent"
+expect_rc "missing DIR" 66
+expect_grep "missing DIR: names record.json" "$TMP/bad1.err" 'nonexistent/record\.json'
+mkdir -p "$TMP/broken"
+head -c 2000 "$TMP/d/record.json" >"$TMP/broken/record.json"
+run_baregc "$TMP/bad2" report "$TMP/broken"
+expect_rc "truncated record.json" 66
+expect_grep "truncated record.json: says so" "$TMP/bad2.err" 'record\.json: not valid JSON'
+run_baregc "$TMP/bad3" report
+expect_rc "no DIR" 64
+run_baregc "$TMP/bad4" report "$TMP/d" --budget "$TMP/nonexistent.json"
+expect_rc "missing budget" 66
+
+# Rendering with headless Chromium.
+CHROMIUM=""
+for c in chromium chromium-browser; do
+  if command -v "$c" >/dev/null 2>&1; then CHROMIUM=$c; break; fi
+done
+if [ -z "$CHROMIUM" ]; then
+  finish || exit 1
+  echo "SKIP: chromium not installed (tools/deps.sh installs it): the page was not rendered"
+  exit 77
+fi
+PNG="$TMP/shot.png"
+timeout 120 "$CHROMIUM" --headless --disable-gpu --no-sandbox --hide-scrollbars --user-data-dir="$TMP/chrome" \
+  --screenshot="$PNG" --window-size=1200,3000 "file://$B" >"$TMP/chrome.log" 2>&1 </dev/null || true
+if [ ! -s "$PNG" ]; then
+  finish || exit 1
+  echo "SKIP: $CHROMIUM could not render here (see below): the page was not rendered"
+  tail -5 "$TMP/chrome.log"
+  exit 77
+fi
+# A tiny PNG reader (zlib, the five filters) counting pixels of the chart colours.
+python3 - "$PNG" >"$TMP/pixels" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], 'rb').read()
+assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+pos, idat, w = 8, b'', 0
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b'IHDR':
+        w, h, depth, ctype, _, _, interlace = struct.unpack('>IIBBBBB', body)
+        assert depth == 8 and ctype in (2, 6) and interlace == 0, 'unsupported PNG'
+        bpp = 3 if ctype == 2 else 4
+    elif kind == b'IDAT':
+        idat += body
+    pos += 12 + n
+raw = zlib.decompress(idat)
+stride = w * bpp
+prev = bytearray(stride)
+counts, colours = {}, set()
+want = {(0x1f, 0x77, 0xb4): 'pause', (0x17, 0xbe, 0xcf): 'hist', (0x2c, 0xa0, 0x2c): 'mmu', (0xff, 0x7f, 0x0e): 'heap'}
+i = 0
+for y in range(h):
+    f = raw[i]; i += 1
+    line = bytearray(raw[i:i + stride]); i += stride
+    for x in range(stride):
+        a = line[x - bpp] if x >= bpp else 0
+        b = prev[x]
+        c = prev[x - bpp] if x >= bpp else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    for x in range(0, stride, bpp):
+        px = (line[x], line[x + 1], line[x + 2])
+        colours.add(px)
+        if px in want:
+            counts[want[px]] = counts.get(want[px], 0) + 1
+    prev = line
+print('colours', len(colours))
+for k in ('pause', 'hist', 'mmu', 'heap'):
+    print(k, counts.get(k, 0))
+PY
+sed 's/^/    /' "$TMP/pixels"
+px() { awk -v k="$1" '$1 == k { print $2 }' "$TMP/pixels"; }
+check "screenshot is not blank (many colours)" test "$(px colours)" -gt 50
+check "screenshot shows the pause bars" test "$(px pause)" -gt 2000
+check "screenshot shows the histogram bars" test "$(px hist)" -gt 2000
+check "screenshot shows the MMU curve" test "$(px mmu)" -gt 200
+check "screenshot shows the heap curve" test "$(px heap)" -gt 200
+finish

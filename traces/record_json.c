@@ -1,0 +1,920 @@
+/* record_json.c: record.json, the whole Recording as JSON (streamed writer with a fixed
+ * key order and integer-only numbers) and its loader (cJSON, every field checked). */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "sim/util.h"
+#include "traces/traces.h"
+
+#define RECORD_FORMAT "baregc-record/1"
+#define JSON_MAX_INT 9007199254740992.0 /* 2^53: integers above it are not exact doubles */
+
+/* ---- frame names ---- */
+
+/* Names a frame. As a caller (a return address) its function and line are those of
+ * the call instruction, looked up at (addr & ~1) - 1, as in the pprof profiles; a
+ * sampled PC is looked up at itself. */
+static void frame_describe(const Image *img, uint32_t addr, bool caller, char *buf, size_t n)
+{
+    uint32_t lookup = caller && addr >= 2 ? (addr & ~1u) - 1 : addr;
+    const ImageSymbol *sym = image_function_at(img, lookup);
+    const char *file = NULL;
+    int line = 0;
+    bool have_line = image_line_at(img, lookup, &file, &line);
+    char where[200] = "";
+    if (have_line) {
+        const char *base = strrchr(file, '/');
+        snprintf(where, sizeof where, " (%s:%d)", base ? base + 1 : file, line);
+    }
+    if (sym)
+        snprintf(buf, n, "%s%s", sym->name, where);
+    else
+        snprintf(buf, n, "0x%08x%s", (unsigned)addr, where);
+}
+
+/* Stacks referenced by CPU samples: their leaf is a sampled PC. Every other frame
+ * (callers, and the leaves of allocation and pause stacks, which the recorder takes
+ * at the callee's entry with the callee left out) is a return address. */
+static uint8_t *cpu_leaf_stacks(const Recording *r)
+{
+    uint8_t *is = xcalloc(r->nstacks ? r->nstacks : 1, 1);
+    for (size_t i = 0; i < r->ncpu_samples; i++)
+        if (r->cpu_samples[i] < r->nstacks)
+            is[r->cpu_samples[i]] = 1;
+    return is;
+}
+
+/* Whether addr is named as a caller: it occurs somewhere other than the leaf of a
+ * CPU-sampled stack (or only as such a leaf: false). */
+static bool addr_is_caller(const Recording *r, const uint8_t *cpu_leaf, uint32_t addr)
+{
+    for (size_t s = 1; s < r->nstacks; s++) {
+        size_t n;
+        const uint32_t *f = rec_stack_frames(r, (StackId)s, &n);
+        for (size_t k = 0; k < n; k++)
+            if (f[k] == addr && (k > 0 || !cpu_leaf[s]))
+                return true;
+    }
+    return false;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+const char *traces_frame_name(const Recording *r, const Image *img, uint32_t addr, char *buf, size_t n)
+{
+    if (!buf || n == 0)
+        return buf;
+    if (img) {
+        uint8_t *cl = r ? cpu_leaf_stacks(r) : NULL;
+        bool caller = r ? addr_is_caller(r, cl, addr) : true;
+        free(cl);
+        frame_describe(img, addr, caller, buf, n);
+        return buf;
+    }
+    if (r && r->nnames) {
+        const uint32_t *p = bsearch(&addr, r->name_addrs, r->nnames, sizeof *r->name_addrs, cmp_u32);
+        if (p) {
+            snprintf(buf, n, "%s", r->names[p - r->name_addrs]);
+            return buf;
+        }
+    }
+    snprintf(buf, n, "0x%08x", (unsigned)addr);
+    return buf;
+}
+
+/* ---- writer ---- */
+
+/* Length of the valid UTF-8 sequence at s (0: not valid). */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+    unsigned c = s[0], min;
+    size_t n;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xe0) == 0xc0) {
+        n = 2, min = 0x80, c &= 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+        n = 3, min = 0x800, c &= 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+        n = 4, min = 0x10000, c &= 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* A JSON string (null for NULL): escapes as JSON requires, invalid UTF-8 -> U+FFFD. */
+static void put_str(FILE *f, const char *str)
+{
+    if (!str) {
+        fputs("null", f);
+        return;
+    }
+    const unsigned char *s = (const unsigned char *)str;
+    fputc('"', f);
+    while (*s) {
+        unsigned c = *s;
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc((int)c, f);
+            s++;
+        } else if (c == '\n') {
+            fputs("\\n", f), s++;
+        } else if (c == '\t') {
+            fputs("\\t", f), s++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(f, "\\u%04x", c), s++;
+        } else {
+            size_t n = utf8_seq_len(s);
+            if (n == 0) {
+                fputs("\\ufffd", f);
+                s++;
+            } else {
+                fwrite(s, 1, n, f);
+                s += n;
+            }
+        }
+    }
+    fputc('"', f);
+}
+
+static const char *trigger_name(RecTrigger t)
+{
+    switch (t) {
+    case REC_TRIGGER_EXPLICIT: return "explicit";
+    case REC_TRIGGER_ALLOC: return "alloc";
+    default: return "unknown";
+    }
+}
+
+static void write_run(const RecRunInfo *ri, FILE *f)
+{
+    fputs("  \"run\": {\n    \"image\": ", f);
+    put_str(f, ri->image);
+    fputs(",\n    \"board\": ", f);
+    put_str(f, ri->board);
+    fputs(",\n    \"core\": ", f);
+    put_str(f, ri->core);
+    fputs(",\n    \"runtime\": ", f);
+    put_str(f, ri->runtime);
+    fprintf(f, ",\n    \"clock_hz\": %" PRIu64 ",\n    \"cycles\": %" PRIu64 ",\n    \"instructions\": %" PRIu64
+               ",\n    \"exit_reason\": ",
+            ri->clock_hz, ri->cycles, ri->instructions);
+    put_str(f, ri->exit_reason);
+    fprintf(f, ",\n    \"exit_code\": %d,\n    \"partial\": %s", ri->exit_code, ri->partial ? "true" : "false");
+    fprintf(f, ",\n    \"sram_base\": %" PRIu32 ",\n    \"sram_size\": %" PRIu32 ",\n    \"static_bytes\": %" PRIu32,
+            ri->sram_base, ri->sram_size, ri->static_bytes);
+    fprintf(f, ",\n    \"heap_start\": %" PRIu32 ",\n    \"heap_end\": %" PRIu32, ri->heap_start, ri->heap_end);
+    fprintf(f, ",\n    \"stack_top\": %" PRIu32 ",\n    \"stack_limit\": %" PRIu32 ",\n    \"stack_low\": %" PRIu32 "\n  },\n",
+            ri->stack_top, ri->stack_limit, ri->stack_low);
+}
+
+static void write_pauses(const Recording *r, FILE *f)
+{
+    fputs("  \"pauses\": [", f);
+    for (size_t i = 0; i < r->npauses; i++) {
+        const RecPause *p = &r->pauses[i];
+        fprintf(f, "%s\n    {\"start\": %" PRIu64 ", \"end\": %" PRIu64 ", \"trigger\": \"%s\", \"stack\": %" PRIu32
+                   ", \"incremental\": %s, \"heap_before\": %" PRId64 ", \"heap_after\": %" PRId64
+                   ", \"free_after\": %" PRId64 ", \"largest_free_after\": %" PRId64 ", \"freed_bytes\": %" PRId64
+                   ", \"freed_objects\": %" PRId64 ", \"irq_delayed\": %" PRIu32 ", \"irq_delay_max\": %" PRIu64
+                   ", \"phases\": [",
+                i ? "," : "", p->start, p->end, trigger_name(p->trigger), p->stack, p->incremental ? "true" : "false",
+                p->heap_before, p->heap_after, p->free_after, p->largest_free_after, p->freed_bytes,
+                p->freed_objects, p->irq_delayed, p->irq_delay_max);
+        for (uint32_t k = 0; k < p->nphases && (size_t)p->first_phase + k < r->nphases; k++) {
+            const RecPhase *ph = &r->phases[p->first_phase + k];
+            fprintf(f, "%s[%" PRIu32 ", %" PRIu64 ", %" PRIu64 "]", k ? ", " : "", ph->name, ph->start, ph->end);
+        }
+        fputs("]}", f);
+    }
+    fputs(r->npauses ? "\n  ],\n" : "],\n", f);
+}
+
+/* "key": [ one line per element ], with each element printed by fn. */
+#define WRITE_ARRAY(f, key, n, fn)                                 \
+    do {                                                           \
+        fputs("  \"" key "\": [", (f));                            \
+        for (size_t i_ = 0; i_ < (n); i_++) {                      \
+            fputs(i_ ? ",\n    " : "\n    ", (f));                 \
+            fn(i_);                                                \
+        }                                                          \
+        fputs((n) ? "\n  ],\n" : "],\n", (f));                     \
+    } while (0)
+
+static void write_symbols(const Recording *r, const Image *img, FILE *f)
+{
+    /* Every distinct frame address, ascending. */
+    uint32_t *addrs = xmalloc((r->nframes ? r->nframes : 1) * sizeof *addrs);
+    if (r->nframes)
+        memcpy(addrs, r->frames, r->nframes * sizeof *addrs);
+    qsort(addrs, r->nframes, sizeof *addrs, cmp_u32);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nframes; i++)
+        if (n == 0 || addrs[n - 1] != addrs[i])
+            addrs[n++] = addrs[i];
+    /* Which of them are callers somewhere (see cpu_leaf_stacks). */
+    uint8_t *cl = cpu_leaf_stacks(r);
+    uint8_t *caller = xcalloc(n ? n : 1, 1);
+    for (size_t s = 1; s < r->nstacks; s++) {
+        size_t len;
+        const uint32_t *fr = rec_stack_frames(r, (StackId)s, &len);
+        for (size_t k = 0; k < len; k++) {
+            if (k == 0 && cl[s])
+                continue;
+            const uint32_t *p = bsearch(&fr[k], addrs, n, sizeof *addrs, cmp_u32);
+            if (p)
+                caller[p - addrs] = 1;
+        }
+    }
+    fputs("  \"symbols\": {", f);
+    char name[512];
+    for (size_t i = 0; i < n; i++) {
+        if (img)
+            frame_describe(img, addrs[i], caller[i], name, sizeof name);
+        else
+            traces_frame_name(r, NULL, addrs[i], name, sizeof name);
+        fprintf(f, "%s\n    \"0x%08" PRIx32 "\": ", i ? "," : "", addrs[i]);
+        put_str(f, name);
+    }
+    fputs(n ? "\n  }\n" : "}\n", f);
+    free(caller);
+    free(cl);
+    free(addrs);
+}
+
+int record_json_write(const Recording *r, const Image *img, FILE *f)
+{
+    fputs("{\n  \"format\": \"" RECORD_FORMAT "\",\n", f);
+    write_run(&r->run, f);
+    fprintf(f, "  \"alloc_failures\": %" PRIu64 ",\n  \"pause_open\": %s,\n  \"cpu_sample_cycles\": %" PRIu64 ",\n",
+            r->alloc_failures, r->priv_pause_open ? "true" : "false", r->cpu_sample_cycles);
+
+    fputs("  \"phase_names\": [", f);
+    for (size_t i = 0; i < r->nphase_names; i++) {
+        fputs(i ? ", " : "", f);
+        put_str(f, r->phase_names[i]);
+    }
+    fputs("],\n", f);
+
+    write_pauses(r, f);
+
+#define SAMPLE(i)                                                                                         \
+    fprintf(f, "[%" PRIu64 ", %" PRId64 ", %" PRId64 ", %" PRId64 ", %d]", r->samples[i].time,              \
+            r->samples[i].used, r->samples[i].free, r->samples[i].largest_free, r->samples[i].after_pause ? 1 : 0)
+    WRITE_ARRAY(f, "heap_samples", r->nsamples, SAMPLE);
+#undef SAMPLE
+
+    fputs("  \"heap_maps\": [", f);
+    for (size_t i = 0; i < r->nmaps; i++) {
+        const RecHeapMap *m = &r->maps[i];
+        fprintf(f, "%s\n    {\"pause\": %" PRIu32 ", \"base\": %" PRIu32 ", \"block_size\": %" PRIu32
+                   ", \"nblocks\": %" PRIu32 ", \"state\": \"",
+                i ? "," : "", m->pause, m->base, m->block_size, m->nblocks);
+        for (uint32_t b = 0; b < m->nblocks; b++)
+            fputc('0' + (m->state[b] < 10 ? m->state[b] : 9), f);
+        fputs("\"}", f);
+    }
+    fputs(r->nmaps ? "\n  ],\n" : "],\n", f);
+
+#define ALLOC(i)                                                                                  \
+    fprintf(f, "[%" PRIu64 ", %" PRIu32 ", %" PRIu32 ", %" PRIu32 ", %" PRIu32 "]", r->allocs[i].time, \
+            r->allocs[i].addr, r->allocs[i].size, r->allocs[i].stack, r->allocs[i].free_idx)
+    WRITE_ARRAY(f, "allocs", r->nallocs, ALLOC);
+#undef ALLOC
+
+#define FREE(i)                                                                                  \
+    fprintf(f, "[%" PRIu64 ", %" PRIu32 ", %" PRIu32 ", %" PRIu32 ", %d]", r->frees[i].time,          \
+            r->frees[i].addr, r->frees[i].size, r->frees[i].alloc_idx, r->frees[i].by_gc ? 1 : 0)
+    WRITE_ARRAY(f, "frees", r->nfrees, FREE);
+#undef FREE
+
+#define IRQ(i)                                                                                   \
+    fprintf(f, "[%" PRIu64 ", %" PRIu64 ", %u, %" PRId32 "]", r->irqs[i].pending, r->irqs[i].entered, \
+            (unsigned)r->irqs[i].irq, r->irqs[i].pause)
+    WRITE_ARRAY(f, "irqs", r->nirqs, IRQ);
+#undef IRQ
+
+#define INSTANT(i)                                                     \
+    do {                                                               \
+        fprintf(f, "[%" PRIu64 ", ", r->instants[i].time);             \
+        put_str(f, r->instants[i].kind);                               \
+        fputs(", ", f);                                                \
+        put_str(f, r->instants[i].text ? r->instants[i].text : "");    \
+        fputc(']', f);                                                 \
+    } while (0)
+    WRITE_ARRAY(f, "instants", r->ninstants, INSTANT);
+#undef INSTANT
+
+    fputs("  \"cpu_samples\": [", f);
+    for (size_t i = 0; i < r->ncpu_samples; i++)
+        fprintf(f, "%s%" PRIu32, i == 0 ? "" : (i % 32 ? ", " : ",\n    "), r->cpu_samples[i]);
+    fputs("],\n", f);
+
+    /* Stack i (i >= 1) is element i - 1. */
+    fputs("  \"stacks\": [", f);
+    for (size_t s = 1; s < r->nstacks; s++) {
+        size_t n;
+        const uint32_t *fr = rec_stack_frames(r, (StackId)s, &n);
+        fputs(s > 1 ? ",\n    [" : "\n    [", f);
+        for (size_t k = 0; k < n; k++)
+            fprintf(f, "%s%" PRIu32, k ? ", " : "", fr[k]);
+        fputc(']', f);
+    }
+    fputs(r->nstacks > 1 ? "\n  ],\n" : "],\n", f);
+
+    write_symbols(r, img, f);
+    fputs("}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+/* ---- loader ---- */
+
+typedef struct Loader {
+    const char *path;
+    char **err;
+    bool failed;
+} Loader;
+
+static void fail(Loader *ld, const char *fmt, ...) BG_PRINTF(2, 3);
+static void fail(Loader *ld, const char *fmt, ...)
+{
+    if (ld->failed)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    set_err(ld->err, "%s: %s", ld->path, msg);
+    free(msg);
+    ld->failed = true;
+}
+
+static const cJSON *member(Loader *ld, const cJSON *o, const char *where, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v)
+        fail(ld, "%s: missing \"%s\"", where, key);
+    return v;
+}
+
+/* An integer in [min, max] (within 2^53). */
+static bool int_in(Loader *ld, const cJSON *v, double min, double max, const char *where, const char *what, double *out)
+{
+    *out = 0;
+    if (!v)
+        return false;
+    if (!cJSON_IsNumber(v)) {
+        fail(ld, "%s: %s is not a number", where, what);
+        return false;
+    }
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d)) {
+        fail(ld, "%s: %s is not an integer", where, what);
+        return false;
+    }
+    if (d < min || d > max || d > JSON_MAX_INT || d < -JSON_MAX_INT) {
+        fail(ld, "%s: %s out of range (%.17g)", where, what, d);
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
+static uint64_t get_u64(Loader *ld, const cJSON *o, const char *where, const char *key)
+{
+    double d;
+    int_in(ld, member(ld, o, where, key), 0, JSON_MAX_INT, where, key, &d);
+    return (uint64_t)d;
+}
+
+static uint32_t get_u32(Loader *ld, const cJSON *o, const char *where, const char *key)
+{
+    double d;
+    int_in(ld, member(ld, o, where, key), 0, UINT32_MAX, where, key, &d);
+    return (uint32_t)d;
+}
+
+static int64_t get_i64(Loader *ld, const cJSON *o, const char *where, const char *key)
+{
+    double d;
+    int_in(ld, member(ld, o, where, key), -JSON_MAX_INT, JSON_MAX_INT, where, key, &d);
+    return (int64_t)d;
+}
+
+static bool get_bool(Loader *ld, const cJSON *o, const char *where, const char *key)
+{
+    const cJSON *v = member(ld, o, where, key);
+    if (v && !cJSON_IsBool(v))
+        fail(ld, "%s: \"%s\" is not true or false", where, key);
+    return v && cJSON_IsTrue(v);
+}
+
+/* A string or null (-> NULL); *ok false on a wrong type. */
+static char *get_str(Loader *ld, const cJSON *o, const char *where, const char *key)
+{
+    const cJSON *v = member(ld, o, where, key);
+    if (!v || cJSON_IsNull(v))
+        return NULL;
+    if (!cJSON_IsString(v)) {
+        fail(ld, "%s: \"%s\" is not a string", where, key);
+        return NULL;
+    }
+    return xstrdup(v->valuestring);
+}
+
+static const cJSON *get_array(Loader *ld, const cJSON *o, const char *where, const char *key)
+{
+    const cJSON *v = member(ld, o, where, key);
+    if (v && !cJSON_IsArray(v)) {
+        fail(ld, "%s: \"%s\" is not an array", where, key);
+        return NULL;
+    }
+    return v;
+}
+
+/* Element i of a tuple array: an array of exactly n elements. */
+static const cJSON *tuple(Loader *ld, const cJSON *e, const char *key, size_t i, int n)
+{
+    if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != n) {
+        fail(ld, "%s[%zu]: not an array of %d values", key, i, n);
+        return NULL;
+    }
+    return e->child;
+}
+
+/* Field k of a tuple as an integer in [min, max]. */
+static double tfield(Loader *ld, const cJSON *first, int k, double min, double max, const char *key, size_t i)
+{
+    const cJSON *v = first;
+    for (int j = 0; j < k && v; j++)
+        v = v->next;
+    char where[64], what[32];
+    snprintf(where, sizeof where, "%s[%zu]", key, i);
+    snprintf(what, sizeof what, "value %d", k + 1);
+    double d;
+    int_in(ld, v, min, max, where, what, &d);
+    return d;
+}
+
+static void load_run(Loader *ld, const cJSON *root, RecRunInfo *ri)
+{
+    const cJSON *run = member(ld, root, "top level", "run");
+    if (!run)
+        return;
+    if (!cJSON_IsObject(run)) {
+        fail(ld, "\"run\" is not an object");
+        return;
+    }
+    const char *w = "run";
+    ri->image = get_str(ld, run, w, "image");
+    ri->board = get_str(ld, run, w, "board");
+    ri->core = get_str(ld, run, w, "core");
+    ri->runtime = get_str(ld, run, w, "runtime");
+    ri->clock_hz = get_u64(ld, run, w, "clock_hz");
+    ri->cycles = get_u64(ld, run, w, "cycles");
+    ri->instructions = get_u64(ld, run, w, "instructions");
+    ri->exit_reason = get_str(ld, run, w, "exit_reason");
+    double d;
+    int_in(ld, member(ld, run, w, "exit_code"), INT32_MIN, INT32_MAX, w, "exit_code", &d);
+    ri->exit_code = (int)d;
+    ri->partial = get_bool(ld, run, w, "partial");
+    ri->sram_base = get_u32(ld, run, w, "sram_base");
+    ri->sram_size = get_u32(ld, run, w, "sram_size");
+    ri->static_bytes = get_u32(ld, run, w, "static_bytes");
+    ri->heap_start = get_u32(ld, run, w, "heap_start");
+    ri->heap_end = get_u32(ld, run, w, "heap_end");
+    ri->stack_top = get_u32(ld, run, w, "stack_top");
+    ri->stack_limit = get_u32(ld, run, w, "stack_limit");
+    ri->stack_low = get_u32(ld, run, w, "stack_low");
+}
+
+/* Stacks first: everything else refers to them by id. */
+static void load_stacks(Loader *ld, const cJSON *root, Recording *r)
+{
+    const cJSON *a = get_array(ld, root, "top level", "stacks");
+    if (!a)
+        return;
+    size_t i = 0;
+    uint32_t *buf = NULL;
+    size_t cap = 0;
+    for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+        if (!cJSON_IsArray(e)) {
+            fail(ld, "stacks[%zu]: not an array of addresses", i);
+            break;
+        }
+        size_t n = (size_t)cJSON_GetArraySize(e);
+        if (n == 0) {
+            fail(ld, "stacks[%zu]: empty (the empty stack is id 0 and is not listed)", i);
+            break;
+        }
+        if (n > cap) {
+            cap = n;
+            buf = xrealloc(buf, cap * sizeof *buf);
+        }
+        size_t k = 0;
+        for (const cJSON *v = e->child; v; v = v->next, k++)
+            buf[k] = (uint32_t)tfield(ld, v, 0, 0, UINT32_MAX, "stacks", i);
+        if (ld->failed)
+            break;
+        StackId id = rec_stack(r, buf, n);
+        if (id != i + 1)
+            fail(ld, "stacks[%zu]: the same frames as stacks[%u]", i, (unsigned)id - 1);
+    }
+    free(buf);
+}
+
+static bool stack_ok(Loader *ld, const Recording *r, double id, const char *key, size_t i)
+{
+    if (id >= (double)r->nstacks) {
+        fail(ld, "%s[%zu]: stack %.0f does not exist (%zu stacks)", key, i, id, r->nstacks - 1);
+        return false;
+    }
+    return true;
+}
+
+static void load_pauses(Loader *ld, const cJSON *root, Recording *r)
+{
+    const cJSON *a = get_array(ld, root, "top level", "pauses");
+    if (!a)
+        return;
+    size_t n = (size_t)cJSON_GetArraySize(a), i = 0;
+    r->pauses = xcalloc(n ? n : 1, sizeof *r->pauses);
+    r->cap_pauses = n ? n : 1;
+    for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+        char w[48];
+        snprintf(w, sizeof w, "pauses[%zu]", i);
+        if (!cJSON_IsObject(e)) {
+            fail(ld, "%s: not an object", w);
+            break;
+        }
+        RecPause *p = &r->pauses[r->npauses++];
+        p->start = get_u64(ld, e, w, "start");
+        p->end = get_u64(ld, e, w, "end");
+        const cJSON *t = member(ld, e, w, "trigger");
+        if (t && cJSON_IsString(t) && !strcmp(t->valuestring, "alloc"))
+            p->trigger = REC_TRIGGER_ALLOC;
+        else if (t && cJSON_IsString(t) && !strcmp(t->valuestring, "explicit"))
+            p->trigger = REC_TRIGGER_EXPLICIT;
+        else if (t && cJSON_IsString(t) && !strcmp(t->valuestring, "unknown"))
+            p->trigger = REC_TRIGGER_UNKNOWN;
+        else if (t)
+            fail(ld, "%s: \"trigger\" is not \"alloc\", \"explicit\" or \"unknown\"", w);
+        p->stack = get_u32(ld, e, w, "stack");
+        if (!ld->failed)
+            stack_ok(ld, r, p->stack, "pauses", i);
+        p->incremental = get_bool(ld, e, w, "incremental");
+        p->heap_before = get_i64(ld, e, w, "heap_before");
+        p->heap_after = get_i64(ld, e, w, "heap_after");
+        p->free_after = get_i64(ld, e, w, "free_after");
+        p->largest_free_after = get_i64(ld, e, w, "largest_free_after");
+        p->freed_bytes = get_i64(ld, e, w, "freed_bytes");
+        p->freed_objects = get_i64(ld, e, w, "freed_objects");
+        p->irq_delayed = get_u32(ld, e, w, "irq_delayed");
+        p->irq_delay_max = get_u64(ld, e, w, "irq_delay_max");
+        const cJSON *ph = get_array(ld, e, w, "phases");
+        if (!ph || ld->failed)
+            break;
+        p->first_phase = (uint32_t)r->nphases;
+        size_t k = 0;
+        for (const cJSON *q = ph->child; q && !ld->failed; q = q->next, k++) {
+            char key[48];
+            snprintf(key, sizeof key, "pauses[%zu].phases", i);
+            const cJSON *f0 = tuple(ld, q, key, k, 3);
+            if (!f0)
+                break;
+            RecPhase x;
+            x.name = (uint32_t)tfield(ld, f0, 0, 0, UINT32_MAX, key, k);
+            x.start = (uint64_t)tfield(ld, f0, 1, 0, JSON_MAX_INT, key, k);
+            x.end = (uint64_t)tfield(ld, f0, 2, 0, JSON_MAX_INT, key, k);
+            if (!ld->failed && x.name >= r->nphase_names)
+                fail(ld, "%s[%zu]: phase name %u does not exist (%zu names)", key, k, (unsigned)x.name,
+                     r->nphase_names);
+            if (ld->failed)
+                break;
+            if (r->nphases == r->cap_phases) {
+                r->cap_phases = r->cap_phases ? r->cap_phases * 2 : 64;
+                r->phases = xrealloc(r->phases, r->cap_phases * sizeof *r->phases);
+            }
+            r->phases[r->nphases++] = x;
+            p->nphases++;
+        }
+    }
+}
+
+static void load_maps(Loader *ld, const cJSON *root, Recording *r)
+{
+    const cJSON *a = get_array(ld, root, "top level", "heap_maps");
+    if (!a)
+        return;
+    size_t n = (size_t)cJSON_GetArraySize(a), i = 0;
+    r->maps = xcalloc(n ? n : 1, sizeof *r->maps);
+    r->cap_maps = n ? n : 1;
+    for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+        char w[48];
+        snprintf(w, sizeof w, "heap_maps[%zu]", i);
+        if (!cJSON_IsObject(e)) {
+            fail(ld, "%s: not an object", w);
+            break;
+        }
+        RecHeapMap *m = &r->maps[r->nmaps++];
+        m->pause = get_u32(ld, e, w, "pause");
+        m->base = get_u32(ld, e, w, "base");
+        m->block_size = get_u32(ld, e, w, "block_size");
+        m->nblocks = get_u32(ld, e, w, "nblocks");
+        const cJSON *s = member(ld, e, w, "state");
+        if (ld->failed)
+            break;
+        if (r->npauses ? m->pause >= r->npauses : m->pause != 0) {
+            fail(ld, "%s: pause %u does not exist (%zu pauses)", w, (unsigned)m->pause, r->npauses);
+            break;
+        }
+        if (!cJSON_IsString(s)) {
+            fail(ld, "%s: \"state\" is not a string", w);
+            break;
+        }
+        size_t len = strlen(s->valuestring);
+        if (len != m->nblocks) {
+            fail(ld, "%s: \"state\" has %zu digits for %u blocks", w, len, (unsigned)m->nblocks);
+            break;
+        }
+        m->state = xmalloc(len ? len : 1);
+        for (size_t b = 0; b < len; b++) {
+            char c = s->valuestring[b];
+            if (c < '0' || c > '9') {
+                fail(ld, "%s: \"state\" has '%c' at block %zu (digits only)", w, c >= 0x20 && c < 0x7f ? c : '?', b);
+                break;
+            }
+            m->state[b] = (uint8_t)(c - '0');
+        }
+    }
+}
+
+static void load_tuples(Loader *ld, const cJSON *root, Recording *r)
+{
+    const cJSON *a;
+    size_t i;
+
+    if ((a = get_array(ld, root, "top level", "heap_samples"))) {
+        size_t n = (size_t)cJSON_GetArraySize(a);
+        r->samples = xcalloc(n ? n : 1, sizeof *r->samples);
+        r->cap_samples = n ? n : 1;
+        i = 0;
+        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+            const cJSON *f = tuple(ld, e, "heap_samples", i, 5);
+            if (!f)
+                break;
+            RecHeapSample *s = &r->samples[r->nsamples++];
+            s->time = (uint64_t)tfield(ld, f, 0, 0, JSON_MAX_INT, "heap_samples", i);
+            s->used = (int64_t)tfield(ld, f, 1, -JSON_MAX_INT, JSON_MAX_INT, "heap_samples", i);
+            s->free = (int64_t)tfield(ld, f, 2, -JSON_MAX_INT, JSON_MAX_INT, "heap_samples", i);
+            s->largest_free = (int64_t)tfield(ld, f, 3, -JSON_MAX_INT, JSON_MAX_INT, "heap_samples", i);
+            s->after_pause = tfield(ld, f, 4, 0, 1, "heap_samples", i) != 0;
+        }
+    }
+    if (ld->failed)
+        return;
+
+    if ((a = get_array(ld, root, "top level", "allocs"))) {
+        size_t n = (size_t)cJSON_GetArraySize(a);
+        r->allocs = xcalloc(n ? n : 1, sizeof *r->allocs);
+        r->cap_allocs = n ? n : 1;
+        i = 0;
+        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+            const cJSON *f = tuple(ld, e, "allocs", i, 5);
+            if (!f)
+                break;
+            RecAlloc *x = &r->allocs[r->nallocs++];
+            x->time = (uint64_t)tfield(ld, f, 0, 0, JSON_MAX_INT, "allocs", i);
+            x->addr = (uint32_t)tfield(ld, f, 1, 0, UINT32_MAX, "allocs", i);
+            x->size = (uint32_t)tfield(ld, f, 2, 0, UINT32_MAX, "allocs", i);
+            double st = tfield(ld, f, 3, 0, UINT32_MAX, "allocs", i);
+            if (!ld->failed && stack_ok(ld, r, st, "allocs", i))
+                x->stack = (StackId)st;
+            x->free_idx = (uint32_t)tfield(ld, f, 4, 0, UINT32_MAX, "allocs", i);
+        }
+    }
+    if (ld->failed)
+        return;
+
+    if ((a = get_array(ld, root, "top level", "frees"))) {
+        size_t n = (size_t)cJSON_GetArraySize(a);
+        r->frees = xcalloc(n ? n : 1, sizeof *r->frees);
+        r->cap_frees = n ? n : 1;
+        i = 0;
+        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+            const cJSON *f = tuple(ld, e, "frees", i, 5);
+            if (!f)
+                break;
+            RecFree *x = &r->frees[r->nfrees++];
+            x->time = (uint64_t)tfield(ld, f, 0, 0, JSON_MAX_INT, "frees", i);
+            x->addr = (uint32_t)tfield(ld, f, 1, 0, UINT32_MAX, "frees", i);
+            x->size = (uint32_t)tfield(ld, f, 2, 0, UINT32_MAX, "frees", i);
+            x->alloc_idx = (uint32_t)tfield(ld, f, 3, 0, (double)r->nallocs, "frees", i);
+            x->by_gc = tfield(ld, f, 4, 0, 1, "frees", i) != 0;
+        }
+    }
+    if (ld->failed)
+        return;
+    for (i = 0; i < r->nallocs; i++)
+        if (r->allocs[i].free_idx > r->nfrees) {
+            fail(ld, "allocs[%zu]: free %u does not exist (%zu frees)", i, (unsigned)r->allocs[i].free_idx,
+                 r->nfrees);
+            return;
+        }
+
+    if ((a = get_array(ld, root, "top level", "irqs"))) {
+        size_t n = (size_t)cJSON_GetArraySize(a);
+        r->irqs = xcalloc(n ? n : 1, sizeof *r->irqs);
+        r->cap_irqs = n ? n : 1;
+        i = 0;
+        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+            const cJSON *f = tuple(ld, e, "irqs", i, 4);
+            if (!f)
+                break;
+            RecIrq *x = &r->irqs[r->nirqs++];
+            x->pending = (uint64_t)tfield(ld, f, 0, 0, JSON_MAX_INT, "irqs", i);
+            x->entered = (uint64_t)tfield(ld, f, 1, 0, JSON_MAX_INT, "irqs", i);
+            x->irq = (uint16_t)tfield(ld, f, 2, 0, UINT16_MAX, "irqs", i);
+            x->pause = (int32_t)tfield(ld, f, 3, -1, (double)r->npauses - 1, "irqs", i);
+        }
+    }
+    if (ld->failed)
+        return;
+
+    if ((a = get_array(ld, root, "top level", "instants"))) {
+        size_t n = (size_t)cJSON_GetArraySize(a);
+        r->instants = xcalloc(n ? n : 1, sizeof *r->instants);
+        r->cap_instants = n ? n : 1;
+        i = 0;
+        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+            const cJSON *f = tuple(ld, e, "instants", i, 3);
+            if (!f)
+                break;
+            uint64_t t = (uint64_t)tfield(ld, f, 0, 0, JSON_MAX_INT, "instants", i);
+            if (ld->failed)
+                break;
+            const cJSON *k = f->next, *x = k->next;
+            if (!cJSON_IsString(k) || !cJSON_IsString(x)) {
+                fail(ld, "instants[%zu]: kind and text must be strings", i);
+                break;
+            }
+            if (strlen(k->valuestring) >= sizeof r->instants[0].kind) {
+                fail(ld, "instants[%zu]: kind longer than %zu bytes", i, sizeof r->instants[0].kind - 1);
+                break;
+            }
+            RecInstant *in = &r->instants[r->ninstants++];
+            in->time = t;
+            snprintf(in->kind, sizeof in->kind, "%s", k->valuestring);
+            in->text = xstrdup(x->valuestring);
+        }
+    }
+    if (ld->failed)
+        return;
+
+    if ((a = get_array(ld, root, "top level", "cpu_samples"))) {
+        size_t n = (size_t)cJSON_GetArraySize(a);
+        r->cpu_samples = xcalloc(n ? n : 1, sizeof *r->cpu_samples);
+        r->cap_cpu_samples = n ? n : 1;
+        i = 0;
+        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+            double st = tfield(ld, e, 0, 0, UINT32_MAX, "cpu_samples", i);
+            if (!ld->failed && stack_ok(ld, r, st, "cpu_samples", i))
+                r->cpu_samples[r->ncpu_samples++] = (StackId)st;
+        }
+    }
+}
+
+static void load_names(Loader *ld, const cJSON *root, Recording *r)
+{
+    const cJSON *o = member(ld, root, "top level", "symbols");
+    if (!o)
+        return;
+    if (!cJSON_IsObject(o)) {
+        fail(ld, "\"symbols\" is not an object");
+        return;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(o);
+    r->name_addrs = xcalloc(n ? n : 1, sizeof *r->name_addrs);
+    r->names = xcalloc(n ? n : 1, sizeof *r->names);
+    for (const cJSON *e = o->child; e; e = e->next) {
+        char *end;
+        errno = 0;
+        unsigned long long a = e->string ? strtoull(e->string, &end, 16) : 0;
+        if (!e->string || strncmp(e->string, "0x", 2) || *end || errno || a > UINT32_MAX) {
+            fail(ld, "symbols: key \"%s\" is not an address like \"0x000012a4\"", e->string ? e->string : "");
+            return;
+        }
+        if (!cJSON_IsString(e)) {
+            fail(ld, "symbols[\"%s\"]: not a string", e->string);
+            return;
+        }
+        if (r->nnames && a <= r->name_addrs[r->nnames - 1]) {
+            fail(ld, "symbols: \"%s\" is out of ascending address order", e->string);
+            return;
+        }
+        r->name_addrs[r->nnames] = (uint32_t)a;
+        r->names[r->nnames++] = xstrdup(e->valuestring);
+    }
+}
+
+/* 1-based line of the byte at `at` in text. */
+static size_t line_of(const char *text, const char *at)
+{
+    size_t line = 1;
+    for (const char *p = text; p < at && *p; p++)
+        line += *p == '\n';
+    return line;
+}
+
+Recording *record_json_load(const char *dir, char **err)
+{
+    char *path = xasprintf("%s/record.json", dir ? dir : ".");
+    size_t len;
+    char *text = read_text_file(path, &len, err);
+    if (!text) {
+        free(path);
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, true);
+    if (!root) {
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        if (at && at >= text && at <= text + len)
+            set_err(err, "%s: not valid JSON (line %zu)", path, line_of(text, at));
+        else
+            set_err(err, "%s: not valid JSON", path);
+        free(text);
+        free(path);
+        return NULL;
+    }
+    free(text);
+    Loader ld = {.path = path, .err = err};
+    Recording *r = rec_new();
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+    if (!cJSON_IsObject(root))
+        fail(&ld, "not a JSON object");
+    else if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, RECORD_FORMAT))
+        fail(&ld, "\"format\" is not \"%s\"", RECORD_FORMAT);
+    if (!ld.failed)
+        load_run(&ld, root, &r->run);
+    if (!ld.failed) {
+        r->alloc_failures = get_u64(&ld, root, "top level", "alloc_failures");
+        r->cpu_sample_cycles = get_u64(&ld, root, "top level", "cpu_sample_cycles");
+        r->priv_pause_open = get_bool(&ld, root, "top level", "pause_open");
+    }
+    if (!ld.failed) {
+        const cJSON *pn = get_array(&ld, root, "top level", "phase_names");
+        size_t i = 0;
+        for (const cJSON *e = pn ? pn->child : NULL; e && !ld.failed; e = e->next, i++) {
+            if (!cJSON_IsString(e))
+                fail(&ld, "phase_names[%zu]: not a string", i);
+            else if (rec_phase_name(r, e->valuestring) != i)
+                fail(&ld, "phase_names[%zu]: \"%s\" is listed twice", i, e->valuestring);
+        }
+    }
+    if (!ld.failed)
+        load_stacks(&ld, root, r);
+    if (!ld.failed)
+        load_pauses(&ld, root, r);
+    if (!ld.failed && r->priv_pause_open && r->npauses == 0)
+        fail(&ld, "\"pause_open\" is true but there are no pauses");
+    if (!ld.failed)
+        load_maps(&ld, root, r);
+    if (!ld.failed)
+        load_tuples(&ld, root, r);
+    if (!ld.failed)
+        load_names(&ld, root, r);
+    cJSON_Delete(root);
+    free(path);
+    if (ld.failed) {
+        rec_free(r);
+        return NULL;
+    }
+    /* What rec_live_bytes reports: the sizes of the allocations never freed. (The
+     * address index stays empty: a loaded recording is read, not appended to.) */
+    for (size_t i = 0; i < r->nallocs; i++)
+        if (r->allocs[i].addr && !r->allocs[i].free_idx)
+            r->priv_live_bytes += r->allocs[i].size;
+    return r;
+}

@@ -1,0 +1,51 @@
+/* report.h: self-contained HTML reports (inline CSS and SVG, nothing fetched): one run
+ * (`baregc report`) and a parameter sweep (`baregc sweep`). Deterministic: the same
+ * inputs give the same bytes. */
+#ifndef BAREGC_TRACES_REPORT_H
+#define BAREGC_TRACES_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gc/record.h"
+#include "sim/loader.h"
+#include "traces/budget.h"
+
+/* The report of one run: the run facts, the budget table (when rep is not NULL; b and
+ * m are the budget and the measured values it was evaluated from), the pause timeline
+ * (with the max_pause_us / p99_pause_us budget lines), the pause histogram, the MMU
+ * curve (with the budget's MMU points), heap use and the largest free block over time
+ * against the heap and SRAM limits, the top allocation sites and the gctrace lines.
+ * img names frames (NULL: the names record.json carries). -1 on a stream error. */
+int report_write_html(const Recording *r, const Image *img, const Budget *b, const Measured *m,
+                      const BudgetReport *rep, FILE *f);
+
+/* One run of a sweep. Numbers with their `has_` flag false are unknown (no
+ * summary.json, or the run could not observe them). */
+typedef struct SweepRow {
+    char *params;            /* "--sram 32K --clock 48MHz" (owned) */
+    char *dir;               /* its output directory, relative to the sweep's (owned) */
+    uint64_t sram;           /* bytes; 0 = the board's */
+    uint64_t clock_hz;       /* 0 = the board's */
+    int status;              /* exit status of `baregc run` (-1: it did not run / signal) */
+    char *exit_reason;       /* from summary.json (owned; NULL unknown) */
+    bool has_summary;
+    double pauses;
+    bool has_max_pause, has_p99, has_peak, has_headroom;
+    double max_pause_us, p99_us;     /* us */
+    double gc_cpu_fraction;          /* 0..1 */
+    double peak_heap;                /* bytes */
+    double min_headroom;             /* bytes */
+    double alloc_failures;
+    bool oom;                /* allocation failures, or a fault ended the run */
+    int verdict;             /* -1 no budget, 0 FAIL, 1 PASS */
+} SweepRow;
+
+/* The sweep's page: a table of the rows (matrix order) and a chart of max pause and
+ * p99 against SRAM size (one pair of lines per clock), out-of-memory runs marked.
+ * -1 on a stream error. */
+int report_write_sweep_html(const SweepRow *rows, size_t n, const char *image, bool budget, FILE *f);
+
+#endif

@@ -1,0 +1,343 @@
+/* tui_model.c: the TUI's cached values, updated from a Recording (append-only, so only what is new is read). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/util.h"
+#include "traces/stats.h"
+#include "ui/tui_model.h"
+
+void tui_model_init(TuiModel *m, uint64_t budget_cycles, TuiNameFn name_fn, void *name_opaque)
+{
+    memset(m, 0, sizeof *m);
+    m->budget = budget_cycles;
+    m->name_fn = name_fn;
+    m->name_opaque = name_opaque;
+    m->speed = -1;
+    m->mmu_1ms = m->mmu_10ms = -1;
+    m->peak_heap = m->headroom = REC_UNKNOWN;
+}
+
+void tui_model_free(TuiModel *m)
+{
+    free(m->pauses);
+    free(m->heap);
+    for (size_t i = 0; i < TUI_UART_KEEP; i++)
+        free(m->uart[i]);
+    free(m->stack_count);
+    free(m->stack_bytes);
+    memset(m, 0, sizeof *m);
+}
+
+static void copy_str(char *dst, size_t n, const char *src)
+{
+    snprintf(dst, n, "%s", src ? src : "");
+}
+
+static void update_pauses(TuiModel *m, const Recording *r, uint64_t now)
+{
+    /* The last pause copied may have been open: copy it again. */
+    size_t from = m->npauses ? m->npauses - 1 : 0;
+    if (r->npauses > m->cap_pauses) {
+        m->cap_pauses = r->npauses * 2;
+        m->pauses = xrealloc(m->pauses, m->cap_pauses * sizeof *m->pauses);
+    }
+    m->last_open = false;
+    for (size_t i = from; i < r->npauses; i++) {
+        const RecPause *p = &r->pauses[i];
+        TuiPause *t = &m->pauses[i];
+        bool open = i + 1 == r->npauses && r->priv_pause_open;
+        t->start = p->start;
+        t->end = open ? (now > p->start ? now : p->start) : p->end;
+        t->heap_before = p->heap_before;
+        t->heap_after = open ? REC_UNKNOWN : p->heap_after;
+        t->freed_bytes = open ? REC_UNKNOWN : p->freed_bytes;
+        t->incremental = p->incremental;
+        if (open)
+            m->last_open = true;
+    }
+    m->npauses = r->npauses;
+    m->over_budget = 0;
+    if (m->budget)
+        for (size_t i = 0; i < m->npauses; i++)
+            if (m->pauses[i].end - m->pauses[i].start > m->budget)
+                m->over_budget++;
+}
+
+static void update_heap(TuiModel *m, const Recording *r)
+{
+    if (r->nsamples > m->cap_heap) {
+        m->cap_heap = r->nsamples * 2;
+        m->heap = xrealloc(m->heap, m->cap_heap * sizeof *m->heap);
+    }
+    for (size_t i = m->seen_samples; i < r->nsamples; i++) {
+        const RecHeapSample *s = &r->samples[i];
+        m->heap[i] = (TuiHeapPoint){.time = s->time, .used = s->used, .largest_free = s->largest_free};
+        if (s->used > m->heap_max)
+            m->heap_max = s->used;
+        if (s->used >= 0 && s->free >= 0 && s->used + s->free > m->heap_capacity)
+            m->heap_capacity = s->used + s->free;
+    }
+    m->nheap = m->seen_samples = r->nsamples;
+}
+
+static void update_uart(TuiModel *m, const Recording *r, const char *partial)
+{
+    for (size_t i = m->seen_instants; i < r->ninstants; i++) {
+        const RecInstant *in = &r->instants[i];
+        if (strcmp(in->kind, "uart"))
+            continue;
+        size_t slot = m->nuart % TUI_UART_KEEP;
+        free(m->uart[slot]);
+        m->uart[slot] = xstrdup(in->text ? in->text : "");
+        m->nuart++;
+    }
+    m->seen_instants = r->ninstants;
+    copy_str(m->uart_partial, sizeof m->uart_partial, partial);
+}
+
+size_t tui_model_uart_count(const TuiModel *m)
+{
+    return m->nuart < TUI_UART_KEEP ? m->nuart : TUI_UART_KEEP;
+}
+
+const char *tui_model_uart_line(const TuiModel *m, size_t k)
+{
+    size_t n = tui_model_uart_count(m);
+    if (k >= n)
+        return NULL;
+    size_t first = m->nuart - n;
+    return m->uart[(first + k) % TUI_UART_KEEP];
+}
+
+static int site_by_name(const void *a, const void *b)
+{
+    return strcmp(((const TuiSite *)a)->name, ((const TuiSite *)b)->name);
+}
+
+static int site_by_bytes(const void *a, const void *b)
+{
+    const TuiSite *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes < y->bytes ? 1 : -1;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static void frame_name(const TuiModel *m, uint32_t addr, char *buf, size_t n)
+{
+    if (m->name_fn)
+        m->name_fn(m->name_opaque, addr, buf, n);
+    else
+        snprintf(buf, n, "0x%08x", addr);
+}
+
+static void update_sites(TuiModel *m, const Recording *r)
+{
+    if (m->seen_allocs == r->nallocs)
+        return;
+    if (r->nstacks > m->nstack_slots) {
+        size_t n = r->nstacks * 2;
+        m->stack_count = xrealloc(m->stack_count, n * sizeof *m->stack_count);
+        m->stack_bytes = xrealloc(m->stack_bytes, n * sizeof *m->stack_bytes);
+        memset(m->stack_count + m->nstack_slots, 0, (n - m->nstack_slots) * sizeof *m->stack_count);
+        memset(m->stack_bytes + m->nstack_slots, 0, (n - m->nstack_slots) * sizeof *m->stack_bytes);
+        m->nstack_slots = n;
+    }
+    for (size_t i = m->seen_allocs; i < r->nallocs; i++) {
+        const RecAlloc *a = &r->allocs[i];
+        if (!a->addr || a->stack >= m->nstack_slots)
+            continue;
+        m->stack_count[a->stack]++;
+        m->stack_bytes[a->stack] += a->size;
+        m->total_allocs++;
+    }
+    m->seen_allocs = r->nallocs;
+
+    /* The allocator: when one function is the leaf of (nearly) every allocation's
+     * stack, the site is the first frame outside it. */
+    char alloc_fn[64] = "";
+    {
+        TuiSite *leaf = xcalloc(m->nstack_slots ? m->nstack_slots : 1, sizeof *leaf);
+        size_t nl = 0;
+        for (size_t s = 0; s < m->nstack_slots && s < r->nstacks; s++) {
+            size_t nf = 0;
+            const uint32_t *f = m->stack_count[s] ? rec_stack_frames(r, (StackId)s, &nf) : NULL;
+            if (nf < 2)
+                continue;
+            frame_name(m, f[0], leaf[nl].name, sizeof leaf[nl].name);
+            leaf[nl++].count = m->stack_count[s];
+        }
+        qsort(leaf, nl, sizeof *leaf, site_by_name);
+        for (size_t i = 0; i < nl;) {
+            size_t j = i;
+            uint64_t c = 0;
+            while (j < nl && !strcmp(leaf[j].name, leaf[i].name))
+                c += leaf[j++].count;
+            if (c * 10 >= m->total_allocs * 9)
+                copy_str(alloc_fn, sizeof alloc_fn, leaf[i].name);
+            i = j;
+        }
+        free(leaf);
+    }
+
+    /* Group the stacks by the function of their site frame. */
+    size_t n = 0;
+    for (size_t s = 0; s < m->nstack_slots; s++)
+        n += m->stack_count[s] != 0;
+    TuiSite *all = xcalloc(n ? n : 1, sizeof *all);
+    size_t k = 0;
+    for (size_t s = 0; s < m->nstack_slots && k < n; s++) {
+        if (!m->stack_count[s])
+            continue;
+        size_t nf = 0;
+        const uint32_t *f = s < r->nstacks ? rec_stack_frames(r, (StackId)s, &nf) : NULL;
+        if (!nf) {
+            copy_str(all[k].name, sizeof all[k].name, "(no stack)");
+        } else {
+            frame_name(m, f[0], all[k].name, sizeof all[k].name);
+            for (size_t i = 1; i < nf && alloc_fn[0] && !strcmp(all[k].name, alloc_fn); i++)
+                frame_name(m, f[i], all[k].name, sizeof all[k].name);
+        }
+        all[k].count = m->stack_count[s];
+        all[k].bytes = m->stack_bytes[s];
+        k++;
+    }
+    qsort(all, k, sizeof *all, site_by_name);
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (w && !strcmp(all[w - 1].name, all[i].name)) {
+            all[w - 1].count += all[i].count;
+            all[w - 1].bytes += all[i].bytes;
+        } else {
+            all[w++] = all[i];
+        }
+    }
+    qsort(all, w, sizeof *all, site_by_bytes);
+    m->nsites = w < TUI_MAX_SITES ? w : TUI_MAX_SITES;
+    memcpy(m->sites, all, m->nsites * sizeof *all);
+    free(all);
+}
+
+static void update_stats(TuiModel *m, const Recording *r)
+{
+    /* A shallow copy whose run ends now: the statistics of the run so far. */
+    Recording view = *r;
+    view.run.cycles = m->now;
+    Stats st;
+    stats_compute(&view, &st);
+    m->count = st.npauses;
+    m->pause_max = st.pause_max;
+    m->p99 = st.p99;
+    m->gc_cpu = st.gc_cpu_fraction;
+    m->mmu_1ms = st.mmu_1ms;
+    m->mmu_10ms = st.mmu_10ms;
+    m->peak_heap = st.peak_heap;
+    m->headroom = st.min_sram_headroom;
+    stats_free(&st);
+}
+
+void tui_model_update(TuiModel *m, const Recording *r, const TuiLive *live)
+{
+    const RecRunInfo *ri = &r->run;
+    copy_str(m->image, sizeof m->image, ri->image);
+    copy_str(m->board, sizeof m->board, ri->board);
+    copy_str(m->core, sizeof m->core, ri->core);
+    copy_str(m->exit_reason, sizeof m->exit_reason, ri->exit_reason);
+    m->clock_hz = ri->clock_hz;
+    m->sram_size = ri->sram_size;
+    m->heap_size = ri->heap_end > ri->heap_start ? ri->heap_end - ri->heap_start : 0;
+    m->state = live->state;
+    m->speed = live->speed;
+    m->now = live->state == TUI_REPLAY || ri->cycles > live->now ? ri->cycles : live->now;
+    update_pauses(m, r, m->now);
+    update_heap(m, r);
+    update_uart(m, r, live->uart_partial);
+    update_sites(m, r);
+    update_stats(m, r);
+}
+
+uint64_t tui_model_columns(const TuiModel *m, uint64_t t0, uint64_t per_col, size_t ncols, uint64_t *out)
+{
+    memset(out, 0, ncols * sizeof *out);
+    if (!per_col)
+        return 0;
+    uint64_t top = 0;
+    /* Pauses are in start order: skip those before t0 by binary search. */
+    size_t lo = 0, hi = m->npauses;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->pauses[mid].start < t0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < m->npauses; i++) {
+        uint64_t c = (m->pauses[i].start - t0) / per_col;
+        if (c >= ncols)
+            break;
+        uint64_t d = m->pauses[i].end - m->pauses[i].start;
+        if (d > out[c])
+            out[c] = d;
+        if (d > top)
+            top = d;
+    }
+    return top;
+}
+
+void tui_model_heap_columns(const TuiModel *m, uint64_t t0, uint64_t per_col, size_t ncols, int64_t *out_used,
+                            int64_t *out_largest)
+{
+    size_t j = 0;
+    int64_t used = -1, largest = -1;
+    for (size_t c = 0; c < ncols; c++) {
+        uint64_t end = t0 + (c + 1) * per_col;
+        while (j < m->nheap && m->heap[j].time < end) {
+            used = m->heap[j].used;
+            largest = m->heap[j].largest_free;
+            j++;
+        }
+        bool past = t0 + c * per_col > m->now;
+        out_used[c] = past ? -1 : used;
+        out_largest[c] = past ? -1 : largest;
+    }
+}
+
+const char *tui_fmt_cycles(const TuiModel *m, uint64_t cycles, char *buf, size_t n)
+{
+    double us = stats_cycles_to_us(cycles, m->clock_hz);
+    if (us >= 1e6)
+        snprintf(buf, n, "%.3f s", us / 1e6);
+    else if (us >= 1e3)
+        snprintf(buf, n, "%.2f ms", us / 1e3);
+    else
+        snprintf(buf, n, "%.1f us", us);
+    return buf;
+}
+
+const char *tui_fmt_bytes(int64_t bytes, char *buf, size_t n)
+{
+    int64_t a = bytes < 0 ? -bytes : bytes;
+    if (a >= 1024 * 1024)
+        snprintf(buf, n, "%.2f MiB", bytes / 1048576.0);
+    else if (a >= 10 * 1024)
+        snprintf(buf, n, "%.1f KiB", bytes / 1024.0);
+    else
+        snprintf(buf, n, "%lld B", (long long)bytes);
+    return buf;
+}
+
+const char *tui_state_name(TuiState s)
+{
+    switch (s) {
+    case TUI_RUNNING: return "running";
+    case TUI_PAUSED: return "paused";
+    case TUI_FINISHED: return "finished";
+    case TUI_FAULTED: return "faulted";
+    case TUI_REPLAY: return "replay";
+    }
+    return "?";
+}
