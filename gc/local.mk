@@ -26,7 +26,6 @@ if HAVE_CUNIT
 check_PROGRAMS += tests/test_events
 TESTS += tests/test_events
 endif
-tests_test_events_SOURCES = tests/test_events.c tests/cunit_main.h tests/loader_elf.c tests/loader_elf.h \
-	gc/events.c devices/itm.c devices/traceport.c sim/loader.c sim/util.c
+tests_test_events_SOURCES = tests/test_events.c tests/cunit_main.h tests/loader_elf.c tests/loader_elf.h
 tests_test_events_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_test_events_LDADD = $(CJSON_LIBS) $(LIBDW_LIBS) $(LIBELF_LIBS) $(CUNIT_LIBS) -lm
+tests_test_events_LDADD = $(CORE_LIBS) $(CUNIT_LIBS)

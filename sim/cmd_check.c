@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,16 +150,6 @@ static int parse_args(CheckArgs *a, int argc, char **argv)
     return 0;
 }
 
-static Session *running;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    if (running)
-        session_interrupt(running);
-    signal(SIGINT, SIG_DFL);
-}
-
 /* Runs the firmware and fills m from its recording. CHECK_PASS when it ran (m filled),
  * CHECK_ERROR when it could not be set up (message printed). */
 static int check_live(CheckArgs *a, const Budget *b, Measured *m)
@@ -174,11 +163,7 @@ static int check_live(CheckArgs *a, const Budget *b, Measured *m)
         fprintf(stderr, "baregc check: the firmware could not be run (baregc run would exit %d)\n", rc);
         return CHECK_ERROR;
     }
-    running = s;
-    signal(SIGINT, on_sigint);
     session_run(s);
-    signal(SIGINT, SIG_DFL);
-    running = NULL;
     rc = session_finish(s);
     Recording *r = session_recording(s);
     Stats st;

@@ -1,7 +1,6 @@
 /* cmd_run.c: `baregc run`: run a firmware image to completion and report how it ended. */
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
 
 #include "sim/cmd.h"
@@ -65,16 +64,6 @@ static int parse_args(SessionOptions *o, int argc, char **argv)
     return 0;
 }
 
-static Session *running;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    if (running)
-        session_interrupt(running);
-    signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends the process at once */
-}
-
 static int run_exec(int argc, char **argv)
 {
     SessionOptions o = {0};
@@ -86,11 +75,7 @@ static int run_exec(int argc, char **argv)
     Session *s = session_open(&o, &rc);
     if (!s)
         return rc;
-    running = s;
-    signal(SIGINT, on_sigint);
     session_run(s);
-    signal(SIGINT, SIG_DFL);
-    running = NULL;
     rc = session_finish(s);
     session_close(s);
     return rc;

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,16 +258,6 @@ static int export_headless(const ViewArgs *a, const Recording *r)
 
 /* ---- the window ---- */
 
-static Session *running;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    if (running)
-        session_interrupt(running);
-    signal(SIGINT, SIG_DFL);
-}
-
 typedef struct Live {
     Session *s;
     View *v;
@@ -377,8 +366,6 @@ static int view_exec(int argc, char **argv)
     Session *s = session_open(&a.so, &rc);
     if (!s)
         return rc;
-    running = s;
-    signal(SIGINT, on_sigint);
     View *v = NULL;
     Live lv = {.s = s};
     if (!headless) {
@@ -390,8 +377,6 @@ static int view_exec(int argc, char **argv)
         if (!v) {
             fprintf(stderr, "baregc view: %s\n", err);
             free(err);
-            signal(SIGINT, SIG_DFL);
-            running = NULL;
             session_close(s);
             return EXIT_USAGE;
         }
@@ -401,8 +386,6 @@ static int view_exec(int argc, char **argv)
         session_on_pause_end(s, live_pause_end, &lv);
     }
     session_run(s);
-    signal(SIGINT, SIG_DFL);
-    running = NULL;
     rc = session_finish(s);
     const Recording *rec = session_recording(s);
     if (headless) {

@@ -110,36 +110,6 @@ static Image *fail(Image *img, int *kind, int k, char **err, const char *fmt, ..
 
 /* ---- reading ---- */
 
-static int read_file(const char *path, uint8_t **buf, size_t *size, char **err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        set_err(err, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *b = xmalloc(cap);
-    for (;;) {
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) {
-            if (ferror(f)) {
-                set_err(err, "cannot read %s: %s", path, strerror(errno ? errno : EIO));
-                fclose(f);
-                free(b);
-                return -1;
-            }
-            break;
-        }
-        cap *= 2;
-        b = xrealloc(b, cap);
-    }
-    fclose(f);
-    *buf = b;
-    *size = n;
-    return 0;
-}
-
 static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 
 /* The section's bytes when they lie inside the file, else NULL. */
@@ -410,7 +380,7 @@ Image *image_load(const char *path, int *kind, char **err)
 {
     Image *img = xcalloc(1, sizeof *img);
     img->path = xstrdup(path);
-    if (read_file(path, &img->buf, &img->size, err) < 0) {
+    if (read_whole_file(path, &img->buf, &img->size, err) < 0) {
         if (kind)
             *kind = LOAD_ERR_OPEN;
         image_free(img);

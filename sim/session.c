@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -346,11 +347,34 @@ static double host_seconds(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static Session *volatile interrupt_target;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (interrupt_target)
+        session_interrupt(interrupt_target);
+    signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends the process at once */
+}
+
 void session_run(Session *s)
 {
+    /* Ctrl-C stops the run cleanly (the outputs are still written, marked partial),
+     * unless the front end handles SIGINT itself. */
+    struct sigaction old;
+    sigaction(SIGINT, NULL, &old);
+    bool ours = old.sa_handler == SIG_DFL;
+    if (ours) {
+        interrupt_target = s;
+        signal(SIGINT, on_sigint);
+    }
     double t0 = host_seconds();
     machine_run(s->m, &s->stop);
     s->host_s += host_seconds() - t0;
+    if (ours) {
+        signal(SIGINT, SIG_DFL);
+        interrupt_target = NULL;
+    }
 }
 
 static int exit_code_for(const CpuStop *s)

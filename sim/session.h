@@ -39,7 +39,8 @@ typedef struct Session Session;
 /* Load, set up the board, the machine and the observer. NULL with *rc set to the
  * exit status (message printed). */
 Session *session_open(const SessionOptions *o, int *rc);
-/* Run to the end (or a stop). */
+/* Run to the end (or a stop). Ctrl-C stops it cleanly (STOP_INTERRUPTED) unless the
+ * caller has installed its own SIGINT handler. */
 void session_run(Session *s);
 /* After the run: close the recording, print the fault report and summary (unless
  * quiet), write --out files. Returns the exit status. */

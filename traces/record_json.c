@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/util.h"
+#include "traces/json_out.h"
 #include "traces/traces.h"
 
 #define RECORD_FORMAT "baregc-record/1"
@@ -97,67 +98,6 @@ const char *traces_frame_name(const Recording *r, const Image *img, uint32_t add
 
 /* ---- writer ---- */
 
-/* Length of the valid UTF-8 sequence at s (0: not valid). */
-static size_t utf8_seq_len(const unsigned char *s)
-{
-    unsigned c = s[0], min;
-    size_t n;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xe0) == 0xc0) {
-        n = 2, min = 0x80, c &= 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-        n = 3, min = 0x800, c &= 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-        n = 4, min = 0x10000, c &= 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    return n;
-}
-
-/* A JSON string (null for NULL): escapes as JSON requires, invalid UTF-8 -> U+FFFD. */
-static void put_str(FILE *f, const char *str)
-{
-    if (!str) {
-        fputs("null", f);
-        return;
-    }
-    const unsigned char *s = (const unsigned char *)str;
-    fputc('"', f);
-    while (*s) {
-        unsigned c = *s;
-        if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc((int)c, f);
-            s++;
-        } else if (c == '\n') {
-            fputs("\\n", f), s++;
-        } else if (c == '\t') {
-            fputs("\\t", f), s++;
-        } else if (c < 0x20 || c == 0x7f) {
-            fprintf(f, "\\u%04x", c), s++;
-        } else {
-            size_t n = utf8_seq_len(s);
-            if (n == 0) {
-                fputs("\\ufffd", f);
-                s++;
-            } else {
-                fwrite(s, 1, n, f);
-                s += n;
-            }
-        }
-    }
-    fputc('"', f);
-}
-
 static const char *trigger_name(RecTrigger t)
 {
     switch (t) {
@@ -170,17 +110,17 @@ static const char *trigger_name(RecTrigger t)
 static void write_run(const RecRunInfo *ri, FILE *f)
 {
     fputs("  \"run\": {\n    \"image\": ", f);
-    put_str(f, ri->image);
+    json_put_string(f, ri->image);
     fputs(",\n    \"board\": ", f);
-    put_str(f, ri->board);
+    json_put_string(f, ri->board);
     fputs(",\n    \"core\": ", f);
-    put_str(f, ri->core);
+    json_put_string(f, ri->core);
     fputs(",\n    \"runtime\": ", f);
-    put_str(f, ri->runtime);
+    json_put_string(f, ri->runtime);
     fprintf(f, ",\n    \"clock_hz\": %" PRIu64 ",\n    \"cycles\": %" PRIu64 ",\n    \"instructions\": %" PRIu64
                ",\n    \"exit_reason\": ",
             ri->clock_hz, ri->cycles, ri->instructions);
-    put_str(f, ri->exit_reason);
+    json_put_string(f, ri->exit_reason);
     fprintf(f, ",\n    \"exit_code\": %d,\n    \"partial\": %s", ri->exit_code, ri->partial ? "true" : "false");
     fprintf(f, ",\n    \"sram_base\": %" PRIu32 ",\n    \"sram_size\": %" PRIu32 ",\n    \"static_bytes\": %" PRIu32,
             ri->sram_base, ri->sram_size, ri->static_bytes);
@@ -255,7 +195,7 @@ static void write_symbols(const Recording *r, const Image *img, FILE *f)
         else
             traces_frame_name(r, NULL, addrs[i], name, sizeof name);
         fprintf(f, "%s\n    \"0x%08" PRIx32 "\": ", i ? "," : "", addrs[i]);
-        put_str(f, name);
+        json_put_string(f, name);
     }
     fputs(n ? "\n  }\n" : "}\n", f);
     free(caller);
@@ -273,7 +213,7 @@ int record_json_write(const Recording *r, const Image *img, FILE *f)
     fputs("  \"phase_names\": [", f);
     for (size_t i = 0; i < r->nphase_names; i++) {
         fputs(i ? ", " : "", f);
-        put_str(f, r->phase_names[i]);
+        json_put_string(f, r->phase_names[i]);
     }
     fputs("],\n", f);
 
@@ -318,9 +258,9 @@ int record_json_write(const Recording *r, const Image *img, FILE *f)
 #define INSTANT(i)                                                     \
     do {                                                               \
         fprintf(f, "[%" PRIu64 ", ", r->instants[i].time);             \
-        put_str(f, r->instants[i].kind);                               \
+        json_put_string(f, r->instants[i].kind);                               \
         fputs(", ", f);                                                \
-        put_str(f, r->instants[i].text ? r->instants[i].text : "");    \
+        json_put_string(f, r->instants[i].text ? r->instants[i].text : "");    \
         fputc(']', f);                                                 \
     } while (0)
     WRITE_ARRAY(f, "instants", r->ninstants, INSTANT);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "traces/json_out.h"
 #include "traces/traces.h"
 
 enum { TID_GC = 1, TID_IRQ = 2, TID_EVENTS = 3 };
@@ -17,76 +18,8 @@ typedef struct JsonOut {
     bool first;  /* no event written yet */
 } JsonOut;
 
-/* Length of the valid UTF-8 sequence at s (0: not valid). */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    size_t n;
-    unsigned min;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xe0) == 0xc0) {
-        n = 2;
-        min = 0x80;
-        c &= 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-        n = 3;
-        min = 0x800;
-        c &= 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-        n = 4;
-        min = 0x10000;
-        c &= 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    return n;
-}
-
-/* A JSON string literal: quotes, backslashes and control characters escaped, invalid
- * UTF-8 bytes replaced by U+FFFD. */
-static void json_str(FILE *f, const char *str)
-{
-    const unsigned char *s = (const unsigned char *)(str ? str : "");
-    fputc('"', f);
-    while (*s) {
-        unsigned c = *s;
-        if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc((int)c, f);
-            s++;
-        } else if (c == '\n') {
-            fputs("\\n", f);
-            s++;
-        } else if (c == '\r') {
-            fputs("\\r", f);
-            s++;
-        } else if (c == '\t') {
-            fputs("\\t", f);
-            s++;
-        } else if (c < 0x20 || c == 0x7f) {
-            fprintf(f, "\\u%04x", c);
-            s++;
-        } else {
-            size_t n = utf8_len(s);
-            if (n == 0) {
-                fputs("\\ufffd", f);
-                s++;
-            } else {
-                fwrite(s, 1, n, f);
-                s += n;
-            }
-        }
-    }
-    fputc('"', f);
-}
+/* A JSON string literal ("" for NULL). */
+static void json_str(FILE *f, const char *str) { json_put_string(f, str ? str : ""); }
 
 /* Cycles as microseconds with three decimals (ns resolution). */
 static void json_us(FILE *f, uint64_t cycles, uint64_t hz)
