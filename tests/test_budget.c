@@ -586,6 +586,7 @@ static void test_from_dir_same_as_live(void)
     b = parse_ok("{\"min_stack_headroom_bytes\": 0}");
     CU_ASSERT_EQUAL(measured_from_dir(&rec, dir, b, &err), 0);
     CU_ASSERT(rec.known[BUDGET_STACK_HEADROOM]);
+    measured_free(&rec);
     free(err);
     err = NULL;
     budget_free(b);
