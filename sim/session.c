@@ -363,7 +363,7 @@ void session_run(Session *s)
      * unless the front end handles SIGINT itself. */
     struct sigaction old;
     sigaction(SIGINT, NULL, &old);
-    bool ours = old.sa_handler == SIG_DFL;
+    bool ours = old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN; /* (IGN: a background job) */
     if (ours) {
         interrupt_target = s;
         signal(SIGINT, on_sigint);
@@ -372,7 +372,7 @@ void session_run(Session *s)
     machine_run(s->m, &s->stop);
     s->host_s += host_seconds() - t0;
     if (ours) {
-        signal(SIGINT, SIG_DFL);
+        sigaction(SIGINT, &old, NULL);
         interrupt_target = NULL;
     }
 }
