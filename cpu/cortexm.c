@@ -162,7 +162,7 @@ static bool exc_enter(Cpu *c, int exc, uint32_t ret_pc)
     uint64_t since = nvic_pending_since(c->nvic, exc);
     nvic_acknowledge(c->nvic, exc);
     c->sched->now += c->lat.entry;
-    c->check_sp = true;
+    cpu_sp_changed(c);
     cpu_exception_entered(c, ret_pc, is_async(exc) ? exc : -1, since);
     return true;
 }
@@ -257,6 +257,7 @@ static void exc_return(Cpu *c)
     reg_set(c, UC_ARM_REG_R12, frame[4]);
     reg_set(c, UC_ARM_REG_LR, frame[5]);
     reg_set(c, use_psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP, sp);
+    cpu_sp_changed(c);
     /* Back to the stacked IPSR (thread mode when 0), then select PSP (only
      * possible in thread mode), then rebuild the cached flags. */
     reg_set(c, UC_ARM_REG_XPSR, (xpsr & ~XPSR_ALIGN) | XPSR_T);

@@ -189,6 +189,8 @@ typedef struct RvInsn {
     uint8_t rd, rs1, rs2; /* 0 = none (x0 is never a dependency) */
     bool backward;        /* branch with a negative offset */
     bool upper;           /* LUI/AUIPC: builds an address for a following JALR */
+    bool sp_add;          /* addi sp,sp,imm (c.addi sp / c.addi16sp): SP moves by imm */
+    int32_t imm;          /* its immediate */
 } RvInsn;
 
 /* ==== the model object ==================================================== */
@@ -240,12 +242,100 @@ void cost_free(CostModel *cm)
 
 static uint32_t sat_add(uint32_t a, uint32_t b) { return a + b < a ? UINT32_MAX : a + b; }
 
-static void finish(BlockCost *out, uint32_t cycles, uint32_t insns, uint32_t penalty, unsigned flags)
+/* How a block moves SP, instruction by instruction: known amounts until the
+ * first write the decoder cannot follow. */
+typedef struct SpTrack {
+    int32_t at, low; /* bytes from SP at the block's start */
+    bool moved;      /* some known move */
+    bool dynamic;    /* some unknown write: SP must be read after the block */
+} SpTrack;
+
+static void sp_write(SpTrack *st, bool known, int32_t delta)
+{
+    if (st->dynamic)
+        return;
+    if (!known || delta < INT16_MIN || delta > INT16_MAX || st->at + delta < INT16_MIN || st->at + delta > INT16_MAX) {
+        st->dynamic = true;
+        return;
+    }
+    st->moved = true;
+    st->at += delta;
+    if (st->at < st->low)
+        st->low = st->at;
+}
+
+static void finish(BlockCost *out, uint32_t cycles, uint32_t insns, uint32_t penalty, unsigned flags,
+                   const SpTrack *st)
 {
     out->cycles = cycles;
     out->insns = insns > UINT16_MAX ? UINT16_MAX : (uint16_t)insns;
     out->taken_penalty = penalty > UINT8_MAX ? UINT8_MAX : (uint8_t)penalty;
+    out->sp_low = out->sp_delta = 0;
+    if (st && st->moved) {
+        flags |= BC_SP_STATIC;
+        out->sp_low = (int16_t)st->low;
+        out->sp_delta = (int16_t)st->at;
+    }
+    if (st && st->dynamic)
+        flags |= BC_SP_DYNAMIC;
     out->flags = (uint8_t)flags;
+}
+
+/* SP moves of one Thumb instruction that writes SP: true with *delta when the
+ * amount is in the encoding (push/pop, vpush/vpop, add/sub sp,#imm, ldm/stmdb
+ * sp!, ldr/str with SP writeback). */
+static bool arm_sp_move(unsigned id, const cs_arm *a, int32_t *delta)
+{
+    const cs_arm_op *op = a->operands;
+    int n = a->op_count;
+    switch (id) {
+    case ARM_INS_PUSH:
+    case ARM_INS_VPUSH:
+        *delta = -4 * (int32_t)arm_list_words(a, 0);
+        return true;
+    case ARM_INS_POP:
+    case ARM_INS_VPOP:
+        for (int i = 0; i < n; i++)
+            if (op[i].type == ARM_OP_REG && op[i].reg == ARM_REG_SP)
+                return false;
+        *delta = 4 * (int32_t)arm_list_words(a, 0);
+        return true;
+    case ARM_INS_STMDB:
+    case ARM_INS_LDM:
+        if (n < 1 || op[0].type != ARM_OP_REG || op[0].reg != ARM_REG_SP || !a->writeback)
+            return false;
+        for (int i = 1; i < n; i++)
+            if (op[i].type == ARM_OP_REG && op[i].reg == ARM_REG_SP)
+                return false;
+        *delta = (id == ARM_INS_STMDB ? -4 : 4) * (int32_t)arm_list_words(a, 1);
+        return true;
+    case ARM_INS_ADD:
+    case ARM_INS_SUB:
+    case ARM_INS_ADDW:
+    case ARM_INS_SUBW: {
+        /* add sp,#imm / add sp,sp,#imm */
+        bool ok = (n == 2 || (n == 3 && op[1].type == ARM_OP_REG && op[1].reg == ARM_REG_SP)) &&
+                  op[0].type == ARM_OP_REG && op[0].reg == ARM_REG_SP && op[n - 1].type == ARM_OP_IMM;
+        if (!ok)
+            return false;
+        *delta = (id == ARM_INS_SUB || id == ARM_INS_SUBW) ? -op[n - 1].imm : op[n - 1].imm;
+        return true;
+    }
+    default:
+        /* A load/store with SP writeback: [sp, #d]! (pre-indexed) or [sp], #imm (post-indexed). */
+        if (!a->writeback || n < 2 || op[1].type != ARM_OP_MEM || op[1].mem.base != ARM_REG_SP ||
+            op[1].mem.index != ARM_REG_INVALID || (op[0].type == ARM_OP_REG && op[0].reg == ARM_REG_SP))
+            return false;
+        if (n == 2) {
+            *delta = op[1].mem.disp;
+            return true;
+        }
+        if (n == 3 && op[2].type == ARM_OP_IMM) {
+            *delta = op[2].subtracted ? -op[2].imm : op[2].imm;
+            return true;
+        }
+        return false;
+    }
 }
 
 /* ---- Cortex-M block ------------------------------------------------------ */
@@ -310,6 +400,7 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
     uint32_t prev_writes = 0; /* core registers written by the previous instruction */
     bool prev16 = false;      /* previous instruction was a 16-bit encoding */
     unsigned it_left = 0;     /* instructions still covered by the last IT */
+    SpTrack st = {0};
 
     while (left >= 2) {
         if (!cs_disasm_iter(cm->cs, &p, &left, &a, in)) {
@@ -325,12 +416,14 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
             prev16 = false;
             penalty = 0;
             flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
+            sp_write(&st, false, 0); /* it may have moved SP */
             continue;
         }
         insns++;
         const cs_arm *arm = &in->detail->arm;
         unsigned id = in->id;
         bool cond = arm->cc != ARM_CC_AL && arm->cc != ARM_CC_INVALID;
+        bool in_it = it_left > 0;
         if (it_left)
             it_left--;
 
@@ -541,8 +634,11 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
                 full = 1 + t->p;
         }
 
-        if (writes & RB_SP)
-            flags |= BC_WRITES_SP;
+        if (writes & RB_SP) {
+            int32_t d = 0;
+            bool known = !cond && !in_it && arm_sp_move(id, arm, &d);
+            sp_write(&st, known, d);
+        }
 
         penalty = 0;
         flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
@@ -576,7 +672,7 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
     }
     if (it_left)
         arm_flush_it(cm, it_left);
-    finish(out, cycles, insns, penalty, flags);
+    finish(out, cycles, insns, penalty, flags, &st);
 }
 
 /* ---- RV32 block ------------------------------------------------------------ */
@@ -640,6 +736,10 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
             d->cls = RV_ALU;
             d->rd = rd;
             d->rs1 = rs1;
+            if (f3 == 0 && rd == 2 && rs1 == 2) {
+                d->sp_add = true;
+                d->imm = (int32_t)w >> 20;
+            }
             break;
         case 0x33: /* OP, and the M extension with funct7 = 1 */
             if (f7 == 1)
@@ -710,6 +810,10 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
         case 0: /* C.ADDI, C.NOP */
             d->cls = RV_ALU;
             d->rd = d->rs1 = r;
+            if (r == 2) {
+                d->sp_add = true;
+                d->imm = (int32_t)((((h >> 12) & 1) ? ~0u << 5 : 0) | ((h >> 2) & 31));
+            }
             break;
         case 1: /* C.JAL (RV32) */
             d->cls = RV_JAL;
@@ -724,6 +828,12 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
             d->rd = r;
             d->rs1 = r == 2 ? 2 : 0;
             d->upper = r != 2;
+            if (r == 2) { /* nzimm[9|4|6|8:7|5] in bits 12|6|5|4:3|2 */
+                uint32_t v = ((h >> 12) & 1) << 9 | ((h >> 6) & 1) << 4 | ((h >> 5) & 1) << 6 |
+                             ((h >> 3) & 3) << 7 | ((h >> 2) & 1) << 5;
+                d->sp_add = true;
+                d->imm = (int32_t)(v << 22) >> 22;
+            }
             break;
         case 4: /* C.SRLI, C.SRAI, C.ANDI, C.SUB/XOR/OR/AND */
             if (((h >> 10) & 3) == 3 && (h & 0x1000))
@@ -802,6 +912,7 @@ static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
     unsigned flags = 0;
     size_t off = 0;
     uint8_t upper_rd = 0; /* rd of the previous instruction if it was LUI/AUIPC */
+    SpTrack st = {0};
 
     while (off < len) {
         RvInsn d;
@@ -812,6 +923,7 @@ static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
             flags |= BC_UNDECODED;
             penalty = 0;
             flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
+            sp_write(&st, false, 0);
             break;
         }
         off += n;
@@ -857,6 +969,7 @@ static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
         case RV_BAD:
             occupy = n / 2;
             flags |= BC_UNDECODED;
+            sp_write(&st, false, 0); /* it may have been one that writes SP */
             break;
         default: break;
         }
@@ -865,20 +978,20 @@ static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
         if (d.rd) {
             ready[d.rd] = issue + lat;
             if (d.rd == 2)
-                flags |= BC_WRITES_SP;
+                sp_write(&st, d.sp_add, d.imm);
         }
     }
     /* A multiply/divide result still in flight is assumed to be needed by the
      * next block (e.g. `divu a0,a0,a1; ret`): wait for the unit. */
     if (mdu_free > t)
         t = mdu_free;
-    finish(out, t, insns, penalty, flags);
+    finish(out, t, insns, penalty, flags, &st);
 }
 
 void cost_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
 {
     if (!len || !code) {
-        finish(out, 1, 1, 0, BC_UNDECODED);
+        finish(out, 1, 1, 0, BC_UNDECODED | BC_SP_DYNAMIC, NULL);
         return;
     }
     if (cm->t)

@@ -12,13 +12,16 @@
 
 enum {
     BC_ENDS_BRANCH = 1 << 0, /* last instruction may transfer control */
-    BC_WRITES_SP = 1 << 1,   /* some instruction writes SP (push, sub sp, mov sp, ...) */
+    BC_SP_DYNAMIC = 1 << 1,  /* some instruction writes SP in a way the decoder cannot follow
+                                (mov sp, msr msp, a conditional pop...): read SP after it */
     BC_UNDECODED = 1 << 2,   /* part of the block could not be decoded (costed 1/insn) */
     BC_CALL = 1 << 3,        /* last instruction is a call (BL/BLX; JAL/JALR linking ra/t0):
                                 the return address is the block's end */
     BC_RET = 1 << 4,         /* last instruction is a return (BX LR, POP/LDM {..pc} from SP,
                                 RISC-V ret, mret) */
     BC_HOOK = 1 << 5,        /* set by cpu.c: the block starts a hooked function */
+    BC_SP_STATIC = 1 << 6,   /* SP moves by known amounts (push/pop, add/sub sp,#imm, addi sp,sp,imm):
+                                sp_low and sp_delta say how (up to the first dynamic write) */
 };
 
 typedef struct BlockCost {
@@ -26,6 +29,8 @@ typedef struct BlockCost {
     uint16_t insns;         /* instructions in the block */
     uint8_t taken_penalty;  /* extra cycles when its final branch is taken */
     uint8_t flags;          /* BC_* */
+    int16_t sp_low;         /* BC_SP_STATIC: lowest SP in the block, bytes from SP at its start (<= 0) */
+    int16_t sp_delta;       /* BC_SP_STATIC: SP at its end minus SP at its start */
 } BlockCost;
 
 typedef struct CostModel CostModel;

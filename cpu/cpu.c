@@ -187,13 +187,13 @@ static void blocks_grow(Cpu *c)
 
 static bool is_hooked(const Cpu *c, uint32_t addr);
 
-/* Decode a block the first time it runs; afterwards a hash probe. */
-static const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
+/* Decode a block the first time it runs (block_cost misses land here). */
+static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32_t size)
 {
     size_t j = block_slot(addr, c->blocks_cap);
     for (;;) {
         BlockEntry *e = &c->blocks[j];
-        if (BG_LIKELY(e->addr == addr && e->size == size))
+        if (e->addr == addr && e->size == size)
             return &e->cost;
         if (!e->size)
             break;
@@ -217,6 +217,15 @@ static const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
         e->cost.flags |= BC_HOOK;
     c->blocks_count++;
     return &e->cost;
+}
+
+/* A block's cost: one probe of the open-addressed table when it sits in its home slot. */
+static inline const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
+{
+    const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_cap)];
+    if (BG_LIKELY(e->addr == addr && e->size == size))
+        return &e->cost;
+    return block_cost_new(c, addr, size);
 }
 
 /* ---- the block hook ----------------------------------------------------- */
@@ -273,20 +282,54 @@ static bool block_slow_path(Cpu *c, uint32_t addr)
         c->prev_penalty = 0;
         c->prev_end = 0;
         c->prev_flags = 0;
-        c->check_sp = false;
     }
     return redirected;
 }
 
-static void check_stack(Cpu *c, uint32_t pc)
+/* ---- the stack pointer ----------------------------------------------------
+ * Kept without reading Unicorn's register in the common case: a block whose SP
+ * moves are in its encoding (BC_SP_STATIC) moves c->sp by them; after any other
+ * write (BC_SP_DYNAMIC), an exception entry or return, SP is read at the next
+ * block. BAREGC_CHECK_SP=1 reads it after every moving block too and stops on a
+ * difference (the tests run the example firmware so). */
+
+/* SP reaches a new low: `low`, which the block at pc is about to take it to
+ * (ahead), or which it was read back at (the blocks before pc took it there).
+ * The high-water mark, and the stack limit: true if the run stops. */
+static bool sp_new_low(Cpu *c, uint32_t low, uint32_t pc, bool ahead)
+{
+    c->min_sp = low;
+    if (c->stack_limit && low < c->stack_limit) {
+        if (ahead)
+            cpu_stop_now(c, STOP_STACK, pc,
+                         "this block would take the stack pointer to 0x%08x, below the stack limit 0x%08x (%u bytes "
+                         "over); stopped before it ran",
+                         low, c->stack_limit, c->stack_limit - low);
+        else
+            cpu_stop_now(c, STOP_STACK, pc, "stack pointer 0x%08x is below the stack limit 0x%08x (%u bytes over)",
+                         low, c->stack_limit, c->stack_limit - low);
+        c->stop.addr = low;
+        return true;
+    }
+    return false;
+}
+
+/* Read SP back (c->sp_read set). True if the run stops. */
+static BG_NOINLINE bool sp_sync(Cpu *c, uint32_t pc)
 {
     uint32_t sp = cpu_sp(c);
-    if (sp < c->stack_limit) {
-        cpu_stop_now(c, STOP_STACK, pc, "stack pointer 0x%08x is below the stack limit 0x%08x (%u bytes over)", sp,
-                     c->stack_limit, c->stack_limit - sp);
-        c->stop.addr = sp;
+    if (c->sp_read == SP_VERIFY && sp != c->sp) {
+        cpu_stop_now(c, STOP_INTERNAL, pc,
+                     "SP tracking: the blocks before 0x%08x should have left SP at 0x%08x, it is 0x%08x", pc, c->sp,
+                     sp);
+        return true;
     }
+    c->sp_read = SP_KNOWN;
+    c->sp = sp;
+    return sp < c->min_sp && sp_new_low(c, sp, pc, false);
 }
+
+void cpu_sp_changed(Cpu *c) { c->sp_read = SP_UNKNOWN; }
 
 /* ---- the shadow call stack ------------------------------------------------- */
 
@@ -306,20 +349,32 @@ static void shadow_push(Cpu *c, uint32_t ret, bool exception)
         c->capshadow = c->capshadow ? c->capshadow * 2 : 256;
         c->shadow = xrealloc(c->shadow, c->capshadow * sizeof *c->shadow);
     }
-    c->shadow[c->nshadow++] = (ShadowFrame){.ret = ret & ~1u, .sp = cpu_sp(c), .exception = exception};
+    c->shadow[c->nshadow++] = (ShadowFrame){.ret = ret & ~1u, .sp = c->sp, .exception = exception};
 }
 
-/* Control arrived at addr from a return: pop to the innermost frame that returns
- * there, firing the watches on the popped frames (innermost first). */
+/* The innermost frame (1-based depth) that a return to addr with SP at sp pops,
+ * 0 if none. With recursion or a longjmp several frames may return to addr:
+ * the one pushed with the same SP is it; without one, the innermost. */
+static size_t shadow_match(const Cpu *c, uint32_t addr, uint32_t sp)
+{
+    size_t any = 0;
+    for (size_t i = c->nshadow; i > 0; i--) {
+        const ShadowFrame *f = &c->shadow[i - 1];
+        if (f->exception ? addr - f->ret <= 4 : f->ret == addr) {
+            if (f->exception || f->sp == sp)
+                return i;
+            if (!any)
+                any = i;
+        }
+    }
+    return any;
+}
+
+/* Control arrived at addr from a return: pop to the frame that returns there,
+ * firing the watches on the popped frames (innermost first). */
 static void shadow_return(Cpu *c, uint32_t addr)
 {
-    size_t i = c->nshadow;
-    while (i > 0) {
-        const ShadowFrame *f = &c->shadow[i - 1];
-        if (f->ret == addr || (f->exception && addr - f->ret <= 4))
-            break;
-        i--;
-    }
+    size_t i = shadow_match(c, addr, c->sp);
     if (!i)
         return; /* not a return to any known frame (e.g. a tail-chained handler) */
     c->nshadow = i - 1;
@@ -402,6 +457,8 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
     Sched *s = c->sched;
+    if (BG_UNLIKELY(c->sp_read != SP_KNOWN) && sp_sync(c, addr))
+        return;
     if (c->prev_end != addr) {
         s->now += c->prev_penalty;
         if (BG_UNLIKELY(c->prev_flags & (BC_CALL | BC_RET))) {
@@ -411,28 +468,34 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
                 shadow_return(c, addr);
         }
     }
-    if (c->check_sp) {
-        uint32_t sp = cpu_sp(c);
-        if (sp < c->min_sp)
-            c->min_sp = sp;
-        if (c->stack_limit && sp < c->stack_limit) {
-            check_stack(c, addr);
-            return;
-        }
-    }
     if (BG_UNLIKELY(s->now >= c->deadline) && block_slow_path(c, addr))
         return;
     const BlockCost *bc = block_cost(c, addr, size);
+    unsigned flags = bc->flags;
     uint32_t from = c->prev_block;
     c->prev_block = addr;
-    if (BG_UNLIKELY(bc->flags & BC_HOOK))
+    if (BG_UNLIKELY(flags & BC_HOOK)) {
         run_entry_hooks(c, addr, from);
+        if (c->stopping)
+            return;
+    }
+    if (flags & (BC_SP_STATIC | BC_SP_DYNAMIC)) {
+        if (flags & BC_SP_STATIC) {
+            uint32_t low = c->sp + (uint32_t)(int32_t)bc->sp_low;
+            if (BG_UNLIKELY(low < c->min_sp) && sp_new_low(c, low, addr, true))
+                return;
+            c->sp += (uint32_t)(int32_t)bc->sp_delta;
+        }
+        if (flags & BC_SP_DYNAMIC)
+            c->sp_read = SP_UNKNOWN;
+        else if (c->verify_sp)
+            c->sp_read = SP_VERIFY;
+    }
     s->now += bc->cycles;
     c->insns += bc->insns;
     c->prev_end = addr + size;
     c->prev_penalty = bc->taken_penalty;
-    c->prev_flags = bc->flags;
-    c->check_sp = (bc->flags & BC_WRITES_SP) != 0;
+    c->prev_flags = (uint8_t)flags;
 }
 
 /* ---- memory faults -------------------------------------------------------- */
@@ -694,6 +757,8 @@ Cpu *cpu_new(const CpuConfig *cfg, char **err)
     c->stack_limit = cfg->stack_limit;
     c->max_cycles = cfg->max_cycles;
     c->keep_going = cfg->keep_going;
+    const char *v = getenv("BAREGC_CHECK_SP");
+    c->verify_sp = v && *v && strcmp(v, "0") != 0;
     c->nvic = cfg->nvic;
     c->lat = cost_exception_latency(cfg->core);
     c->cost = cost_new(cfg->core, err);
@@ -822,13 +887,17 @@ int cpu_boot(Cpu *c, char **err)
     c->prev_block = 0;
     c->prev_penalty = 0;
     c->prev_flags = 0;
-    c->check_sp = false;
     c->stopping = false;
     c->nshadow = 0;
     c->nwatches = 0;
     c->min_sp = UINT32_MAX;
     c->irq_check = true;
-    return c->arch == ARCH_ARM_M ? cortexm_reset(c, err) : riscv_reset(c, err);
+    int rc = c->arch == ARCH_ARM_M ? cortexm_reset(c, err) : riscv_reset(c, err);
+    /* SP as reset left it (ARM: from the vector table; RISC-V: 0 until the start-up
+     * code sets it, which is a write the blocks report). Not a low yet. */
+    c->sp = cpu_sp(c);
+    c->sp_read = SP_KNOWN;
+    return rc;
 }
 
 /* ---- the run loop ------------------------------------------------------- */

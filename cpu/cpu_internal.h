@@ -94,7 +94,9 @@ struct Cpu {
     uint32_t prev_block;   /* start address of the previous block */
     uint8_t prev_penalty;  /* its taken-branch penalty */
     uint8_t prev_flags;    /* its BC_* flags (BC_CALL / BC_RET drive the shadow stack) */
-    bool check_sp;         /* previous block wrote SP */
+    uint32_t sp;           /* SP as the blocks so far left it (see sp_sync in cpu.c) */
+    uint8_t sp_read;       /* SP_*: must c->sp be read back at the next block? */
+    bool verify_sp;        /* BAREGC_CHECK_SP: read back after every move and compare */
     bool irq_check;        /* interrupt state may have changed */
     volatile sig_atomic_t interrupt_req;
     ExcLatency lat;
@@ -133,7 +135,11 @@ struct Cpu {
     const CsrRead *csr_pending; /* a counter read just executed: fix its rd */
 };
 
+enum { SP_KNOWN, SP_UNKNOWN, SP_VERIFY };
+
 /* cpu.c services for the architecture files */
+/* Something other than a block moved SP (exception entry or return): read it at the next block. */
+void cpu_sp_changed(Cpu *c);
 void cpu_stop_now(Cpu *c, StopReason r, uint32_t pc, const char *fmt, ...) BG_PRINTF(4, 5);
 /* Classify a failed guest access (unmapped / beyond --sram / flash write) into c->stop. */
 void cpu_stop_access(Cpu *c, uint32_t pc, uint32_t addr, uint32_t size, char access, bool write_prot);

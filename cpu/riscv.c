@@ -95,7 +95,7 @@ static bool rv_trap(Cpu *c, uint32_t cause, uint32_t epc, uint32_t tval)
         pc += 4 * (cause & ~MCAUSE_INT);
     reg_set(c, UC_RISCV_REG_PC, pc);
     c->sched->now += c->lat.entry;
-    c->check_sp = true;
+    cpu_sp_changed(c);
     uint32_t code = cause & ~MCAUSE_INT;
     cpu_exception_entered(c, epc, (cause & MCAUSE_INT) ? (int)code : -1,
                           (cause & MCAUSE_INT) && code < 32 ? c->mip_since[code] : 0);

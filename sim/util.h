@@ -11,10 +11,12 @@
 #define BG_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define BG_LIKELY(x) __builtin_expect(!!(x), 1)
 #define BG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define BG_NOINLINE __attribute__((noinline))
 #else
 #define BG_PRINTF(a, b)
 #define BG_LIKELY(x) (x)
 #define BG_UNLIKELY(x) (x)
+#define BG_NOINLINE
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -5,7 +5,7 @@
 
 # fault NAME EXIT REPORT_REGEX [baregc options...]; the source location is read off the
 # "pc" line, or the line named by $LOC (a jump into nowhere has no source: its caller,
-# "lr", does).
+# "lr", does); the function is any with an offset, or $FN.
 fault() {
   local name=$1 want=$2 re=$3; shift 3
   local elf="$FWDIR/$name.elf"
@@ -13,7 +13,7 @@ fault() {
   expect_rc "$name" "$want"
   expect_grep "$name: report says what happened" "$TMP/$name.err" "$re"
   expect_grep "$name: report names the PC, function and source line" "$TMP/$name.err" \
-    "${LOC:-pc} +0x[0-9a-f]{8} +[A-Za-z_][A-Za-z0-9_]*\+0x[0-9a-f]+ \([^:]+\.[cS]:[0-9]+\)"
+    "${LOC:-pc} +0x[0-9a-f]{8} +${FN:-[A-Za-z_][A-Za-z0-9_]*\+0x[0-9a-f]+} \([^:]+\.[cS]:[0-9]+\)"
   expect_grep "$name: report gives the simulated time" "$TMP/$name.err" "time .* simulated \([0-9]+ cycles"
   expect_grep "$name: the firmware got as far as its first UART line" "$TMP/$name.out" "^start"
 }
@@ -23,12 +23,14 @@ fault t-fault-unmapped-write 80 "unmapped access: .*write at 0x3"
 LOC=lr fault t-fault-unmapped-fetch 80 "unmapped access: .*instruction fetch at 0x30000000"
 fault t-fault-flash-write 80 "flash write: .*write to flash .* at 0x00001000"
 fault t-fault-sram-limit 80 "beyond SRAM: .* at 0x2000[89a-f][0-9a-f]{3} is beyond the 16384 bytes" --sram 16K
-fault t-fault-stack 81 "stack overflow: stack pointer 0x[0-9a-f]+ is below the stack limit"
+# A frame that would cross the limit stops the run before the block that pushes it runs:
+# the PC is that block's, the recursing function's entry.
+FN=recurse fault t-fault-stack 81 "stack overflow: this block would take the stack pointer to 0x[0-9a-f]+, below the stack limit"
 fault t-fault-badinsn 83 "undefined instruction"
 fault t-fault-runaway 84 "cycle limit" --max-cycles 2000000
 fault t-fault-deadlock 85 "deadlock: the core sleeps"
 fault t-fault-unmapped-read-rv 80 "unmapped access: .*read at 0x"
-fault t-fault-stack-rv 81 "stack overflow"
+FN=recurse fault t-fault-stack-rv 81 "stack overflow: this block would take the stack pointer"
 
 # --keep-going: the fault goes to the firmware's HardFault handler, which reports and exits 9.
 run_baregc "$TMP/hf" run "$FWDIR/t-fault-hardfault.elf" --quiet --keep-going

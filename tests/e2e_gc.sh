@@ -96,6 +96,17 @@ for f in heap.pb.gz gc-pauses.pb.gz cpu.pb.gz trace.json gctrace.log summary.jso
   expect_same "determinism: $f identical across runs" "$TMP/gc-demo-mps2-an385.d/$f" "$TMP/again.d/$f"
 done
 
+# SP is followed through the blocks' known moves without reading it (cpu.c); with
+# BAREGC_CHECK_SP=1 it is also read back after every such block and a difference stops
+# the run: every demo must run to its end and record exactly what it records without.
+for name in gc-demo-mps2-an385 gc-demo-sifive_e gc-demo-virt-rv32 gc-demo-microbit gc-demo-incremental-mps2-an385; do
+  BAREGC_CHECK_SP=1 run_baregc "$TMP/spchk-$name" run "$FWDIR/$name.elf" --out "$TMP/spchk-$name.d"
+  expect_rc "$name: SP read back after every block that moves it: no difference" 0
+  for f in summary.json record.json; do
+    expect_same "$name: ... and the same $f" "$TMP/$name.d/$f" "$TMP/spchk-$name.d/$f"
+  done
+done
+
 # The generic adapter, from a JSON profile, sees the same pauses.
 run_baregc "$TMP/prof" run "$FWDIR/gc-demo-mps2-an385.elf" --gc-profile "$SRCDIR/firmware/profiles/gcrt.json" \
   --out "$TMP/prof.d"

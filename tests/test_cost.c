@@ -38,6 +38,17 @@ static BlockCost cost_of(CoreModel core, uint32_t addr, const uint8_t *code, siz
         CU_ASSERT_EQUAL(bc_.flags, (fl));                          \
     } while (0)
 
+/* Checks how a block moves SP: known moves (lowest point and net change from the
+ * block's start) and whether SP must be read back after it. */
+#define CHECK_SP(core, bytes, low, delta, dynamic)                                  \
+    do {                                                                          \
+        BlockCost bc_ = COST((core), (bytes));                                    \
+        CU_ASSERT((bc_.flags & BC_SP_STATIC) != 0);                               \
+        CU_ASSERT_EQUAL(bc_.sp_low, (low));                                       \
+        CU_ASSERT_EQUAL(bc_.sp_delta, (delta));                                   \
+        CU_ASSERT_EQUAL((bc_.flags & BC_SP_DYNAMIC) != 0, (dynamic));             \
+    } while (0)
+
 /* ---- Cortex-M --------------------------------------------------------------- */
 
 /* loop: ldr r0,[r1]; str r0,[r2,#4]; adds r1,#4; cmp r1,r4; bne loop */
@@ -80,15 +91,18 @@ static void test_arm_push_pop(void)
     /* push {r4-r7,lr}: 1+N = 6 on every core. */
     static const uint8_t push[] = {0xf0, 0xb5};
     for (int c = CORE_CORTEX_M0; c <= CORE_CORTEX_M4; c++)
-        CHECK_BLOCK(c, push, 6, 1, 0, BC_WRITES_SP);
+        CHECK_BLOCK(c, push, 6, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_CORTEX_M3, push, -20, -20, false);
     /* pop {r4,pc}: M3 1+N+P = 1+2+2, M0 4+N(low regs) = 5, M0+ 3+N = 4; always taken. */
     static const uint8_t pop[] = {0x10, 0xbd};
-    CHECK_BLOCK(CORE_CORTEX_M3, pop, 5, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP | BC_RET);
-    CHECK_BLOCK(CORE_CORTEX_M0, pop, 5, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP | BC_RET);
-    CHECK_BLOCK(CORE_CORTEX_M0PLUS, pop, 4, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP | BC_RET);
+    CHECK_BLOCK(CORE_CORTEX_M3, pop, 5, 1, 0, BC_ENDS_BRANCH | BC_SP_STATIC | BC_RET);
+    CHECK_BLOCK(CORE_CORTEX_M0, pop, 5, 1, 0, BC_ENDS_BRANCH | BC_SP_STATIC | BC_RET);
+    CHECK_BLOCK(CORE_CORTEX_M0PLUS, pop, 4, 1, 0, BC_ENDS_BRANCH | BC_SP_STATIC | BC_RET);
+    CHECK_SP(CORE_CORTEX_M0, pop, 0, 8, false);
     /* stmdb sp!,{r4,r5} (push.w): 1+2. */
     static const uint8_t stmdb[] = {0x2d, 0xe9, 0x30, 0x00};
-    CHECK_BLOCK(CORE_CORTEX_M3, stmdb, 3, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, stmdb, 3, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_CORTEX_M3, stmdb, -8, -8, false);
 }
 
 static void test_arm_multiply_divide(void)
@@ -121,7 +135,8 @@ static void test_arm_branches(void)
     CHECK_BLOCK(CORE_CORTEX_M3, tbb, 4, 1, 0, BC_ENDS_BRANCH);
     /* ldr.w pc,[sp],#4: 2+P, and SP is written back. */
     static const uint8_t ldrpc[] = {0x5d, 0xf8, 0x04, 0xfb};
-    CHECK_BLOCK(CORE_CORTEX_M3, ldrpc, 4, 1, 0, BC_ENDS_BRANCH | BC_WRITES_SP | BC_RET);
+    CHECK_BLOCK(CORE_CORTEX_M3, ldrpc, 4, 1, 0, BC_ENDS_BRANCH | BC_SP_STATIC | BC_RET);
+    CHECK_SP(CORE_CORTEX_M3, ldrpc, 0, 4, false);
     /* mov pc,lr: 1+P */
     static const uint8_t movpc[] = {0xf7, 0x46};
     CHECK_BLOCK(CORE_CORTEX_M3, movpc, 3, 1, 0, BC_ENDS_BRANCH | BC_RET);
@@ -151,43 +166,65 @@ static void test_arm_sp_writes(void)
 {
     /* msr msp,r0 writes SP; mrs r0,psp does not. */
     static const uint8_t msr[] = {0x80, 0xf3, 0x08, 0x88};
-    CHECK_BLOCK(CORE_CORTEX_M3, msr, 2, 1, 0, BC_WRITES_SP);
-    CHECK_BLOCK(CORE_CORTEX_M0, msr, 4, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, msr, 2, 1, 0, BC_SP_DYNAMIC);
+    CHECK_BLOCK(CORE_CORTEX_M0, msr, 4, 1, 0, BC_SP_DYNAMIC);
     static const uint8_t mrs[] = {0xef, 0xf3, 0x09, 0x80};
     CHECK_BLOCK(CORE_CORTEX_M3, mrs, 2, 1, 0, 0);
     /* msr control,r0 may switch the stack (SPSEL); msr primask,r0 does not. */
     static const uint8_t control[] = {0x80, 0xf3, 0x14, 0x88};
-    CHECK_BLOCK(CORE_CORTEX_M3, control, 2, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, control, 2, 1, 0, BC_SP_DYNAMIC);
     static const uint8_t primask[] = {0x80, 0xf3, 0x10, 0x88};
     CHECK_BLOCK(CORE_CORTEX_M3, primask, 2, 1, 0, 0);
     /* sub sp,#8 */
     static const uint8_t subsp[] = {0x82, 0xb0};
-    CHECK_BLOCK(CORE_CORTEX_M3, subsp, 1, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, subsp, 1, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_CORTEX_M3, subsp, -8, -8, false);
     /* add.w sp,sp,#16 */
     static const uint8_t addsp[] = {0x0d, 0xf1, 0x10, 0x0d};
-    CHECK_BLOCK(CORE_CORTEX_M3, addsp, 1, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, addsp, 1, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_CORTEX_M3, addsp, 0, 16, false);
     /* add r0,sp,#8 reads SP only */
     static const uint8_t addr0[] = {0x02, 0xa8};
     CHECK_BLOCK(CORE_CORTEX_M3, addr0, 1, 1, 0, 0);
     /* ldr.w r0,[sp],#4 (post-indexed) and str.w r0,[sp,#-4]! (pre-indexed) write SP back */
     static const uint8_t ldrpost[] = {0x5d, 0xf8, 0x04, 0x0b};
-    CHECK_BLOCK(CORE_CORTEX_M3, ldrpost, 2, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, ldrpost, 2, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_CORTEX_M3, ldrpost, 0, 4, false);
     static const uint8_t strpre[] = {0x4d, 0xf8, 0x04, 0x0d};
-    CHECK_BLOCK(CORE_CORTEX_M3, strpre, 1, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M3, strpre, 1, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_CORTEX_M3, strpre, -4, -4, false);
+}
+
+static void test_arm_sp_tracking(void)
+{
+    /* push {r4-r6,lr}; sub sp,#16; add sp,#8; add sp,#8; pop {r4-r6,pc}: down 32, back to 0. */
+    static const uint8_t frame[] = {0x70, 0xb5, 0x84, 0xb0, 0x02, 0xb0, 0x02, 0xb0, 0x70, 0xbd};
+    CHECK_SP(CORE_CORTEX_M3, frame, -32, 0, false);
+    /* push {r7}; mov sp,r7: a known move, then one that must be read back. */
+    static const uint8_t movsp[] = {0x80, 0xb4, 0xbd, 0x46};
+    CHECK_SP(CORE_CORTEX_M3, movsp, -4, -4, true);
+    /* push {r7}; itt eq; popeq {r4}; addeq sp,#4: conditional moves are not followed. */
+    static const uint8_t itpop[] = {0x80, 0xb4, 0x04, 0xbf, 0x10, 0xbc, 0x01, 0xb0};
+    CHECK_SP(CORE_CORTEX_M3, itpop, -4, -4, true);
+    /* mov sp,r7 alone: nothing known */
+    static const uint8_t mov_only[] = {0xbd, 0x46};
+    CHECK_BLOCK(CORE_CORTEX_M3, mov_only, 1, 1, 0, BC_SP_DYNAMIC);
 }
 
 static void test_arm_fpu(void)
 {
     /* vdiv.f32 s0,s1,s2 (14); vpush {s16-s19} (1+4, writes SP) */
     static const uint8_t fpu[] = {0x80, 0xee, 0x81, 0x0a, 0x2d, 0xed, 0x04, 0x8a};
-    CHECK_BLOCK(CORE_CORTEX_M4, fpu, 19, 2, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_CORTEX_M4, fpu, 19, 2, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_CORTEX_M4, fpu, -16, -16, false);
 }
 
 static void test_arm_undecoded(void)
 {
-    /* 0xffff 0xffff decodes to nothing: 1 cycle per halfword. */
+    /* 0xffff 0xffff decodes to nothing: 1 cycle per halfword, and SP is read after it
+     * (what is not decoded may have moved it). */
     static const uint8_t bad[] = {0xff, 0xff, 0xff, 0xff};
-    CHECK_BLOCK(CORE_CORTEX_M3, bad, 2, 2, 0, BC_UNDECODED);
+    CHECK_BLOCK(CORE_CORTEX_M3, bad, 2, 2, 0, BC_UNDECODED | BC_SP_DYNAMIC);
     /* movs r0,#1 followed by a stray byte */
     static const uint8_t odd[] = {0x01, 0x20, 0x00};
     CHECK_BLOCK(CORE_CORTEX_M3, odd, 2, 2, 0, BC_UNDECODED);
@@ -269,14 +306,20 @@ static void test_rv_jumps(void)
 
 static void test_rv_sp_writes(void)
 {
+    /* c.addi sp,-32; c.swsp ra,28(sp); c.addi sp,16; c.addi sp,16; c.mv sp,s0; c.addi sp,-16 */
+    static const uint8_t frame[] = {0x01, 0x11, 0x06, 0xce, 0x41, 0x01, 0x41, 0x01, 0x22, 0x81, 0x41, 0x11};
+    CHECK_SP(CORE_RV32IMAC, frame, -32, 0, true);
     static const uint8_t caddi[] = {0x41, 0x11}; /* c.addi sp,-16 */
-    CHECK_BLOCK(CORE_RV32IMAC, caddi, 1, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_RV32IMAC, caddi, 1, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_RV32IMAC, caddi, -16, -16, false);
     static const uint8_t a16sp[] = {0x3d, 0x71}; /* c.addi16sp sp,-32 */
-    CHECK_BLOCK(CORE_RV32IMAC, a16sp, 1, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_RV32IMAC, a16sp, 1, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_RV32IMAC, a16sp, -32, -32, false);
     static const uint8_t addi[] = {0x13, 0x01, 0x01, 0xff}; /* addi sp,sp,-16 */
-    CHECK_BLOCK(CORE_RV32IMAC, addi, 1, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_RV32IMAC, addi, 1, 1, 0, BC_SP_STATIC);
+    CHECK_SP(CORE_RV32IMAC, addi, -16, -16, false);
     static const uint8_t mvsp[] = {0x2a, 0x81}; /* c.mv sp,a0 */
-    CHECK_BLOCK(CORE_RV32IMAC, mvsp, 1, 1, 0, BC_WRITES_SP);
+    CHECK_BLOCK(CORE_RV32IMAC, mvsp, 1, 1, 0, BC_SP_DYNAMIC);
     /* c.addi4spn a0,sp,8; c.lwsp a0,4(sp); c.swsp a0,4(sp); c.li a0,1; c.lui a0,1:
      * read SP but write other registers. */
     static const uint8_t reads[] = {0x28, 0x00, 0x12, 0x45, 0x2a, 0xc2, 0x05, 0x45, 0x05, 0x65};
@@ -287,11 +330,11 @@ static void test_rv_sp_writes(void)
 static void test_rv_undecoded(void)
 {
     static const uint8_t zero[] = {0x00, 0x00}; /* the all-zero halfword is illegal */
-    CHECK_BLOCK(CORE_RV32IMAC, zero, 1, 1, 0, BC_UNDECODED);
+    CHECK_BLOCK(CORE_RV32IMAC, zero, 1, 1, 0, BC_UNDECODED | BC_SP_DYNAMIC);
     static const uint8_t ones[] = {0xff, 0xff, 0xff, 0xff}; /* unknown 32-bit opcode: 2 */
-    CHECK_BLOCK(CORE_RV32IMAC, ones, 2, 1, 0, BC_UNDECODED);
+    CHECK_BLOCK(CORE_RV32IMAC, ones, 2, 1, 0, BC_UNDECODED | BC_SP_DYNAMIC);
     static const uint8_t trunc[] = {0x01, 0x45, 0x33}; /* c.li a0,0 + half of a 32-bit insn */
-    CHECK_BLOCK(CORE_RV32IMAC, trunc, 2, 2, 0, BC_UNDECODED);
+    CHECK_BLOCK(CORE_RV32IMAC, trunc, 2, 2, 0, BC_UNDECODED | BC_SP_DYNAMIC);
 }
 
 /* ---- model setup ---------------------------------------------------------------- */
@@ -326,6 +369,7 @@ static const TestCase arm_cases[] = {
     {"branches", test_arm_branches},
     {"IT blocks", test_arm_it},
     {"SP writes", test_arm_sp_writes},
+    {"SP moves the decoder follows", test_arm_sp_tracking},
     {"FPU", test_arm_fpu},
     {"undecodable bytes", test_arm_undecoded},
     {NULL, NULL},
