@@ -603,7 +603,7 @@ int pprof_gzip(const uint8_t *in, size_t n, uint8_t **out, size_t *outlen, char 
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         set_err(err, "gzip: deflateInit2 failed");
         return -1;
     }

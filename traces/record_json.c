@@ -152,6 +152,75 @@ static void write_pauses(const Recording *r, FILE *f)
 }
 
 /* "key": [ one line per element ], with each element printed by fn. */
+/* One "[a, b, ...]" row of integers, formatted without printf: the allocation and
+ * free arrays have a row per event, millions in a long run. */
+typedef struct Row {
+    char b[8 * 24];
+    size_t n;
+    int fields;
+} Row;
+
+/* A row begins: the separator from the previous one, then '['. */
+static void row_start(Row *w, bool first)
+{
+    const char *sep = first ? "\n    [" : ",\n    [";
+    w->n = strlen(sep);
+    memcpy(w->b, sep, w->n);
+    w->fields = 0;
+}
+
+static void row_next(Row *w)
+{
+    if (w->fields++) {
+        w->b[w->n++] = ',';
+        w->b[w->n++] = ' ';
+    }
+}
+
+static void row_digits(Row *w, uint64_t v)
+{
+    char d[20];
+    int k = 0;
+    do {
+        d[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (k)
+        w->b[w->n++] = d[--k];
+}
+
+static void row_u64(Row *w, uint64_t v)
+{
+    row_next(w);
+    row_digits(w, v);
+}
+
+static void row_i64(Row *w, int64_t v)
+{
+    row_next(w);
+    if (v < 0)
+        w->b[w->n++] = '-';
+    row_digits(w, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
+static void row_end(Row *w, FILE *f)
+{
+    w->b[w->n++] = ']';
+    fwrite(w->b, 1, w->n, f);
+}
+
+/* An array of rows of integers, FILL(i) adding row i's fields to w. */
+#define ROW_ARRAY(f, key, n, FILL)                                 \
+    do {                                                           \
+        fputs("  \"" key "\": [", (f));                            \
+        for (size_t i_ = 0; i_ < (n); i_++) {                      \
+            row_start(&w, i_ == 0);                                \
+            FILL(i_);                                              \
+            row_end(&w, (f));                                      \
+        }                                                          \
+        fputs((n) ? "\n  ],\n" : "],\n", (f));                     \
+    } while (0)
+
 #define WRITE_ARRAY(f, key, n, fn)                                 \
     do {                                                           \
         fputs("  \"" key "\": [", (f));                            \
@@ -219,10 +288,11 @@ int record_json_write(const Recording *r, const Image *img, FILE *f)
 
     write_pauses(r, f);
 
+    Row w = {.n = 0, .fields = 0};
 #define SAMPLE(i)                                                                                         \
-    fprintf(f, "[%" PRIu64 ", %" PRId64 ", %" PRId64 ", %" PRId64 ", %d]", r->samples[i].time,              \
-            r->samples[i].used, r->samples[i].free, r->samples[i].largest_free, r->samples[i].after_pause ? 1 : 0)
-    WRITE_ARRAY(f, "heap_samples", r->nsamples, SAMPLE);
+    (row_u64(&w, r->samples[i].time), row_i64(&w, r->samples[i].used), row_i64(&w, r->samples[i].free),   \
+     row_i64(&w, r->samples[i].largest_free), row_u64(&w, r->samples[i].after_pause))
+    ROW_ARRAY(f, "heap_samples", r->nsamples, SAMPLE);
 #undef SAMPLE
 
     fputs("  \"heap_maps\": [", f);
@@ -238,21 +308,21 @@ int record_json_write(const Recording *r, const Image *img, FILE *f)
     fputs(r->nmaps ? "\n  ],\n" : "],\n", f);
 
 #define ALLOC(i)                                                                                  \
-    fprintf(f, "[%" PRIu64 ", %" PRIu32 ", %" PRIu32 ", %" PRIu32 ", %" PRIu32 "]", r->allocs[i].time, \
-            r->allocs[i].addr, r->allocs[i].size, r->allocs[i].stack, r->allocs[i].free_idx)
-    WRITE_ARRAY(f, "allocs", r->nallocs, ALLOC);
+    (row_u64(&w, r->allocs[i].time), row_u64(&w, r->allocs[i].addr), row_u64(&w, r->allocs[i].size), \
+     row_u64(&w, r->allocs[i].stack), row_u64(&w, r->allocs[i].free_idx))
+    ROW_ARRAY(f, "allocs", r->nallocs, ALLOC);
 #undef ALLOC
 
 #define FREE(i)                                                                                  \
-    fprintf(f, "[%" PRIu64 ", %" PRIu32 ", %" PRIu32 ", %" PRIu32 ", %d]", r->frees[i].time,          \
-            r->frees[i].addr, r->frees[i].size, r->frees[i].alloc_idx, r->frees[i].by_gc ? 1 : 0)
-    WRITE_ARRAY(f, "frees", r->nfrees, FREE);
+    (row_u64(&w, r->frees[i].time), row_u64(&w, r->frees[i].addr), row_u64(&w, r->frees[i].size), \
+     row_u64(&w, r->frees[i].alloc_idx), row_u64(&w, r->frees[i].by_gc))
+    ROW_ARRAY(f, "frees", r->nfrees, FREE);
 #undef FREE
 
 #define IRQ(i)                                                                                   \
-    fprintf(f, "[%" PRIu64 ", %" PRIu64 ", %u, %" PRId32 "]", r->irqs[i].pending, r->irqs[i].entered, \
-            (unsigned)r->irqs[i].irq, r->irqs[i].pause)
-    WRITE_ARRAY(f, "irqs", r->nirqs, IRQ);
+    (row_u64(&w, r->irqs[i].pending), row_u64(&w, r->irqs[i].entered), row_u64(&w, r->irqs[i].irq), \
+     row_i64(&w, r->irqs[i].pause))
+    ROW_ARRAY(f, "irqs", r->nirqs, IRQ);
 #undef IRQ
 
 #define INSTANT(i)                                                     \

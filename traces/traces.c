@@ -90,6 +90,7 @@ static int write_one(const Out *o, const char *dir, const char *name, WriteFn fn
         set_err(err, "%s: %s", tmp, strerror(errno));
         goto out;
     }
+    setvbuf(f, NULL, _IOFBF, 1 << 20); /* record.json can be 100+ MB: few, large writes */
     char *werr = NULL;
     int wrc = fn(o, f, &werr);
     int cerr = fclose(f);
