@@ -594,7 +594,31 @@ static bool hook_insn_invalid(uc_engine *uc, void *ud)
     return false;
 }
 
-/* ---- MMIO ----------------------------------------------------------------- */
+/* ---- MMIO -----------------------------------------------------------------
+ * The devices between two memories share one Unicorn mapping (a span): Unicorn
+ * 2.0.1 binary-searches its mappings on every store (memory_mapping()), so a
+ * mapping per device page slows every store to SRAM. Inside a span, an address
+ * on a page of some device that no device answers reads as zero and ignores
+ * writes (as the boards' unassigned device space); one on no device's page is
+ * an unmapped access, as it would be without the span. */
+
+static bool device_page(const MmioPage *p, uint32_t addr)
+{
+    uint32_t page = addr & PAGE_MASK;
+    for (size_t i = 0; i < p->nwin; i++) {
+        const DevWindow *w = p->win[i];
+        uint64_t lo = w->base & PAGE_MASK, hi = (uint64_t)w->base + w->size;
+        if (page >= lo && page < hi)
+            return true;
+    }
+    return false;
+}
+
+static void mmio_unmapped(Cpu *c, uint32_t addr, unsigned size, char access)
+{
+    uint32_t pc = access == 'x' ? addr : locate_access(c, addr, access == 'w');
+    cpu_stop_access(c, pc, addr, size, access, false);
+}
 
 static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud)
 {
@@ -613,6 +637,12 @@ static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *u
         DevWindow *w = p->win[i];
         if (addr - w->base < w->size)
             return w->cls->read ? w->cls->read(w->dev, addr - w->base, size) : 0;
+    }
+    if (!device_page(p, addr)) {
+        /* a fetch from here reads its own address */
+        bool fetch = (addr & ~1u) - cpu_pc(p->cpu) < 4;
+        mmio_unmapped(p->cpu, addr, size, fetch ? 'x' : 'r');
+        return 0;
     }
     log_guest("%u-byte read of unassigned device address 0x%08x", size, addr);
     return 0;
@@ -637,16 +667,11 @@ static void mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t v
             return;
         }
     }
+    if (!device_page(p, addr)) {
+        mmio_unmapped(p->cpu, addr, size, 'w');
+        return;
+    }
     log_guest("%u-byte write of 0x%x to unassigned device address 0x%08x", size, (unsigned)value, addr);
-}
-
-/* The mapping that holds `addr`, or NULL. */
-static MmioPage *page_find(Cpu *c, uint32_t addr)
-{
-    for (size_t i = 0; i < c->npages; i++)
-        if (addr - c->pages[i]->base < c->pages[i]->size)
-            return c->pages[i];
-    return NULL;
 }
 
 static MmioPage *page_new(Cpu *c, uint32_t base, uint32_t size)
@@ -677,6 +702,10 @@ int cpu_map_device(Cpu *c, uint32_t base, uint32_t size, const DeviceClass *cls,
         set_err(err, "device %s at 0x%08x: bad window size %u", cls->type, base, size);
         return -1;
     }
+    if (c->devices_mapped) {
+        set_err(err, "device %s at 0x%08x: added after the core booted", cls->type, base);
+        return -1;
+    }
     const CpuMemRegion *m = region_of(c, base);
     if (!m)
         m = region_of(c, base + size - 1);
@@ -688,29 +717,58 @@ int cpu_map_device(Cpu *c, uint32_t base, uint32_t size, const DeviceClass *cls,
     *w = (DevWindow){.base = base, .size = size, .cls = cls, .dev = dev};
     c->win = xrealloc(c->win, (c->nwin + 1) * sizeof *c->win);
     c->win[c->nwin++] = w;
-    /* Pages already mapped (shared with another device) get the window added; each run
-     * of unmapped pages becomes one new mapping. */
-    uint64_t end = ((uint64_t)base + size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-    uint64_t pb = base & PAGE_MASK;
-    while (pb < end) {
-        MmioPage *p = page_find(c, (uint32_t)pb);
-        if (p) {
-            page_add_window(p, w);
-            pb = (uint64_t)p->base + p->size;
-            continue;
-        }
-        uint64_t run = pb;
-        while (run < end && !page_find(c, (uint32_t)run))
-            run += PAGE;
-        p = page_new(c, (uint32_t)pb, (uint32_t)(run - pb));
-        if (!p) {
-            set_err(err, "device %s: cannot map 0x%08x..0x%08x", cls->type, (uint32_t)pb, (uint32_t)(run - 1));
-            return -1;
-        }
-        page_add_window(p, w);
-        pb = run;
-    }
     return 0;
+}
+
+/* Does a memory of the board lie in [lo, hi)? */
+static bool memory_between(const Cpu *c, uint64_t lo, uint64_t hi)
+{
+    for (size_t i = 0; i < c->nmem; i++)
+        if (c->mem[i].base < hi && (uint64_t)c->mem[i].base + c->mem[i].size > lo)
+            return true;
+    return false;
+}
+
+static int cmp_win_base(const void *a, const void *b)
+{
+    uint32_t x = (*(DevWindow *const *)a)->base, y = (*(DevWindow *const *)b)->base;
+    return x < y ? -1 : x > y;
+}
+
+/* One mapping per span of device pages with no memory in between (see MMIO above). */
+static int map_devices(Cpu *c, char **err)
+{
+    DevWindow **by_base = xmalloc((c->nwin ? c->nwin : 1) * sizeof *by_base);
+    memcpy(by_base, c->win, c->nwin * sizeof *by_base);
+    qsort(by_base, c->nwin, sizeof *by_base, cmp_win_base);
+    int rc = 0;
+    for (size_t i = 0; i < c->nwin && rc == 0;) {
+        uint64_t lo = by_base[i]->base & PAGE_MASK;
+        uint64_t hi = ((uint64_t)by_base[i]->base + by_base[i]->size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+        size_t j = i + 1;
+        for (; j < c->nwin; j++) {
+            uint64_t nlo = by_base[j]->base & PAGE_MASK;
+            uint64_t nhi = ((uint64_t)by_base[j]->base + by_base[j]->size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+            if (nlo > hi && memory_between(c, hi, nlo))
+                break;
+            if (nhi > hi)
+                hi = nhi;
+        }
+        MmioPage *p = page_new(c, (uint32_t)lo, (uint32_t)(hi - lo));
+        if (!p) {
+            set_err(err, "cannot map the devices at 0x%08x..0x%08x", (uint32_t)lo, (uint32_t)(hi - 1));
+            rc = -1;
+            break;
+        }
+        /* in registration order: where windows overlap, the first registered answers */
+        for (size_t k = 0; k < c->nwin; k++)
+            if (c->win[k]->base >= lo && c->win[k]->base < hi)
+                page_add_window(p, c->win[k]);
+        i = j;
+    }
+    free(by_base);
+    c->devices_mapped = true;
+    return rc;
 }
 
 /* ---- creation ------------------------------------------------------------- */
@@ -880,6 +938,8 @@ static void add_hooks(Cpu *c)
 
 int cpu_boot(Cpu *c, char **err)
 {
+    if (!c->devices_mapped && map_devices(c, err) < 0)
+        return -1;
     if (!c->hooks_added)
         add_hooks(c);
     c->insns = 0;

@@ -15,10 +15,9 @@ typedef struct DevWindow {
     void *dev;
 } DevWindow;
 
-/* One 4 KiB page of MMIO; the windows that overlap it, in registration order. */
-/* One Unicorn MMIO mapping: `size` bytes (whole pages) at `base`, dispatched to the device
- * windows inside it. Named a page because most are one; a large device window (a PLIC's
- * 64 MiB) is one mapping, as Unicorn allows only so many sections. */
+/* One Unicorn MMIO mapping, dispatched to the device windows inside it: a span of
+ * device pages with no memory in between (cpu.c, "MMIO"), or the tail page of an SRAM
+ * whose --sram size is not a multiple of 4 KiB. */
 typedef struct MmioPage {
     struct Cpu *cpu;
     uint32_t base, size;
@@ -83,6 +82,7 @@ struct Cpu {
     size_t nwin;
     MmioPage **pages;
     size_t npages;
+    bool devices_mapped;   /* the windows are mapped (at the first boot) */
 
     /* Time: the block hook's hot state */
     CostModel *cost;

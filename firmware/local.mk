@@ -22,7 +22,9 @@ FW_FAULT_ARM_ELFS = \
 	firmware/t-fault-unmapped-fetch.elf firmware/t-fault-flash-write.elf \
 	firmware/t-fault-stack.elf firmware/t-fault-sram-limit.elf \
 	firmware/t-fault-badinsn.elf firmware/t-fault-hardfault.elf \
-	firmware/t-fault-runaway.elf firmware/t-fault-deadlock.elf
+	firmware/t-fault-runaway.elf firmware/t-fault-deadlock.elf \
+	firmware/t-fault-hole-read.elf firmware/t-fault-hole-write.elf \
+	firmware/t-fault-hole-fetch.elf
 FW_FAULT_RV_ELFS = \
 	firmware/t-fault-unmapped-read-rv.elf firmware/t-fault-stack-rv.elf \
 	firmware/t-fault-badinsn-rv.elf
@@ -178,6 +180,12 @@ firmware/t-fault-runaway.elf:
 	$(FW_FAULT_AN385) -DFAULT_RUNAWAY
 firmware/t-fault-deadlock.elf:
 	$(FW_FAULT_AN385) -DFAULT_DEADLOCK
+firmware/t-fault-hole-read.elf:
+	$(FW_FAULT_AN385) -DFAULT_HOLE_READ
+firmware/t-fault-hole-write.elf:
+	$(FW_FAULT_AN385) -DFAULT_HOLE_WRITE
+firmware/t-fault-hole-fetch.elf:
+	$(FW_FAULT_AN385) -DFAULT_HOLE_FETCH
 firmware/t-fault-unmapped-read-rv.elf:
 	$(FW_FAULT_SIFIVE_E) -DFAULT_UNMAPPED_READ_RV
 firmware/t-fault-stack-rv.elf:

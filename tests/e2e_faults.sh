@@ -21,6 +21,11 @@ fault() {
 fault t-fault-unmapped-read 80 "unmapped access: 4-byte read at 0x30000000"
 fault t-fault-unmapped-write 80 "unmapped access: .*write at 0x3"
 LOC=lr fault t-fault-unmapped-fetch 80 "unmapped access: .*instruction fetch at 0x30000000"
+# The same inside the address range the board's devices share one mapping for
+# (0x40000000..0xE000F000 on mps2-an385), where no device is.
+fault t-fault-hole-read 80 "unmapped access: 4-byte read at 0x60000000 outside every memory"
+fault t-fault-hole-write 80 "unmapped access: 4-byte write at 0x60000000 outside every memory"
+LOC=lr fault t-fault-hole-fetch 80 "unmapped access: .*instruction fetch at 0x60000000"
 fault t-fault-flash-write 80 "flash write: .*write to flash .* at 0x00001000"
 fault t-fault-sram-limit 80 "beyond SRAM: .* at 0x2000[89a-f][0-9a-f]{3} is beyond the 16384 bytes" --sram 16K
 # A frame that would cross the limit stops the run before the block that pushes it runs:

@@ -59,6 +59,12 @@ int main(void)
     *(volatile uint32_t *)0x30000000u = 0xDEADBEEFu;
 #elif defined(FAULT_UNMAPPED_FETCH)
     ((void (*)(void))0x30000001u)();
+#elif defined(FAULT_HOLE_READ) /* between the APB devices and the SCS: nothing there */
+    fault_sink = *(volatile uint32_t *)0x60000000u;
+#elif defined(FAULT_HOLE_WRITE)
+    *(volatile uint32_t *)0x60000000u = 0xDEADBEEFu;
+#elif defined(FAULT_HOLE_FETCH)
+    ((void (*)(void))0x60000001u)();
 #elif defined(FAULT_FLASH_WRITE)
     *(volatile uint32_t *)0x00001000u = 0x12345678u;
 #elif defined(FAULT_STACK) || defined(FAULT_STACK_RV)
