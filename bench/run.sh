@@ -64,15 +64,17 @@ best() {
 
 available() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
 
-t_baregc=n/a t_rec=n/a t_bare=n/a t_qemu=n/a
+t_baregc=n/a t_recq=n/a t_rec=n/a t_bare=n/a t_bareh=n/a t_qemu=n/a
 if available "$baregc"; then
     t_baregc=$(best baregc "$baregc" run "$elf" --board mps2-an385 --quiet --gc-runtime none)
+    t_recq=$(best recq "$baregc" run "$elf" --board mps2-an385 --quiet)
     t_rec=$(best rec "$baregc" run "$elf" --board mps2-an385 --quiet --out "$tmp/out")
 else
     echo "run.sh: $baregc not found: skipping baregc" >&2
 fi
 if available "$bare"; then
     t_bare=$(best bare "$bare" "$elf")
+    t_bareh=$(best bareh "$bare" --block-hook "$elf")
 else
     echo "run.sh: $bare not found: skipping bare Unicorn" >&2
 fi
@@ -82,7 +84,7 @@ if available "$qemu"; then
 else
     echo "run.sh: $qemu not found: skipping QEMU" >&2
 fi
-for r in baregc rec bare qemu; do
+for r in baregc recq rec bare bareh qemu; do
     v=t_$r
     if [ "${!v}" = n/a ] && [ -e "$tmp/$r.log" ]; then
         echo "run.sh: the $r run failed (a non-zero exit status):" >&2
@@ -101,13 +103,18 @@ printf 'best of %s runs (%s), wall-clock seconds\n' "$runs" "$how"
 secs() { # seconds with three decimals, or n/a
     if [ "$1" = n/a ]; then echo n/a; else awk -v t="$1" 'BEGIN { printf "%.3f\n", t }'; fi
 }
-printf '  %-16s %s\n' "baregc" "$(secs "$t_baregc")" "baregc --out" "$(secs "$t_rec")" \
+printf '  %-34s %s\n' "baregc --gc-runtime none" "$(secs "$t_baregc")" \
+    "baregc (recording, no files)" "$(secs "$t_recq")" \
+    "baregc --out" "$(secs "$t_rec")" \
     "bare-unicorn" "$(secs "$t_bare")" \
+    "bare-unicorn --block-hook (empty)" "$(secs "$t_bareh")" \
     "qemu-system-arm" "$(secs "$t_qemu")"
 r_bare=$(ratio "$t_baregc" "$t_bare")
 r_rec=$(ratio "$t_rec" "$t_bare")
 r_qemu=$(ratio "$t_baregc" "$t_qemu")
 printf 'baregc / bare-unicorn:        %s\n' "$r_bare"
+printf 'recording / bare-unicorn:     %s   (GC recording, summary only)\n' "$(ratio "$t_recq" "$t_bare")"
+printf 'empty block hook / bare:      %s   (the floor of a block-hook design)\n' "$(ratio "$t_bareh" "$t_bare")"
 printf 'baregc --out / bare-unicorn:  %s   (full GC recording and all output files)\n' "$r_rec"
 printf 'baregc / qemu:                %s\n' "$r_qemu"
 verdict="(not measured)"
