@@ -738,7 +738,10 @@ static int cmp_win_base(const void *a, const void *b)
 /* One mapping per span of device pages with no memory in between (see MMIO above). */
 static int map_devices(Cpu *c, char **err)
 {
-    DevWindow **by_base = xmalloc((c->nwin ? c->nwin : 1) * sizeof *by_base);
+    c->devices_mapped = true;
+    if (!c->nwin)
+        return 0;
+    DevWindow **by_base = xmalloc(c->nwin * sizeof *by_base);
     memcpy(by_base, c->win, c->nwin * sizeof *by_base);
     qsort(by_base, c->nwin, sizeof *by_base, cmp_win_base);
     int rc = 0;
@@ -767,7 +770,6 @@ static int map_devices(Cpu *c, char **err)
         i = j;
     }
     free(by_base);
-    c->devices_mapped = true;
     return rc;
 }
 
