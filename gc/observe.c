@@ -16,8 +16,24 @@
 typedef struct PendingAlloc {
     uint32_t size;    /* bytes requested */
     uint32_t old;     /* realloc: the block it replaces */
-    StackId stack;
+    uint32_t nframes; /* its call stack, leaf first */
+    uint32_t frames[MAX_FRAMES];
 } PendingAlloc;
+
+/* Allocations and frees wait here and reach the Recording in batches (gc_observer_sync):
+ * interning a stack and pairing a free with its allocation are hash-table look-ups,
+ * slow one at a time between guest blocks (Unicorn has evicted the tables) and fast
+ * in a run of thousands. Everything that reads allocations syncs first. */
+enum { BATCH_ALLOC, BATCH_FREE, BATCH_FREE_GC };
+typedef struct BatchEv {
+    uint64_t time;    /* cycles */
+    uint32_t addr;
+    uint32_t size;    /* allocation: bytes requested */
+    uint32_t frames;  /* allocation: its stack is batch_frames[frames .. frames + nframes) */
+    uint8_t nframes;
+    uint8_t kind;     /* BATCH_* */
+} BatchEv;
+#define BATCH_MAX 8192 /* events held before a sync */
 
 struct GcObserver {
     GcObserverConfig cfg;
@@ -36,17 +52,36 @@ struct GcObserver {
     void (*pause_cb)(void *opaque, size_t pause);
     void *pause_cb_opaque;
     GcEventDecoder *events;
+    BatchEv *batch;          /* not yet in the Recording, oldest first */
+    size_t nbatch;
+    uint32_t *batch_frames;  /* their stacks' frames */
+    size_t nbatch_frames;
 };
 
 static uint64_t now(const GcObserver *o) { return cpu_now(o->cpu); }
 
+/* The call stack now, leaf first, into f (MAX_FRAMES at most); skip_leaf at a hooked
+ * entry, where the caller's frames are what matters. Returns the count. */
+static size_t current_frames(GcObserver *o, bool skip_leaf, uint32_t *f)
+{
+    uint32_t all[MAX_FRAMES + 1];
+    size_t n = cpu_backtrace(o->cpu, all, ARRAY_SIZE(all));
+    const uint32_t *from = all;
+    if (skip_leaf && n) {
+        from++;
+        n--;
+    }
+    if (n > MAX_FRAMES)
+        n = MAX_FRAMES;
+    memcpy(f, from, n * sizeof *f);
+    return n;
+}
+
 static StackId current_stack(GcObserver *o, bool skip_leaf)
 {
-    uint32_t f[MAX_FRAMES + 1];
-    size_t n = cpu_backtrace(o->cpu, f, ARRAY_SIZE(f));
-    if (skip_leaf && n) /* at a hooked entry: the caller's frames are what matters */
-        return rec_stack(o->rec, f + 1, n - 1);
-    return rec_stack(o->rec, f, n < MAX_FRAMES ? n : MAX_FRAMES);
+    uint32_t f[MAX_FRAMES];
+    size_t n = current_frames(o, skip_leaf, f);
+    return rec_stack(o->rec, f, n);
 }
 
 static int guest_read(void *opaque, uint32_t addr, void *buf, size_t len)
@@ -75,6 +110,7 @@ static int64_t used_now(GcObserver *o)
     GcHeapState st;
     if (heap_read(o, false, &st) && st.used != REC_UNKNOWN)
         return st.used;
+    gc_observer_sync(o);
     return o->rec->nallocs ? rec_live_bytes(o->rec) : REC_UNKNOWN;
 }
 
@@ -89,13 +125,47 @@ static void live_add(GcObserver *o, uint32_t idx)
     o->live[o->nlive++] = idx;
 }
 
-static void record_alloc(GcObserver *o, uint32_t addr, uint32_t size, StackId stack)
+static BatchEv *batch_add(GcObserver *o, uint8_t kind, uint32_t addr)
 {
-    rec_alloc(o->rec, now(o), addr, size, stack);
-    if (addr)
-        live_add(o, (uint32_t)o->rec->nallocs - 1);
-    else
+    if (o->nbatch == BATCH_MAX)
+        gc_observer_sync(o);
+    BatchEv *e = &o->batch[o->nbatch++];
+    *e = (BatchEv){.time = now(o), .addr = addr, .kind = kind};
+    return e;
+}
+
+static void record_alloc(GcObserver *o, uint32_t addr, uint32_t size, const uint32_t *frames, size_t nframes)
+{
+    if (!addr) /* an instant now, in time order with the others */
         rec_instant(o->rec, now(o), "alloc-fail", "allocation of %u bytes failed", size);
+    BatchEv *e = batch_add(o, BATCH_ALLOC, addr);
+    e->size = size;
+    e->frames = (uint32_t)o->nbatch_frames;
+    e->nframes = (uint8_t)nframes;
+    memcpy(o->batch_frames + o->nbatch_frames, frames, nframes * sizeof *frames);
+    o->nbatch_frames += nframes;
+}
+
+static void record_free(GcObserver *o, uint32_t addr, bool by_gc)
+{
+    batch_add(o, by_gc ? BATCH_FREE_GC : BATCH_FREE, addr);
+}
+
+void gc_observer_sync(GcObserver *o)
+{
+    for (size_t i = 0; i < o->nbatch; i++) {
+        const BatchEv *e = &o->batch[i];
+        if (e->kind != BATCH_ALLOC) {
+            rec_free_block(o->rec, e->time, e->addr, e->kind == BATCH_FREE_GC);
+            continue;
+        }
+        StackId st = rec_stack(o->rec, o->batch_frames + e->frames, e->nframes);
+        rec_alloc(o->rec, e->time, e->addr, e->size, st);
+        if (e->addr)
+            live_add(o, (uint32_t)o->rec->nallocs - 1);
+    }
+    o->nbatch = 0;
+    o->nbatch_frames = 0;
 }
 
 /* After a collection: allocations whose first block is no longer an object head
@@ -134,6 +204,7 @@ static void pause_end(GcObserver *o)
     if (!o->pause_open)
         return;
     uint64_t t = now(o);
+    gc_observer_sync(o);
     rec_pause_end(o->rec, t);
     o->pause_open = false;
     RecPause *p = &o->rec->pauses[o->rec->npauses - 1];
@@ -204,17 +275,16 @@ static void on_entry(Cpu *c, void *opaque, uint32_t i)
             o->cappending = o->cappending ? o->cappending * 2 : 8;
             o->pending = xrealloc(o->pending, o->cappending * sizeof *o->pending);
         }
-        o->pending[o->npending++] = (PendingAlloc){
-            .size = cpu_arg(c, h->size_arg),
-            .old = h->kind == GC_HOOK_REALLOC ? cpu_arg(c, h->ptr_arg) : 0,
-            .stack = current_stack(o, true),
-        };
+        PendingAlloc *a = &o->pending[o->npending++];
+        a->size = cpu_arg(c, h->size_arg);
+        a->old = h->kind == GC_HOOK_REALLOC ? cpu_arg(c, h->ptr_arg) : 0;
+        a->nframes = (uint32_t)current_frames(o, true, a->frames);
         cpu_watch_return(c, i);
         break;
     case GC_HOOK_FREE: {
         uint32_t p = cpu_arg(c, h->ptr_arg);
         if (p)
-            rec_free_block(o->rec, now(o), p, false);
+            record_free(o, p, false);
         break;
     }
     }
@@ -242,11 +312,11 @@ static void on_return(void *opaque, uint32_t i, uint32_t retval)
     case GC_HOOK_ALLOC:
     case GC_HOOK_REALLOC:
         if (o->npending) {
-            PendingAlloc a = o->pending[--o->npending];
-            if (h->kind == GC_HOOK_REALLOC && a.old && retval)
-                rec_free_block(o->rec, now(o), a.old, false);
-            if (h->kind == GC_HOOK_ALLOC || retval || a.size)
-                record_alloc(o, retval, a.size, a.stack);
+            const PendingAlloc *a = &o->pending[--o->npending];
+            if (h->kind == GC_HOOK_REALLOC && a->old && retval)
+                record_free(o, a->old, false);
+            if (h->kind == GC_HOOK_ALLOC || retval || a->size)
+                record_alloc(o, retval, a->size, a->frames, a->nframes);
         }
         break;
     default:
@@ -322,12 +392,14 @@ static void ev_phase_end(void *op)
 static void ev_alloc(void *op, uint32_t addr, uint32_t size)
 {
     GcObserver *o = op;
-    record_alloc(o, addr, size, current_stack(o, false));
+    uint32_t f[MAX_FRAMES];
+    size_t n = current_frames(o, false, f);
+    record_alloc(o, addr, size, f, n);
 }
 static void ev_free(void *op, uint32_t addr)
 {
     GcObserver *o = op;
-    rec_free_block(o->rec, now(o), addr, o->pause_open);
+    record_free(o, addr, o->pause_open);
 }
 static void ev_heap(void *op, uint32_t used, uint32_t free_bytes, uint32_t largest)
 {
@@ -373,6 +445,8 @@ GcObserver *gc_observer_new(const GcObserverConfig *cfg, char **err)
     o->cpu = cfg->cpu;
     o->rec = cfg->rec;
     o->rt = cfg->rt;
+    o->batch = xmalloc(BATCH_MAX * sizeof *o->batch);
+    o->batch_frames = xmalloc(BATCH_MAX * MAX_FRAMES * sizeof *o->batch_frames);
     CpuObserver obs = {.returned = on_return, .irq_entry = on_irq, .opaque = o};
     cpu_set_observer(o->cpu, &obs);
     if (o->rt) {
@@ -409,6 +483,7 @@ GcObserver *gc_observer_new(const GcObserverConfig *cfg, char **err)
 
 void gc_observer_finish(GcObserver *o)
 {
+    gc_observer_sync(o);
     if (o->pause_open) {
         rec_instant(o->rec, now(o), "partial", "the run ended inside a collection");
         pause_end(o);
@@ -429,6 +504,8 @@ void gc_observer_free(GcObserver *o)
     if (o->cpu_tick.queued)
         sched_cancel(o->cfg.sched, &o->cpu_tick);
     gcev_decoder_free(o->events);
+    free(o->batch);
+    free(o->batch_frames);
     free(o->pending);
     free(o->live);
     free(o);

@@ -30,6 +30,10 @@ GcObserver *gc_observer_new(const GcObserverConfig *cfg, char **err);
 /* The run is over (or interrupted): close an open pause, take a last sample, fill
  * the stack high-water mark. */
 void gc_observer_finish(GcObserver *o);
+/* Allocations and frees reach the Recording in batches: this applies those still
+ * waiting. Anything that reads them during the run syncs first (session_recording
+ * does). */
+void gc_observer_sync(GcObserver *o);
 void gc_observer_free(GcObserver *o);
 
 /* Called at the end of every pause, with its index in the recording (a front end

@@ -40,7 +40,12 @@ struct Session {
     double host_s;   /* host seconds spent running (the summary's speed only; never in a file) */
 };
 
-Recording *session_recording(Session *s) { return s->rec; }
+Recording *session_recording(Session *s)
+{
+    if (s->obs)
+        gc_observer_sync(s->obs);
+    return s->rec;
+}
 Machine *session_machine(Session *s) { return s->m; }
 const Image *session_image(Session *s) { return s->img; }
 const Board *session_board(Session *s) { return s->board; }

@@ -92,7 +92,7 @@ check "plain gcrt: no interrupt held back" test "$(grep -c '"held_back_by_pause"
 
 # Determinism: the same image and inputs give byte-identical files.
 run_baregc "$TMP/again" run "$FWDIR/gc-demo-mps2-an385.elf" --out "$TMP/again.d"
-for f in heap.pb.gz gc-pauses.pb.gz cpu.pb.gz trace.json gctrace.log summary.json record.json; do
+for f in heap.pb.gz gc-pauses.pb.gz cpu.pb.gz trace.json gctrace.log summary.json events.bin record.json; do
   expect_same "determinism: $f identical across runs" "$TMP/gc-demo-mps2-an385.d/$f" "$TMP/again.d/$f"
 done
 
@@ -102,7 +102,7 @@ done
 for name in gc-demo-mps2-an385 gc-demo-sifive_e gc-demo-virt-rv32 gc-demo-microbit gc-demo-incremental-mps2-an385; do
   BAREGC_CHECK_SP=1 run_baregc "$TMP/spchk-$name" run "$FWDIR/$name.elf" --out "$TMP/spchk-$name.d"
   expect_rc "$name: SP read back after every block that moves it: no difference" 0
-  for f in summary.json record.json; do
+  for f in summary.json events.bin record.json; do
     expect_same "$name: ... and the same $f" "$TMP/$name.d/$f" "$TMP/spchk-$name.d/$f"
   done
 done

@@ -38,11 +38,11 @@ expect_grep "the allocation sites are symbolized" "$B" '<td>tree_make \(workload
 expect_grep "gctrace lines" "$B" 'gc 45 @[0-9.]+s [0-9]+%:'
 check "45 pause bars on the timeline" test "$(grep -c '<title>pause [0-9]* at' "$B")" = 45
 
-# Deterministic, and only record.json is needed.
+# Deterministic, and only record.json and events.bin are needed.
 mkdir -p "$TMP/only"
-cp "$TMP/d/record.json" "$TMP/only/"
+cp "$TMP/d/record.json" "$TMP/d/events.bin" "$TMP/only/"
 run_baregc "$TMP/rep2" report "$TMP/only" -o "$TMP/h2.html"
-expect_rc "report from record.json alone" 0
+expect_rc "report from record.json and events.bin alone" 0
 expect_same "deterministic: same page from the same recording" "$H" "$TMP/h2.html"
 
 # Bad input.
@@ -54,6 +54,18 @@ head -c 2000 "$TMP/d/record.json" >"$TMP/broken/record.json"
 run_baregc "$TMP/bad2" report "$TMP/broken"
 expect_rc "truncated record.json" 66
 expect_grep "truncated record.json: says so" "$TMP/bad2.err" 'record\.json: not valid JSON'
+mkdir -p "$TMP/noev"
+cp "$TMP/d/record.json" "$TMP/noev/"
+run_baregc "$TMP/bad5" report "$TMP/noev"
+expect_rc "record.json without its events.bin" 66
+expect_grep "missing events.bin: says so" "$TMP/bad5.err" 'noev/events\.bin'
+mkdir -p "$TMP/mixed"
+cp "$TMP/d/record.json" "$TMP/mixed/"
+run_baregc "$TMP/other" run "$FWDIR/gc-demo-sifive_e.elf" --quiet --out "$TMP/other.d"
+cp "$TMP/other.d/events.bin" "$TMP/mixed/"
+run_baregc "$TMP/bad6" report "$TMP/mixed"
+expect_rc "events.bin of another run" 66
+expect_grep "events.bin of another run: says so" "$TMP/bad6.err" 'is not the one written with it'
 run_baregc "$TMP/bad3" report
 expect_rc "no DIR" 64
 run_baregc "$TMP/bad4" report "$TMP/d" --budget "$TMP/nonexistent.json"

@@ -514,7 +514,7 @@ static char *write_run_dir(const Recording *r)
 
 static void remove_run_dir(char *dir)
 {
-    static const char *const files[] = {"summary.json", "trace.json"};
+    static const char *const files[] = {"summary.json", "trace.json", "record.json", RECORD_EVENTS_FILE};
     for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
         char *p = xasprintf("%s/%s", dir, files[i]);
         unlink(p);
@@ -602,12 +602,10 @@ static void test_from_dir_same_as_live(void)
 
     /* With record.json: any window, and the stack headroom, as in the live run; and the
      * worst pause's stack from it when trace.json is gone. */
-    char *p = xasprintf("%s/record.json", dir);
-    FILE *f = fopen(p, "w");
-    CU_ASSERT_EQUAL(record_json_write(r, NULL, f), 0);
-    fclose(f);
-    free(p);
-    p = xasprintf("%s/trace.json", dir);
+    char *werr = NULL;
+    CU_ASSERT_EQUAL(traces_write_record(r, NULL, dir, &werr), 0);
+    free(werr);
+    char *p = xasprintf("%s/trace.json", dir);
     unlink(p);
     free(p);
     b = parse_ok("{\"min_stack_headroom_bytes\": 0, \"mmu\": [{\"window_us\": 1500, \"min\": 0},"
@@ -626,9 +624,6 @@ static void test_from_dir_same_as_live(void)
     measured_free(&live);
     measured_free(&rec);
     budget_free(b);
-    p = xasprintf("%s/record.json", dir);
-    unlink(p);
-    free(p);
     remove_run_dir(dir);
     rec_free(r);
 }

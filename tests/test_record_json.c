@@ -47,9 +47,29 @@ static char *write_rec(const Recording *r)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     CU_ASSERT_FATAL(f != NULL);
-    CU_ASSERT(record_json_write(r, NULL, f) == 0);
+    CU_ASSERT(record_json_write(r, NULL, NULL, f) == 0);
     fclose(f);
     return buf;
+}
+
+/* record.json and events.bin of r into tmpdir, as a run writes them. */
+static void save(const Recording *r)
+{
+    make_tmpdir();
+    char *err = NULL;
+    CU_ASSERT_FATAL(traces_write_record(r, NULL, tmpdir, &err) == 0);
+    free(err);
+}
+
+static void write_events(const uint8_t *data, size_t len)
+{
+    make_tmpdir();
+    char *p = xasprintf("%s/" RECORD_EVENTS_FILE, tmpdir);
+    FILE *f = fopen(p, "wb");
+    CU_ASSERT_FATAL(f != NULL);
+    fwrite(data, 1, len, f);
+    fclose(f);
+    free(p);
 }
 
 /* A recording that uses every field. */
@@ -219,12 +239,7 @@ static void check_equal(const Recording *a, const Recording *b)
 static void test_round_trip(void)
 {
     Recording *r = synth();
-    char *p = record_path();
-    FILE *f = fopen(p, "wb");
-    CU_ASSERT_FATAL(f != NULL);
-    CU_ASSERT(record_json_write(r, NULL, f) == 0);
-    fclose(f);
-    free(p);
+    save(r);
     char *err = NULL;
     Recording *b = record_json_load(tmpdir, &err);
     CU_ASSERT_FATAL(b != NULL);
@@ -247,7 +262,7 @@ static void test_empty(void)
 {
     Recording *r = rec_new();
     char *t = write_rec(r);
-    write_text(t, strlen(t));
+    save(r);
     char *err = NULL;
     Recording *b = record_json_load(tmpdir, &err);
     CU_ASSERT_FATAL(b != NULL);
@@ -276,7 +291,7 @@ static void test_invalid_utf8(void)
     Recording *r = rec_new();
     rec_instant(r, 5, "uart", "a\xff" "b\x01");
     char *t = write_rec(r);
-    write_text(t, strlen(t));
+    save(r);
     char *err = NULL;
     Recording *b = record_json_load(tmpdir, &err);
     CU_ASSERT_FATAL(b != NULL);
@@ -288,16 +303,25 @@ static void test_invalid_utf8(void)
 
 static void test_frame_names(void)
 {
-    const char *text =
-        "{\"format\": \"baregc-record/1\", \"run\": {\"image\": null, \"board\": null, \"core\": null, "
+    Recording *none = rec_new();
+    RecordEvents ev;
+    record_events_encode(none, &ev);
+    write_events(ev.data, ev.len);
+    rec_free(none);
+    char *text = xasprintf(
+        "{\"format\": \"baregc-record/2\", \"run\": {\"image\": null, \"board\": null, \"core\": null, "
         "\"runtime\": null, \"clock_hz\": 1, \"cycles\": 2, \"instructions\": 3, \"exit_reason\": null, "
         "\"exit_code\": 0, \"partial\": false, \"sram_base\": 0, \"sram_size\": 0, \"static_bytes\": 0, "
         "\"heap_start\": 0, \"heap_end\": 0, \"stack_top\": 0, \"stack_limit\": 0, \"stack_low\": 0}, "
         "\"alloc_failures\": 0, \"pause_open\": false, \"cpu_sample_cycles\": 0, \"phase_names\": [], "
-        "\"pauses\": [], \"heap_samples\": [], \"heap_maps\": [], \"allocs\": [], \"frees\": [], \"irqs\": [], "
-        "\"instants\": [], \"cpu_samples\": [1], \"stacks\": [[256, 4096]], "
-        "\"symbols\": {\"0x00000100\": \"leaf (a.c:3)\", \"0x00001000\": \"main (main.c:12)\"}}";
+        "\"pauses\": [], \"heap_samples\": [], \"heap_maps\": [], "
+        "\"events\": {\"file\": \"events.bin\", \"allocs\": 0, \"frees\": 0, \"bytes\": %zu, \"crc32\": %u}, "
+        "\"irqs\": [], \"instants\": [], \"cpu_samples\": [1], \"stacks\": [[256, 4096]], "
+        "\"symbols\": {\"0x00000100\": \"leaf (a.c:3)\", \"0x00001000\": \"main (main.c:12)\"}}",
+        ev.len, (unsigned)ev.crc);
+    record_events_free(&ev);
     write_text(text, strlen(text));
+    free(text);
     char *err = NULL;
     Recording *r = record_json_load(tmpdir, &err);
     CU_ASSERT_FATAL(r != NULL);
@@ -314,6 +338,7 @@ static void test_frame_names(void)
 static void expect_error(const char *from, const char *to, const char *want)
 {
     Recording *r = synth();
+    save(r);
     char *t = write_rec(r);
     rec_free(r);
     char *at = strstr(t, from);
@@ -336,7 +361,7 @@ static void expect_error(const char *from, const char *to, const char *want)
 
 static void test_malformed(void)
 {
-    expect_error("\"format\": \"baregc-record/1\"", "\"format\": \"baregc-record/9\"", "\"format\" is not");
+    expect_error("\"format\": \"baregc-record/2\"", "\"format\": \"baregc-record/9\"", "\"format\" is not");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": \"fast\"", "run: clock_hz is not a number");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": 2.5", "clock_hz is not an integer");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": -1", "clock_hz out of range");
@@ -350,10 +375,12 @@ static void test_malformed(void)
     expect_error("\"state\": \"0123012\"", "\"state\": \"012301\"", "\"state\" has 6 digits for 7 blocks");
     expect_error("\"state\": \"0123012\"", "\"state\": \"01x3012\"", "\"state\" has 'x' at block 2");
     expect_error("\"pause\": 0", "\"pause\": 5", "heap_maps[0]: pause 5 does not exist");
-    expect_error("[10, 536875008, 16, 1, 1]", "[10, 536875008, 16, 9, 1]", "allocs[0]: stack 9 does not exist");
-    expect_error("[10, 536875008, 16, 1, 1]", "[10, 536875008, 16, 1, 8]", "allocs[0]: free 8 does not exist");
-    expect_error("[10, 536875008, 16, 1, 1]", "[10, 536875008, 16, 1]", "allocs[0]: not an array of 5 values");
-    expect_error("[160, 536875008, 16, 1, 1]", "[160, 536875008, 16, 6, 1]", "frees[0]: value 4 out of range");
+    expect_error("\"events\": {", "\"events\": 5, \"x\": {", "\"events\" is not an object");
+    expect_error("\"file\": \"events.bin\"", "\"file\": \"../x\"", "events: \"file\" is not \"events.bin\"");
+    expect_error("\"allocs\": 4,", "\"allocs\": 5,", "holds 4 allocations and 2 frees, record.json says 5 and 2");
+    expect_error("\"frees\": 2,", "", "events: missing \"frees\"");
+    expect_error("\"crc32\": ", "\"crc32\": 7, \"x\": ", "is not the one written with it");
+    expect_error("\"bytes\": ", "\"bytes\": 1", "is not the one written with it");
     expect_error("[120, 200, 15, 0]", "[120, 200, 15, 3]", "irqs[0]: value 4 out of range");
     expect_error("[120, 200, 15, 0]", "[120, 200, 70000, 0]", "irqs[0]: value 3 out of range");
     expect_error("[330, \"fault\", \"\"]", "[330, \"fault\", 5]", "instants[1]: kind and text must be strings");
@@ -400,6 +427,7 @@ static void test_missing_and_empty(void)
 static void test_truncated_and_mutated(void)
 {
     Recording *r = synth();
+    save(r);
     char *t = write_rec(r);
     rec_free(r);
     size_t len = strlen(t);
@@ -439,11 +467,127 @@ static void test_truncated_and_mutated(void)
     free(t);
 }
 
+#define EVENTS_HDR_LEN 16 /* "baregc-events/1\n" */
+
+/* The events file on its own: decoded into a recording with the same stacks. */
+static int decode(const uint8_t *data, size_t len, size_t na, size_t nf, char **err)
+{
+    Recording *r = rec_new();
+    uint32_t f1[] = {0x100};
+    rec_stack(r, f1, 1);
+    int rc = record_events_decode(r, data, len, na, nf, err);
+    rec_free(r);
+    return rc;
+}
+
+static void expect_decode_error(const uint8_t *data, size_t len, size_t na, size_t nf, const char *want)
+{
+    char *err = NULL;
+    CU_ASSERT(decode(data, len, na, nf, &err) < 0);
+    CU_ASSERT_FATAL(err != NULL);
+    if (!strstr(err, want))
+        fprintf(stderr, "\n  got \"%s\", wanted \"%s\"\n", err, want);
+    CU_ASSERT(strstr(err, want) != NULL);
+    free(err);
+}
+
+static void test_events(void)
+{
+    /* Values at the edges: times going back and near 2^53, addresses 0 and 2^32-1, a
+     * free that names an allocation with another address (written explicitly). */
+    Recording *r = rec_new();
+    uint32_t f1[] = {0x100};
+    StackId s1 = rec_stack(r, f1, 1);
+    rec_alloc(r, 9007199254740992ull, 0xfffffff0u, UINT32_MAX, s1);
+    rec_alloc(r, 3, 0x10, 0, 0);
+    rec_alloc(r, 7, 0, 12, s1);
+    rec_free_block(r, 8, 0x10, true);
+    rec_free_block(r, 2, 0xffffffffu, false);
+    r->frees[0].addr = 0x11; /* as a loaded file may say */
+    RecordEvents ev;
+    record_events_encode(r, &ev);
+    Recording *b = rec_new();
+    rec_stack(b, f1, 1);
+    char *err = NULL;
+    CU_ASSERT_FATAL(record_events_decode(b, ev.data, ev.len, 3, 2, &err) == 0);
+    CU_ASSERT_FATAL(b->nallocs == 3 && b->nfrees == 2);
+    for (size_t i = 0; i < 3; i++)
+        CU_ASSERT(!memcmp(&r->allocs[i].time, &b->allocs[i].time, sizeof(uint64_t)) &&
+                  r->allocs[i].addr == b->allocs[i].addr && r->allocs[i].size == b->allocs[i].size &&
+                  r->allocs[i].stack == b->allocs[i].stack && r->allocs[i].free_idx == b->allocs[i].free_idx);
+    for (size_t i = 0; i < 2; i++)
+        CU_ASSERT(r->frees[i].time == b->frees[i].time && r->frees[i].addr == b->frees[i].addr &&
+                  r->frees[i].size == b->frees[i].size && r->frees[i].alloc_idx == b->frees[i].alloc_idx &&
+                  r->frees[i].by_gc == b->frees[i].by_gc);
+    CU_ASSERT(b->allocs[1].free_idx == 1 && b->frees[0].addr == 0x11);
+    rec_free(b);
+
+    /* Every proper prefix is an error, and so is a byte more. */
+    for (size_t cut = 0; cut < ev.len; cut++) {
+        CU_ASSERT(decode(ev.data, cut, 3, 2, &err) < 0);
+        CU_ASSERT(err != NULL);
+        free(err);
+        err = NULL;
+    }
+    uint8_t *more = xmalloc(ev.len + 1);
+    memcpy(more, ev.data, ev.len);
+    more[ev.len] = 0;
+    expect_decode_error(more, ev.len + 1, 3, 2, "1 bytes after the last free");
+    free(more);
+    expect_decode_error(ev.data, ev.len, 3, 3, "holds 3 allocations and 2 frees, record.json says 3 and 3");
+    uint8_t *bad = xmalloc(ev.len);
+    memcpy(bad, ev.data, ev.len);
+    bad[3] = 'X';
+    expect_decode_error(bad, ev.len, 3, 2, "not a baregc events file");
+    /* Bytes changed by a seeded PRNG: an error or a recording, never a crash. */
+    uint64_t seed = 0x13198a2e03707344ull;
+    for (int round = 0; round < 2000; round++) {
+        memcpy(bad, ev.data, ev.len);
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        size_t at = EVENTS_HDR_LEN + (size_t)(seed >> 33) % (ev.len - EVENTS_HDR_LEN);
+        bad[at] = (uint8_t)(seed >> 20);
+        int rc = decode(bad, ev.len, 3, 2, &err);
+        CU_ASSERT((rc == 0) == (err == NULL));
+        free(err);
+        err = NULL;
+    }
+    free(bad);
+    record_events_free(&ev);
+    rec_free(r);
+
+    /* Hand-made records: header, then allocations (dt, daddr, size, stack), then
+     * frees (dt, alloc-index delta << 2 | explicit << 1 | by_gc [, addr, size]). */
+#define HDR 'b', 'a', 'r', 'e', 'g', 'c', '-', 'e', 'v', 'e', 'n', 't', 's', '/', '1', '\n'
+    const uint8_t stack9[] = {HDR, 1, 0, 2, 2, 16, 9};
+    expect_decode_error(stack9, sizeof stack9, 1, 0, "allocs[0]: stack 9 does not exist (1 stacks)");
+    const uint8_t big[] = {HDR, 1, 0, 2, 2, 0xff, 0xff, 0xff, 0xff, 0x7f, 1};
+    expect_decode_error(big, sizeof big, 1, 0, "allocs[0]: value out of range");
+    const uint8_t over[] = {HDR, 1, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 2, 16, 1};
+    expect_decode_error(over, sizeof over, 1, 0, "allocs[0]: truncated or malformed");
+    const uint8_t negaddr[] = {HDR, 1, 0, 2, 1, 16, 1};
+    expect_decode_error(negaddr, sizeof negaddr, 1, 0, "allocs[0]: address out of range");
+    const uint8_t nofree[] = {HDR, 1, 1, 2, 2, 16, 1, 2, 4 << 2};
+    expect_decode_error(nofree, sizeof nofree, 1, 1, "frees[0]: allocation 2 does not exist (1 allocations)");
+    const uint8_t twice[] = {HDR, 1, 2, 2, 2, 16, 1, 2, 2 << 2, 2, 0};
+    expect_decode_error(twice, sizeof twice, 1, 2, "frees[1]: allocs[0] was already freed by frees[0]");
+    const uint8_t nothing[] = {HDR, 0, 1, 2, 0};
+    expect_decode_error(nothing, sizeof nothing, 0, 1, "frees[0]: neither an allocation nor an address");
+    const uint8_t huge[] = {HDR, 0xff, 0xff, 0xff, 0xff, 0x0f, 0};
+    expect_decode_error(huge, sizeof huge, 0xffffffffu, 0, "counts larger than the file can hold");
+    const uint8_t good[] = {HDR, 1, 2, 2, 2, 16, 1, 2, (2 << 2) | 1, 2, (1 << 2) | 2, 0x80, 0x80, 0x04, 8};
+    CU_ASSERT(decode(good, sizeof good, 1, 2, &err) == 0);
+    CU_ASSERT(err == NULL);
+#undef HDR
+}
+
 static void cleanup(void)
 {
     if (!tmpdir[0])
         return;
     char *p = record_path();
+    unlink(p);
+    free(p);
+    p = xasprintf("%s/" RECORD_EVENTS_FILE, tmpdir);
     unlink(p);
     free(p);
     rmdir(tmpdir);
@@ -458,6 +602,7 @@ static const TestCase cases[] = {
     {"malformed", test_malformed},
     {"missing and empty", test_missing_and_empty},
     {"truncated and mutated", test_truncated_and_mutated},
+    {"events.bin", test_events},
     {NULL, NULL},
 };
 

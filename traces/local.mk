@@ -5,7 +5,7 @@
 ## pprof/trace/gctrace/summary writers, and their tests.
 libbaregc_a_SOURCES += gc/record.c traces/traces.h traces/traces.c traces/stats.c traces/stats.h \
 	traces/pprof.c traces/pprof.h traces/trace_json.c traces/gctrace.c traces/summary.c \
-	traces/record_json.c traces/json_out.c traces/json_out.h
+	traces/record_json.c traces/record_events.c traces/json_out.c traces/json_out.h
 
 if HAVE_CUNIT
 check_PROGRAMS += tests/test_record tests/test_stats tests/test_pprof

@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <zlib.h>
 
 #include "sim/util.h"
 #include "traces/json_out.h"
 #include "traces/traces.h"
 
-#define RECORD_FORMAT "baregc-record/1"
+#define RECORD_FORMAT "baregc-record/2"
 #define JSON_MAX_INT 9007199254740992.0 /* 2^53: integers above it are not exact doubles */
 
 /* ---- frame names ---- */
@@ -272,7 +273,7 @@ static void write_symbols(const Recording *r, const Image *img, FILE *f)
     free(addrs);
 }
 
-int record_json_write(const Recording *r, const Image *img, FILE *f)
+int record_json_write(const Recording *r, const Image *img, const RecordEvents *ev, FILE *f)
 {
     fputs("{\n  \"format\": \"" RECORD_FORMAT "\",\n", f);
     write_run(&r->run, f);
@@ -307,17 +308,15 @@ int record_json_write(const Recording *r, const Image *img, FILE *f)
     }
     fputs(r->nmaps ? "\n  ],\n" : "],\n", f);
 
-#define ALLOC(i)                                                                                  \
-    (row_u64(&w, r->allocs[i].time), row_u64(&w, r->allocs[i].addr), row_u64(&w, r->allocs[i].size), \
-     row_u64(&w, r->allocs[i].stack), row_u64(&w, r->allocs[i].free_idx))
-    ROW_ARRAY(f, "allocs", r->nallocs, ALLOC);
-#undef ALLOC
-
-#define FREE(i)                                                                                  \
-    (row_u64(&w, r->frees[i].time), row_u64(&w, r->frees[i].addr), row_u64(&w, r->frees[i].size), \
-     row_u64(&w, r->frees[i].alloc_idx), row_u64(&w, r->frees[i].by_gc))
-    ROW_ARRAY(f, "frees", r->nfrees, FREE);
-#undef FREE
+    RecordEvents own = {0};
+    if (!ev) {
+        record_events_encode(r, &own);
+        ev = &own;
+    }
+    fprintf(f, "  \"events\": {\"file\": \"" RECORD_EVENTS_FILE "\", \"allocs\": %zu, \"frees\": %zu, \"bytes\": %zu, "
+               "\"crc32\": %" PRIu32 "},\n",
+            r->nallocs, r->nfrees, ev->len, ev->crc);
+    record_events_free(&own);
 
 #define IRQ(i)                                                                                   \
     (row_u64(&w, r->irqs[i].pending), row_u64(&w, r->irqs[i].entered), row_u64(&w, r->irqs[i].irq), \
@@ -361,7 +360,8 @@ int record_json_write(const Recording *r, const Image *img, FILE *f)
 /* ---- loader ---- */
 
 typedef struct Loader {
-    const char *path;
+    const char *path; /* of record.json */
+    const char *dir;
     char **err;
     bool failed;
 } Loader;
@@ -680,6 +680,45 @@ static void load_maps(Loader *ld, const cJSON *root, Recording *r)
     }
 }
 
+/* "events": the allocations and frees, from the events file it names (checked
+ * against its size and CRC-32, so a pair of files from two runs is caught). */
+static void load_events(Loader *ld, const cJSON *root, Recording *r)
+{
+    const cJSON *ev = member(ld, root, "top level", "events");
+    if (!ev)
+        return;
+    if (!cJSON_IsObject(ev)) {
+        fail(ld, "\"events\" is not an object");
+        return;
+    }
+    const cJSON *file = member(ld, ev, "events", "file");
+    if (file && (!cJSON_IsString(file) || strcmp(file->valuestring, RECORD_EVENTS_FILE))) {
+        fail(ld, "events: \"file\" is not \"" RECORD_EVENTS_FILE "\"");
+        return;
+    }
+    size_t na = (size_t)get_u64(ld, ev, "events", "allocs");
+    size_t nf = (size_t)get_u64(ld, ev, "events", "frees");
+    uint64_t bytes = get_u64(ld, ev, "events", "bytes");
+    uint32_t crc = get_u32(ld, ev, "events", "crc32");
+    if (ld->failed)
+        return;
+    char *path = xasprintf("%s/" RECORD_EVENTS_FILE, ld->dir);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    char *e = NULL;
+    if (read_whole_file(path, &data, &len, &e) < 0) {
+        fail(ld, "events: %s", e);
+    } else if (len != bytes || (uint32_t)crc32(crc32(0L, Z_NULL, 0), data, (uInt)len) != crc) {
+        fail(ld, "events: %s is not the one written with it (%zu bytes%s; record.json says %llu bytes, CRC-32 %u)",
+             path, len, len == bytes ? ", another CRC-32" : "", (unsigned long long)bytes, (unsigned)crc);
+    } else if (record_events_decode(r, data, len, na, nf, &e) < 0) {
+        fail(ld, "events: %s: %s", path, e);
+    }
+    free(e);
+    free(data);
+    free(path);
+}
+
 static void load_tuples(Loader *ld, const cJSON *root, Recording *r)
 {
     const cJSON *a;
@@ -705,53 +744,9 @@ static void load_tuples(Loader *ld, const cJSON *root, Recording *r)
     if (ld->failed)
         return;
 
-    if ((a = get_array(ld, root, "top level", "allocs"))) {
-        size_t n = (size_t)cJSON_GetArraySize(a);
-        r->allocs = xcalloc(n ? n : 1, sizeof *r->allocs);
-        r->cap_allocs = n ? n : 1;
-        i = 0;
-        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
-            const cJSON *f = tuple(ld, e, "allocs", i, 5);
-            if (!f)
-                break;
-            RecAlloc *x = &r->allocs[r->nallocs++];
-            x->time = (uint64_t)tfield(ld, f, 0, 0, JSON_MAX_INT, "allocs", i);
-            x->addr = (uint32_t)tfield(ld, f, 1, 0, UINT32_MAX, "allocs", i);
-            x->size = (uint32_t)tfield(ld, f, 2, 0, UINT32_MAX, "allocs", i);
-            double st = tfield(ld, f, 3, 0, UINT32_MAX, "allocs", i);
-            if (!ld->failed && stack_ok(ld, r, st, "allocs", i))
-                x->stack = (StackId)st;
-            x->free_idx = (uint32_t)tfield(ld, f, 4, 0, UINT32_MAX, "allocs", i);
-        }
-    }
+    load_events(ld, root, r);
     if (ld->failed)
         return;
-
-    if ((a = get_array(ld, root, "top level", "frees"))) {
-        size_t n = (size_t)cJSON_GetArraySize(a);
-        r->frees = xcalloc(n ? n : 1, sizeof *r->frees);
-        r->cap_frees = n ? n : 1;
-        i = 0;
-        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
-            const cJSON *f = tuple(ld, e, "frees", i, 5);
-            if (!f)
-                break;
-            RecFree *x = &r->frees[r->nfrees++];
-            x->time = (uint64_t)tfield(ld, f, 0, 0, JSON_MAX_INT, "frees", i);
-            x->addr = (uint32_t)tfield(ld, f, 1, 0, UINT32_MAX, "frees", i);
-            x->size = (uint32_t)tfield(ld, f, 2, 0, UINT32_MAX, "frees", i);
-            x->alloc_idx = (uint32_t)tfield(ld, f, 3, 0, (double)r->nallocs, "frees", i);
-            x->by_gc = tfield(ld, f, 4, 0, 1, "frees", i) != 0;
-        }
-    }
-    if (ld->failed)
-        return;
-    for (i = 0; i < r->nallocs; i++)
-        if (r->allocs[i].free_idx > r->nfrees) {
-            fail(ld, "allocs[%zu]: free %u does not exist (%zu frees)", i, (unsigned)r->allocs[i].free_idx,
-                 r->nfrees);
-            return;
-        }
 
     if ((a = get_array(ld, root, "top level", "irqs"))) {
         size_t n = (size_t)cJSON_GetArraySize(a);
@@ -879,7 +874,7 @@ Recording *record_json_load(const char *dir, char **err)
         return NULL;
     }
     free(text);
-    Loader ld = {.path = path, .err = err};
+    Loader ld = {.path = path, .dir = dir ? dir : ".", .err = err};
     Recording *r = rec_new();
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
     if (!cJSON_IsObject(root))

@@ -48,6 +48,7 @@ typedef struct Out {
     const Recording *r;
     const Image *img;
     const Stats *stats;
+    RecordEvents ev; /* events.bin, encoded once: record.json names its size and CRC */
 } Out;
 
 typedef int (*WriteFn)(const Out *o, FILE *f, char **err);
@@ -69,7 +70,11 @@ static int w_cpu(const Out *o, FILE *f, char **err) { return write_pprof(o, f, P
 static int w_trace(const Out *o, FILE *f, char **err) { return trace_json_write(o->r, o->img, f); }
 static int w_gctrace(const Out *o, FILE *f, char **err) { return gctrace_write(o->r, f); }
 static int w_summary(const Out *o, FILE *f, char **err) { return summary_write_json(o->r, o->stats, f); }
-static int w_record(const Out *o, FILE *f, char **err) { return record_json_write(o->r, o->img, f); }
+static int w_record(const Out *o, FILE *f, char **err) { return record_json_write(o->r, o->img, &o->ev, f); }
+static int w_events(const Out *o, FILE *f, char **err)
+{
+    return fwrite(o->ev.data, 1, o->ev.len, f) == o->ev.len ? 0 : -1;
+}
 
 static const struct {
     const char *name;
@@ -77,7 +82,7 @@ static const struct {
 } outputs[] = {
     {"heap.pb.gz", w_heap},       {"gc-pauses.pb.gz", w_pauses}, {"cpu.pb.gz", w_cpu},
     {"trace.json", w_trace},      {"gctrace.log", w_gctrace},    {"summary.json", w_summary},
-    {"record.json", w_record},
+    {RECORD_EVENTS_FILE, w_events}, {"record.json", w_record}, /* events.bin first: record.json names it */
 };
 
 static int write_one(const Out *o, const char *dir, const char *name, WriteFn fn, char **err)
@@ -90,7 +95,7 @@ static int write_one(const Out *o, const char *dir, const char *name, WriteFn fn
         set_err(err, "%s: %s", tmp, strerror(errno));
         goto out;
     }
-    setvbuf(f, NULL, _IOFBF, 1 << 20); /* record.json can be 100+ MB: few, large writes */
+    setvbuf(f, NULL, _IOFBF, 1 << 16);
     char *werr = NULL;
     int wrc = fn(o, f, &werr);
     int cerr = fclose(f);
@@ -115,6 +120,22 @@ out:
     return rc;
 }
 
+static int write_outputs(Out *o, const char *dir, size_t first, char **err)
+{
+    record_events_encode(o->r, &o->ev);
+    int rc = 0;
+    for (size_t i = first; i < ARRAY_SIZE(outputs) && rc == 0; i++)
+        rc = write_one(o, dir, outputs[i].name, outputs[i].fn, err);
+    record_events_free(&o->ev);
+    return rc;
+}
+
+int traces_write_record(const Recording *r, const Image *img, const char *dir, char **err)
+{
+    Out o = {.r = r, .img = img};
+    return write_outputs(&o, dir, ARRAY_SIZE(outputs) - 2, err);
+}
+
 int traces_write_all(const Recording *r, const Image *img, const char *dir, char **err)
 {
     if (!dir || !*dir) {
@@ -126,9 +147,7 @@ int traces_write_all(const Recording *r, const Image *img, const char *dir, char
     Stats s;
     stats_compute(r, &s);
     Out o = {.r = r, .img = img, .stats = &s};
-    int rc = 0;
-    for (size_t i = 0; i < ARRAY_SIZE(outputs) && rc == 0; i++)
-        rc = write_one(&o, dir, outputs[i].name, outputs[i].fn, err);
+    int rc = write_outputs(&o, dir, 0, err);
     stats_free(&s);
     return rc;
 }

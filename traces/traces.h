@@ -4,6 +4,7 @@
 #ifndef BAREGC_TRACES_H
 #define BAREGC_TRACES_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "gc/record.h"
@@ -11,7 +12,7 @@
 #include "traces/stats.h"
 
 /* Writes heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz, trace.json, gctrace.log,
- * summary.json and record.json into dir (created, with its parents, if missing). Each file is written
+ * summary.json, events.bin and record.json into dir (created, with its parents, if missing). Each file is written
  * to dir/.NAME.tmp and renamed over dir/NAME, so readers never see a partial file.
  * img may be NULL (functions are then named by address). Returns 0, or -1 with *err
  * naming the file on the first failure (the files written before it stay). */
@@ -28,13 +29,31 @@ int gctrace_write(const Recording *r, FILE *f);
 int summary_write_json(const Recording *r, const Stats *s, FILE *f);
 
 /* record.json: the whole recording (run facts, pauses and phases, heap samples and
- * heap maps, allocations and frees, interrupts, instants, stacks with their frames
- * symbolized), written by traces_write_all, read back for replay (tui/view --from),
- * reports (baregc report) and checks of recorded runs (baregc check --from).
- * traces/record_json.c; format in docs/formats.md. */
-int record_json_write(const Recording *r, const Image *img, FILE *f);
-/* dir/record.json into a new Recording (names of frames kept in it for
- * traces_frame_name). NULL and *err naming the file and the problem. */
+ * heap maps, interrupts, instants, stacks with their frames symbolized) and, beside it,
+ * events.bin: every allocation and free, in a compact binary form that record.json
+ * names with its size and CRC-32. Written by traces_write_all, read back for replay
+ * (tui/view --from), reports (baregc report) and checks of recorded runs (baregc
+ * check --from). traces/record_json.c, traces/record_events.c; formats in
+ * docs/formats.md. */
+#define RECORD_EVENTS_FILE "events.bin"
+typedef struct RecordEvents {
+    uint8_t *data; /* the bytes of events.bin, owned */
+    size_t len;
+    uint32_t crc;  /* CRC-32 (zlib's) of data */
+} RecordEvents;
+void record_events_encode(const Recording *r, RecordEvents *ev);
+void record_events_free(RecordEvents *ev);
+/* The allocations and frees in data into r (whose stacks are loaded), which must hold
+ * none yet; nallocs and nfrees are the counts record.json gives. -1 and *err (the
+ * problem, without the file name) on a malformed file. */
+int record_events_decode(Recording *r, const uint8_t *data, size_t len, size_t nallocs, size_t nfrees, char **err);
+/* record.json onto f; ev is r's events as they are written beside it (NULL: encoded
+ * here, to name them). */
+int record_json_write(const Recording *r, const Image *img, const RecordEvents *ev, FILE *f);
+/* events.bin and record.json into dir (which must exist), each atomically. */
+int traces_write_record(const Recording *r, const Image *img, const char *dir, char **err);
+/* dir/record.json and dir/events.bin into a new Recording (names of frames kept in it
+ * for traces_frame_name). NULL and *err naming the file and the problem. */
 Recording *record_json_load(const char *dir, char **err);
 /* "func (file.c:12)" for a frame address: from img when given, else from the names a
  * loaded recording carries, else "0x%08x". Returns buf. */
