@@ -387,9 +387,14 @@ static void shadow_return(Cpu *c, uint32_t addr)
 
 void cpu_watch_return(Cpu *c, uint32_t cookie)
 {
-    uint32_t ra = cpu_return_address(c);
-    if (!c->nshadow || c->shadow[c->nshadow - 1].ret != ra || c->shadow[c->nshadow - 1].exception)
-        shadow_push(c, ra, false); /* entered by a jump (tail call): the caller's LR is the way back */
+    /* Entered by a call: the frame just pushed returns where LR / ra points (the
+     * call's fall-through). Entered by a jump (a tail call): the caller's LR is the
+     * way back, and unless a frame returns there, one is pushed for it. */
+    if (!c->entered_by_call) {
+        uint32_t ra = cpu_return_address(c);
+        if (!c->nshadow || c->shadow[c->nshadow - 1].ret != ra || c->shadow[c->nshadow - 1].exception)
+            shadow_push(c, ra, false);
+    }
     if (c->nwatches == c->capwatches) {
         c->capwatches = c->capwatches ? c->capwatches * 2 : 16;
         c->watches = xrealloc(c->watches, c->capwatches * sizeof *c->watches);
@@ -452,20 +457,23 @@ uint64_t cpu_now(const Cpu *c) { return c->sched->now; }
 
 /* ---- the block hook ----------------------------------------------------- */
 
-static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+/* Every case of a new block: SP read back, shadow-stack calls and returns, events
+ * due, a first run (decoded), entry hooks, a new SP low. */
+static BG_NOINLINE void block_full(Cpu *c, uint32_t addr, uint32_t size)
 {
-    Cpu *c = ud;
-    uint32_t addr = (uint32_t)address;
     Sched *s = c->sched;
     if (BG_UNLIKELY(c->sp_read != SP_KNOWN) && sp_sync(c, addr))
         return;
+    bool called = false; /* a call frame for this block was just pushed */
     if (c->prev_end != addr) {
         s->now += c->prev_penalty;
         if (BG_UNLIKELY(c->prev_flags & (BC_CALL | BC_RET))) {
-            if (c->prev_flags & BC_CALL)
+            if (c->prev_flags & BC_CALL) {
                 shadow_push(c, c->prev_end, false);
-            else
+                called = true;
+            } else {
                 shadow_return(c, addr);
+            }
         }
     }
     if (BG_UNLIKELY(s->now >= c->deadline) && block_slow_path(c, addr))
@@ -475,7 +483,9 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     uint32_t from = c->prev_block;
     c->prev_block = addr;
     if (BG_UNLIKELY(flags & BC_HOOK)) {
+        c->entered_by_call = called;
         run_entry_hooks(c, addr, from);
+        c->entered_by_call = false;
         if (c->stopping)
             return;
     }
@@ -495,6 +505,40 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     c->insns += bc->insns;
     c->prev_end = addr + size;
     c->prev_penalty = bc->taken_penalty;
+    c->prev_flags = (uint8_t)flags;
+}
+
+/* The block hook: the common case in registers only (no call, so nothing to save),
+ * everything else in block_full. The common case: SP known, no call or return
+ * behind, nothing due before the block ends, its cost in its home slot, no entry
+ * hook, no new SP low. It decides before it stores, so block_full starts afresh. */
+static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    Cpu *c = ud;
+    uint32_t addr = (uint32_t)address;
+    const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_cap)];
+    uint64_t now = c->sched->now;
+    bool jumped = c->prev_end != addr;
+    if (jumped)
+        now += c->prev_penalty;
+    unsigned flags = e->cost.flags;
+    uint32_t sp = c->sp + (uint32_t)(int32_t)e->cost.sp_delta;
+    bool common = c->sp_read == SP_KNOWN && !(jumped && (c->prev_flags & (BC_CALL | BC_RET))) &&
+                  now < c->deadline && e->addr == addr && e->size == size && !(flags & BC_HOOK) &&
+                  (!(flags & BC_SP_STATIC) || (c->sp + (uint32_t)(int32_t)e->cost.sp_low >= c->min_sp && !c->verify_sp));
+    if (BG_UNLIKELY(!common)) {
+        block_full(c, addr, size);
+        return;
+    }
+    if (flags & BC_SP_STATIC)
+        c->sp = sp;
+    if (flags & BC_SP_DYNAMIC)
+        c->sp_read = SP_UNKNOWN;
+    c->sched->now = now + e->cost.cycles;
+    c->insns += e->cost.insns;
+    c->prev_block = addr;
+    c->prev_end = addr + size;
+    c->prev_penalty = e->cost.taken_penalty;
     c->prev_flags = (uint8_t)flags;
 }
 

@@ -110,6 +110,7 @@ struct Cpu {
     size_t nentry;
     CpuObserver obs;
     uint32_t min_sp;       /* lowest SP seen */
+    bool entered_by_call;  /* entry hooks running for a block a call just entered */
 
     /* Stop bookkeeping */
     bool stopping;

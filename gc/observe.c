@@ -153,13 +153,18 @@ static void record_free(GcObserver *o, uint32_t addr, bool by_gc)
 
 void gc_observer_sync(GcObserver *o)
 {
+    const BatchEv *prev = NULL; /* the last allocation: a loop allocates from one site */
+    StackId st = 0;
     for (size_t i = 0; i < o->nbatch; i++) {
         const BatchEv *e = &o->batch[i];
         if (e->kind != BATCH_ALLOC) {
             rec_free_block(o->rec, e->time, e->addr, e->kind == BATCH_FREE_GC);
             continue;
         }
-        StackId st = rec_stack(o->rec, o->batch_frames + e->frames, e->nframes);
+        const uint32_t *f = o->batch_frames + e->frames;
+        if (!prev || prev->nframes != e->nframes || memcmp(o->batch_frames + prev->frames, f, e->nframes * sizeof *f))
+            st = rec_stack(o->rec, f, e->nframes);
+        prev = e;
         rec_alloc(o->rec, e->time, e->addr, e->size, st);
         if (e->addr)
             live_add(o, (uint32_t)o->rec->nallocs - 1);

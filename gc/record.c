@@ -32,15 +32,22 @@ typedef struct StackIndex {
     size_t count;
 } StackIndex;
 
+/* Two independent lanes over pairs of frames (a stack is up to 32 of them, hashed
+ * for every allocation): half the multiply chain of one lane per frame. */
 static uint32_t frames_hash(const uint32_t *f, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    for (size_t i = 0; i < n; i++) {
-        h ^= f[i];
-        h *= 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
+    uint64_t a = 0x9e3779b97f4a7c15ull ^ n, b = 0xc2b2ae3d27d4eb4full;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        a = (a ^ f[i]) * 0xff51afd7ed558ccdull;
+        b = (b ^ f[i + 1]) * 0xc4ceb9fe1a85ec53ull;
     }
-    return (uint32_t)h;
+    if (i < n)
+        a = (a ^ f[i]) * 0xff51afd7ed558ccdull;
+    uint64_t h = a ^ (b >> 29) ^ (b << 35);
+    h ^= h >> 32;
+    h *= 0xff51afd7ed558ccdull;
+    return (uint32_t)(h ^ (h >> 29));
 }
 
 static void stack_index_insert(StackIndex *ix, uint32_t id, uint32_t hash)
@@ -79,10 +86,12 @@ typedef struct AddrIndex {
     size_t count;
 } AddrIndex;
 
+/* Neighbouring blocks of a heap get neighbouring slots (8-byte granules: a run of
+ * allocations touches a few cache lines, not one each); the MiB they lie in is mixed
+ * in so that two heaps do not fold onto the same slots. */
 static size_t addr_home(uint32_t addr, size_t mask)
 {
-    uint64_t h = (uint64_t)addr * 0x9e3779b97f4a7c15ull;
-    return (size_t)(h >> 32) & mask;
+    return (size_t)((addr >> 3) + (addr >> 20) * 0x9e3779b1u) & mask;
 }
 
 /* The slot holding addr, or the empty slot where it would go. */

@@ -115,6 +115,44 @@ void gc_runtime_free(GcRuntime *rt)
     free(rt);
 }
 
+/* What a byte of a 2-bit block table says of its four blocks (block 0 in the low
+ * bits): free blocks, free blocks at its start and at its end, the longest free run
+ * inside it, and the four states as the bytes of a word (little-endian). */
+typedef struct AtbByte {
+    uint8_t nfree, lead, trail, inner;
+    uint8_t st[4];
+} AtbByte;
+
+static const AtbByte *atb_table(void)
+{
+    static AtbByte t[256];
+    static bool ready;
+    if (ready)
+        return t;
+    for (unsigned b = 0; b < 256; b++) {
+        AtbByte *e = &t[b];
+        unsigned run = 0;
+        bool lead = true;
+        for (unsigned k = 0; k < 4; k++) {
+            e->st[k] = (uint8_t)((b >> (2 * k)) & 3);
+            if (e->st[k] == REC_BLOCK_FREE) {
+                e->nfree++;
+                run++;
+                if (lead)
+                    e->lead++;
+                if (run > e->inner)
+                    e->inner = (uint8_t)run;
+            } else {
+                lead = false;
+                run = 0;
+            }
+        }
+        e->trail = (uint8_t)run;
+    }
+    ready = true;
+    return t;
+}
+
 int gc_read_block_table(GcReadFn read, void *opaque, uint32_t table, uint32_t nblocks, uint32_t base,
                         uint32_t block_size, bool want_blocks, GcHeapState *out)
 {
@@ -128,16 +166,27 @@ int gc_read_block_table(GcReadFn read, void *opaque, uint32_t table, uint32_t nb
     out->block_size = block_size;
     out->nblocks = nblocks;
     out->blocks = want_blocks ? xmalloc(nblocks ? nblocks : 1) : NULL;
+    const AtbByte *t = atb_table();
     uint64_t nfree = 0, run = 0, longest = 0;
-    for (uint32_t i = 0; i < nblocks; i++) {
-        if ((i & 3) == 0 && atb[i / 4] == 0 && i + 4 <= nblocks && !out->blocks) {
-            nfree += 4; /* a byte of four free blocks: the common case, at once */
+    uint32_t whole = nblocks / 4; /* bytes of four blocks; the rest one block at a time */
+    for (uint32_t i = 0; i < whole; i++) {
+        const AtbByte *e = &t[atb[i]];
+        if (out->blocks)
+            memcpy(out->blocks + 4 * (size_t)i, e->st, 4);
+        nfree += e->nfree;
+        if (e->nfree == 4) {
             run += 4;
-            if (run > longest)
-                longest = run;
-            i += 3;
-            continue;
+        } else {
+            if (run + e->lead > longest)
+                longest = run + e->lead;
+            if (e->inner > longest)
+                longest = e->inner;
+            run = e->trail;
         }
+        if (run > longest)
+            longest = run;
+    }
+    for (uint32_t i = 4 * whole; i < nblocks; i++) {
         uint8_t st = (atb[i / 4] >> (2 * (i % 4))) & 3;
         if (out->blocks)
             out->blocks[i] = st;

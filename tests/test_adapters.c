@@ -229,6 +229,34 @@ static void test_block_table(void)
     CU_ASSERT_EQUAL(st.largest_free, 0);
     /* unreadable table */
     CU_ASSERT_EQUAL(gc_read_block_table(fake_read, &m, 0x10, 8, 0, 16, false, &st), -1);
+
+    /* Random tables of every length up to 300 blocks, mostly free or mostly used,
+     * against a count of the states one block at a time. */
+    uint64_t seed = 0x452821e638d01377ull;
+    static uint8_t r[300];
+    for (size_t n = 0; n <= ARRAY_SIZE(r); n++) {
+        memset(&m, 0, sizeof m);
+        unsigned free_pct = n % 3 == 0 ? 90 : n % 3 == 1 ? 50 : 10;
+        size_t nfree = 0, run = 0, longest = 0;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            r[i] = (seed >> 33) % 100 < free_pct ? REC_BLOCK_FREE : (uint8_t)(1 + (seed >> 40) % 3);
+            run = r[i] == REC_BLOCK_FREE ? run + 1 : 0;
+            nfree += r[i] == REC_BLOCK_FREE;
+            longest = run > longest ? run : longest;
+        }
+        pack_states(&m, RAM_BASE, r, n);
+        for (int want = 0; want < 2; want++) {
+            GcHeapState rs = {0};
+            CU_ASSERT_EQUAL_FATAL(gc_read_block_table(fake_read, &m, RAM_BASE, (uint32_t)n, 0, 16, want, &rs), 0);
+            CU_ASSERT_EQUAL(rs.free, (int64_t)(16 * nfree));
+            CU_ASSERT_EQUAL(rs.used, (int64_t)(16 * (n - nfree)));
+            CU_ASSERT_EQUAL(rs.largest_free, (int64_t)(16 * longest));
+            if (want)
+                CU_ASSERT(n == 0 || memcmp(rs.blocks, r, n) == 0);
+            free(rs.blocks);
+        }
+    }
 }
 
 /* ---- DWARF member offsets ---- */

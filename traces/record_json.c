@@ -152,22 +152,27 @@ static void write_pauses(const Recording *r, FILE *f)
     fputs(r->npauses ? "\n  ],\n" : "],\n", f);
 }
 
-/* "key": [ one line per element ], with each element printed by fn. */
-/* One "[a, b, ...]" row of integers, formatted without printf: the allocation and
- * free arrays have a row per event, millions in a long run. */
+/* One "[a, b, ...]" row of integers (or a run of them), formatted without printf:
+ * there are hundreds of thousands of stack frames and heap samples in a long run. */
 typedef struct Row {
     char b[8 * 24];
     size_t n;
     int fields;
 } Row;
 
+static void put_sep(Row *w, const char *sep)
+{
+    size_t n = strlen(sep);
+    memcpy(w->b + w->n, sep, n);
+    w->n += n;
+}
+
 /* A row begins: the separator from the previous one, then '['. */
 static void row_start(Row *w, bool first)
 {
-    const char *sep = first ? "\n    [" : ",\n    [";
-    w->n = strlen(sep);
-    memcpy(w->b, sep, w->n);
+    w->n = 0;
     w->fields = 0;
+    put_sep(w, first ? "\n    [" : ",\n    [");
 }
 
 static void row_next(Row *w)
@@ -302,8 +307,13 @@ int record_json_write(const Recording *r, const Image *img, const RecordEvents *
         fprintf(f, "%s\n    {\"pause\": %" PRIu32 ", \"base\": %" PRIu32 ", \"block_size\": %" PRIu32
                    ", \"nblocks\": %" PRIu32 ", \"state\": \"",
                 i ? "," : "", m->pause, m->base, m->block_size, m->nblocks);
-        for (uint32_t b = 0; b < m->nblocks; b++)
-            fputc('0' + (m->state[b] < 10 ? m->state[b] : 9), f);
+        char digits[4096];
+        for (uint32_t b = 0; b < m->nblocks;) {
+            uint32_t k = 0;
+            for (; k < sizeof digits && b < m->nblocks; k++, b++)
+                digits[k] = (char)('0' + (m->state[b] < 10 ? m->state[b] : 9));
+            fwrite(digits, 1, k, f);
+        }
         fputs("\"}", f);
     }
     fputs(r->nmaps ? "\n  ],\n" : "],\n", f);
@@ -336,8 +346,14 @@ int record_json_write(const Recording *r, const Image *img, const RecordEvents *
 #undef INSTANT
 
     fputs("  \"cpu_samples\": [", f);
-    for (size_t i = 0; i < r->ncpu_samples; i++)
-        fprintf(f, "%s%" PRIu32, i == 0 ? "" : (i % 32 ? ", " : ",\n    "), r->cpu_samples[i]);
+    for (size_t i = 0; i < r->ncpu_samples; i++) {
+        w.n = 0;
+        w.fields = 0;
+        if (i)
+            put_sep(&w, i % 32 ? ", " : ",\n    ");
+        row_digits(&w, r->cpu_samples[i]);
+        fwrite(w.b, 1, w.n, f);
+    }
     fputs("],\n", f);
 
     /* Stack i (i >= 1) is element i - 1. */
@@ -346,8 +362,12 @@ int record_json_write(const Recording *r, const Image *img, const RecordEvents *
         size_t n;
         const uint32_t *fr = rec_stack_frames(r, (StackId)s, &n);
         fputs(s > 1 ? ",\n    [" : "\n    [", f);
-        for (size_t k = 0; k < n; k++)
-            fprintf(f, "%s%" PRIu32, k ? ", " : "", fr[k]);
+        for (size_t k = 0; k < n; k++) {
+            w.n = 0;
+            w.fields = k > 0;
+            row_u64(&w, fr[k]);
+            fwrite(w.b, 1, w.n, f);
+        }
         fputc(']', f);
     }
     fputs(r->nstacks > 1 ? "\n  ],\n" : "],\n", f);
