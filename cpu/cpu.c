@@ -3,11 +3,14 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu/cpu_internal.h"
+
+_Static_assert(offsetof(struct Cpu, uc) <= 64, "the block hook's state must fit in one cache line");
 
 #define PAGE 0x1000u
 #define PAGE_MASK (~(PAGE - 1))
@@ -413,6 +416,14 @@ void cpu_irq_entered(Cpu *c, int irq, uint64_t pending)
 {
     if (irq >= 0 && c->obs.irq_entry)
         c->obs.irq_entry(c->obs.opaque, (uint16_t)irq, pending);
+}
+
+size_t cpu_callers(const Cpu *c, uint32_t *out, size_t max)
+{
+    size_t n = c->nshadow < max ? c->nshadow : max;
+    for (size_t i = 0; i < n; i++)
+        out[i] = c->shadow[c->nshadow - 1 - i].ret;
+    return n;
 }
 
 size_t cpu_backtrace(Cpu *c, uint32_t *out, size_t max)
@@ -850,7 +861,7 @@ static int map_memories(Cpu *c, char **err)
 
 Cpu *cpu_new(const CpuConfig *cfg, char **err)
 {
-    Cpu *c = xcalloc(1, sizeof *c);
+    Cpu *c = xcalloc_aligned(64, sizeof *c); /* the block hook's state in one cache line */
     c->core = cfg->core;
     c->arch = core_arch(cfg->core);
     c->sched = cfg->sched;

@@ -135,6 +135,8 @@ uint32_t cpu_return_address(Cpu *c);
  * return addresses of the active calls (and the interrupted PC of an exception),
  * innermost first. Returns the number written (at most max). */
 size_t cpu_backtrace(Cpu *c, uint32_t *out, size_t max);
+/* The same without the current PC: the return addresses alone, innermost first. */
+size_t cpu_callers(const Cpu *c, uint32_t *out, size_t max);
 /* Lowest stack pointer seen at block boundaries (the stack high-water mark). */
 uint32_t cpu_min_sp(const Cpu *c);
 uint64_t cpu_now(const Cpu *c); /* cycles */

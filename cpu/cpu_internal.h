@@ -64,10 +64,25 @@ typedef struct CsrRead {
 } CsrRead;
 
 struct Cpu {
+    /* The block hook's hot state, in one cache line (Cpu is allocated 64-aligned):
+     * the hook runs for every block, between Unicorn's own accesses. */
+    Sched *sched;
+    BlockEntry *blocks;
+    size_t blocks_cap;
+    uint64_t deadline;     /* cycles: next time the block hook must look around */
+    uint64_t insns;
+    uint32_t prev_end;     /* fall-through address of the previous block */
+    uint32_t prev_block;   /* start address of the previous block */
+    uint32_t sp;           /* SP as the blocks so far left it (see sp_sync in cpu.c) */
+    uint32_t min_sp;       /* lowest SP seen */
+    uint8_t prev_penalty;  /* its taken-branch penalty */
+    uint8_t prev_flags;    /* its BC_* flags (BC_CALL / BC_RET drive the shadow stack) */
+    uint8_t sp_read;       /* SP_*: must c->sp be read back at the next block? */
+    bool verify_sp;        /* BAREGC_CHECK_SP: read back after every move and compare */
+
     uc_engine *uc;
     CoreModel core;
     CoreArch arch;
-    Sched *sched;
     CpuMemRegion *mem;
     size_t nmem;
     uint32_t boot_addr;
@@ -84,19 +99,9 @@ struct Cpu {
     size_t npages;
     bool devices_mapped;   /* the windows are mapped (at the first boot) */
 
-    /* Time: the block hook's hot state */
+    /* Time */
     CostModel *cost;
-    BlockEntry *blocks;
-    size_t blocks_cap, blocks_count;
-    uint64_t deadline;     /* cycles: next time the block hook must look around */
-    uint64_t insns;
-    uint32_t prev_end;     /* fall-through address of the previous block */
-    uint32_t prev_block;   /* start address of the previous block */
-    uint8_t prev_penalty;  /* its taken-branch penalty */
-    uint8_t prev_flags;    /* its BC_* flags (BC_CALL / BC_RET drive the shadow stack) */
-    uint32_t sp;           /* SP as the blocks so far left it (see sp_sync in cpu.c) */
-    uint8_t sp_read;       /* SP_*: must c->sp be read back at the next block? */
-    bool verify_sp;        /* BAREGC_CHECK_SP: read back after every move and compare */
+    size_t blocks_count;
     bool irq_check;        /* interrupt state may have changed */
     volatile sig_atomic_t interrupt_req;
     ExcLatency lat;
@@ -109,7 +114,6 @@ struct Cpu {
     EntryHook *entry_hooks;
     size_t nentry;
     CpuObserver obs;
-    uint32_t min_sp;       /* lowest SP seen */
     bool entered_by_call;  /* entry hooks running for a block a call just entered */
 
     /* Stop bookkeeping */

@@ -64,17 +64,7 @@ static uint64_t now(const GcObserver *o) { return cpu_now(o->cpu); }
  * entry, where the caller's frames are what matters. Returns the count. */
 static size_t current_frames(GcObserver *o, bool skip_leaf, uint32_t *f)
 {
-    uint32_t all[MAX_FRAMES + 1];
-    size_t n = cpu_backtrace(o->cpu, all, ARRAY_SIZE(all));
-    const uint32_t *from = all;
-    if (skip_leaf && n) {
-        from++;
-        n--;
-    }
-    if (n > MAX_FRAMES)
-        n = MAX_FRAMES;
-    memcpy(f, from, n * sizeof *f);
-    return n;
+    return skip_leaf ? cpu_callers(o->cpu, f, MAX_FRAMES) : cpu_backtrace(o->cpu, f, MAX_FRAMES);
 }
 
 static StackId current_stack(GcObserver *o, bool skip_leaf)

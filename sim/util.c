@@ -24,6 +24,15 @@ void *xmalloc(size_t n)
     return p;
 }
 
+void *xcalloc_aligned(size_t align, size_t n)
+{
+    size_t size = (n + align - 1) / align * align;
+    void *p = aligned_alloc(align, size ? size : align);
+    if (!p)
+        oom(n);
+    return memset(p, 0, size ? size : align);
+}
+
 void *xcalloc(size_t count, size_t n)
 {
     void *p = calloc(count ? count : 1, n ? n : 1);

@@ -24,6 +24,8 @@
 /* Out-of-memory is not recoverable: these print a message and abort. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t n);
+/* n zeroed bytes aligned to align (a power of two); free() releases them. */
+void *xcalloc_aligned(size_t align, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) BG_PRINTF(1, 2);
