@@ -520,9 +520,10 @@ static BG_NOINLINE void block_full(Cpu *c, uint32_t addr, uint32_t size)
 }
 
 /* The block hook: the common case in registers only (no call, so nothing to save),
- * everything else in block_full. The common case: SP known, no call or return
- * behind, nothing due before the block ends, its cost in its home slot, no entry
- * hook, no new SP low. It decides before it stores, so block_full starts afresh. */
+ * everything else in block_full. The common case: SP known, nothing due before the
+ * block ends, its cost in its home slot, no entry hook, no new SP low, and behind it
+ * no call or return but a plain push or pop of the shadow stack. It decides before
+ * it stores, so block_full starts afresh. */
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
@@ -534,13 +535,27 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         now += c->prev_penalty;
     unsigned flags = e->cost.flags;
     uint32_t sp = c->sp + (uint32_t)(int32_t)e->cost.sp_delta;
-    bool common = c->sp_read == SP_KNOWN && !(jumped && (c->prev_flags & (BC_CALL | BC_RET))) &&
-                  now < c->deadline && e->addr == addr && e->size == size && !(flags & BC_HOOK) &&
+    bool common = c->sp_read == SP_KNOWN && now < c->deadline && e->addr == addr && e->size == size &&
+                  !(flags & BC_HOOK) &&
                   (!(flags & BC_SP_STATIC) || (c->sp + (uint32_t)(int32_t)e->cost.sp_low >= c->min_sp && !c->verify_sp));
+    /* A call or return behind: common when it is a push with room, or a pop of the top
+     * frame (this return address, this SP) with no watch on it. */
+    unsigned moved = jumped ? c->prev_flags & (BC_CALL | BC_RET) : 0;
+    if (moved & BC_CALL) {
+        common = common && c->nshadow < c->capshadow && c->nshadow < SHADOW_MAX;
+    } else if (moved) {
+        const ShadowFrame *top = c->nshadow ? &c->shadow[c->nshadow - 1] : NULL;
+        common = common && top && top->ret == addr && top->sp == c->sp && !top->exception &&
+                 (!c->nwatches || c->watches[c->nwatches - 1].depth < c->nshadow);
+    }
     if (BG_UNLIKELY(!common)) {
         block_full(c, addr, size);
         return;
     }
+    if (moved & BC_CALL)
+        c->shadow[c->nshadow++] = (ShadowFrame){.ret = c->prev_end & ~1u, .sp = c->sp, .exception = false};
+    else if (moved)
+        c->nshadow--;
     if (flags & BC_SP_STATIC)
         c->sp = sp;
     if (flags & BC_SP_DYNAMIC)
