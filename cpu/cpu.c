@@ -529,35 +529,44 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
     const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_cap)];
-    uint64_t now = c->sched->now;
-    bool jumped = c->prev_end != addr;
-    if (jumped)
-        now += c->prev_penalty;
+    if (BG_UNLIKELY(e->addr != addr || e->size != size || c->sp_read != SP_KNOWN))
+        goto full;
     unsigned flags = e->cost.flags;
-    uint32_t sp = c->sp + (uint32_t)(int32_t)e->cost.sp_delta;
-    bool common = c->sp_read == SP_KNOWN && now < c->deadline && e->addr == addr && e->size == size &&
-                  !(flags & BC_HOOK) &&
-                  (!(flags & BC_SP_STATIC) || (c->sp + (uint32_t)(int32_t)e->cost.sp_low >= c->min_sp && !c->verify_sp));
+    if (BG_UNLIKELY(flags & BC_HOOK))
+        goto full;
+    uint64_t now = c->sched->now;
+    unsigned moved = 0;
+    if (c->prev_end != addr) {
+        now += c->prev_penalty;
+        moved = c->prev_flags & (BC_CALL | BC_RET);
+    }
+    if (BG_UNLIKELY(now >= c->deadline))
+        goto full;
+    if (flags & BC_SP_STATIC) {
+        if (BG_UNLIKELY(c->sp + (uint32_t)(int32_t)e->cost.sp_low < c->min_sp || c->verify_sp))
+            goto full;
+    }
     /* A call or return behind: common when it is a push with room, or a pop of the top
      * frame (this return address, this SP) with no watch on it. */
-    unsigned moved = jumped ? c->prev_flags & (BC_CALL | BC_RET) : 0;
-    if (moved & BC_CALL) {
-        common = common && c->nshadow < c->capshadow && c->nshadow < SHADOW_MAX;
-    } else if (moved) {
-        const ShadowFrame *top = c->nshadow ? &c->shadow[c->nshadow - 1] : NULL;
-        common = common && top && top->ret == addr && top->sp == c->sp && !top->exception &&
-                 (!c->nwatches || c->watches[c->nwatches - 1].depth < c->nshadow);
+    if (BG_UNLIKELY(moved)) {
+        size_t n = c->nshadow;
+        if (moved & BC_CALL) {
+            if (n >= c->capshadow || n >= SHADOW_MAX)
+                goto full;
+            c->shadow[n] = (ShadowFrame){.ret = c->prev_end & ~1u, .sp = c->sp, .exception = false};
+            c->nshadow = n + 1;
+        } else {
+            if (!n)
+                goto full;
+            const ShadowFrame *top = &c->shadow[n - 1];
+            if (top->ret != addr || top->sp != c->sp || top->exception ||
+                (c->nwatches && c->watches[c->nwatches - 1].depth >= n))
+                goto full;
+            c->nshadow = n - 1;
+        }
     }
-    if (BG_UNLIKELY(!common)) {
-        block_full(c, addr, size);
-        return;
-    }
-    if (moved & BC_CALL)
-        c->shadow[c->nshadow++] = (ShadowFrame){.ret = c->prev_end & ~1u, .sp = c->sp, .exception = false};
-    else if (moved)
-        c->nshadow--;
     if (flags & BC_SP_STATIC)
-        c->sp = sp;
+        c->sp += (uint32_t)(int32_t)e->cost.sp_delta;
     if (flags & BC_SP_DYNAMIC)
         c->sp_read = SP_UNKNOWN;
     c->sched->now = now + e->cost.cycles;
@@ -566,6 +575,9 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     c->prev_end = addr + size;
     c->prev_penalty = e->cost.taken_penalty;
     c->prev_flags = (uint8_t)flags;
+    return;
+full:
+    block_full(c, addr, size);
 }
 
 /* ---- memory faults -------------------------------------------------------- */
