@@ -470,8 +470,10 @@ uint64_t cpu_now(const Cpu *c) { return c->sched->now; }
 
 /* Every case of a new block: SP read back, shadow-stack calls and returns, events
  * due, a first run (decoded), entry hooks, a new SP low. */
-static BG_NOINLINE void block_full(Cpu *c, uint32_t addr, uint32_t size)
+static BG_NOINLINE void block_full(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
+    Cpu *c = ud;
+    uint32_t addr = (uint32_t)address;
     Sched *s = c->sched;
     if (BG_UNLIKELY(c->sp_read != SP_KNOWN) && sp_sync(c, addr))
         return;
@@ -520,7 +522,8 @@ static BG_NOINLINE void block_full(Cpu *c, uint32_t addr, uint32_t size)
 }
 
 /* The block hook: the common case in registers only (no call, so nothing to save),
- * everything else in block_full. The common case: SP known, nothing due before the
+ * everything else in block_full (called with the hook's own arguments, so the
+ * call is a jump). The common case: SP known, nothing due before the
  * block ends, its cost in its home slot, no entry hook, no new SP low, and behind it
  * no call or return but a plain push or pop of the shadow stack. It decides before
  * it stores, so block_full starts afresh. */
@@ -576,8 +579,8 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     c->prev_penalty = e->cost.taken_penalty;
     c->prev_flags = (uint8_t)flags;
     return;
-full:
-    block_full(c, addr, size);
+full: /* the same arguments: a plain jump */
+    block_full(uc, address, size, ud);
 }
 
 /* ---- memory faults -------------------------------------------------------- */

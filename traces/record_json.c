@@ -473,6 +473,16 @@ static char *get_str(Loader *ld, const cJSON *o, const char *where, const char *
     return xstrdup(v->valuestring);
 }
 
+static const cJSON *get_object(Loader *ld, const cJSON *o, const char *where, const char *key)
+{
+    const cJSON *v = member(ld, o, where, key);
+    if (v && !cJSON_IsObject(v)) {
+        fail(ld, "\"%s\" is not an object", key);
+        return NULL;
+    }
+    return v;
+}
+
 static const cJSON *get_array(Loader *ld, const cJSON *o, const char *where, const char *key)
 {
     const cJSON *v = member(ld, o, where, key);
@@ -509,13 +519,9 @@ static double tfield(Loader *ld, const cJSON *first, int k, double min, double m
 
 static void load_run(Loader *ld, const cJSON *root, RecRunInfo *ri)
 {
-    const cJSON *run = member(ld, root, "top level", "run");
+    const cJSON *run = get_object(ld, root, "top level", "run");
     if (!run)
         return;
-    if (!cJSON_IsObject(run)) {
-        fail(ld, "\"run\" is not an object");
-        return;
-    }
     const char *w = "run";
     ri->image = get_str(ld, run, w, "image");
     ri->board = get_str(ld, run, w, "board");
@@ -704,13 +710,9 @@ static void load_maps(Loader *ld, const cJSON *root, Recording *r)
  * against its size and CRC-32, so a pair of files from two runs is caught). */
 static void load_events(Loader *ld, const cJSON *root, Recording *r)
 {
-    const cJSON *ev = member(ld, root, "top level", "events");
+    const cJSON *ev = get_object(ld, root, "top level", "events");
     if (!ev)
         return;
-    if (!cJSON_IsObject(ev)) {
-        fail(ld, "\"events\" is not an object");
-        return;
-    }
     const cJSON *file = member(ld, ev, "events", "file");
     if (file && (!cJSON_IsString(file) || strcmp(file->valuestring, RECORD_EVENTS_FILE))) {
         fail(ld, "events: \"file\" is not \"" RECORD_EVENTS_FILE "\"");
@@ -832,13 +834,9 @@ static void load_tuples(Loader *ld, const cJSON *root, Recording *r)
 
 static void load_names(Loader *ld, const cJSON *root, Recording *r)
 {
-    const cJSON *o = member(ld, root, "top level", "symbols");
+    const cJSON *o = get_object(ld, root, "top level", "symbols");
     if (!o)
         return;
-    if (!cJSON_IsObject(o)) {
-        fail(ld, "\"symbols\" is not an object");
-        return;
-    }
     size_t n = (size_t)cJSON_GetArraySize(o);
     r->name_addrs = xcalloc(n ? n : 1, sizeof *r->name_addrs);
     r->names = xcalloc(n ? n : 1, sizeof *r->names);
