@@ -6,7 +6,7 @@
 noinst_PROGRAMS += bench/bare-unicorn
 bench_bare_unicorn_SOURCES = bench/bare_unicorn.c
 bench_bare_unicorn_LDADD = $(UNICORN_LIBS) $(LIBELF_LIBS)
-EXTRA_DIST += bench/run.sh bench/README.md bench/tui_overhead.sh docs/timing.md
+EXTRA_DIST += bench/run.sh bench/instructions.sh bench/README.md bench/tui_overhead.sh docs/timing.md
 
 ## bench/record-scale: memory and analysis time of a recording of 1 million pauses and
 ## 10 million allocations (`make bench-scale`).
@@ -20,6 +20,11 @@ BENCH_ELF = firmware/bench-mps2-an385.elf
 bench: baregc bench/bare-unicorn
 	@test -f $(BENCH_ELF) || $(MAKE) $(AM_MAKEFLAGS) $(BENCH_ELF)
 	bash $(srcdir)/bench/run.sh $(BENCH_ELF)
+
+.PHONY: bench-instructions
+bench-instructions: baregc bench/bare-unicorn
+	@test -f $(BENCH_ELF) || $(MAKE) $(AM_MAKEFLAGS) $(BENCH_ELF)
+	bash $(srcdir)/bench/instructions.sh $(BENCH_ELF)
 
 .PHONY: bench-scale
 bench-scale: bench/record-scale

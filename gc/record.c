@@ -86,9 +86,13 @@ typedef struct AddrIndex {
     size_t count;
 } AddrIndex;
 
-/* Neighbouring blocks of a heap get neighbouring slots (8-byte granules: a run of
- * allocations touches a few cache lines, not one each); the MiB they lie in is mixed
- * in so that two heaps do not fold onto the same slots. */
+/* Neighbouring blocks of a heap get neighbouring slots (8-byte granules): a run of
+ * small allocations touches a few cache lines of the table, not one line each, and a
+ * heap smaller than the table covers (8 bytes a slot, the table at least twice the
+ * live count) lands without collisions. The MiB is mixed in so that two heaps do not
+ * fold onto the same slots. Objects at a large power-of-two stride spanning more than
+ * the table covers share slots, a probe chain as long as the span over the coverage:
+ * bounded by what a microcontroller's SRAM can hold. */
 static size_t addr_home(uint32_t addr, size_t mask)
 {
     return (size_t)((addr >> 3) + (addr >> 20) * 0x9e3779b1u) & mask;
