@@ -170,6 +170,14 @@ int cpu_mem_write(Cpu *c, uint32_t addr, const void *buf, size_t len)
 
 static inline size_t block_slot(uint32_t addr, size_t cap) { return ((addr >> 1) * 0x9E3779B1u) & (cap - 1); }
 
+/* A block that starts an entry hook keeps this bit in its entry's size, so that the
+ * block hook's common case (which compares the size) passes it to block_full. */
+#define BLOCK_SLOW 0x80000000u
+static inline bool block_is(const BlockEntry *e, uint32_t addr, uint32_t size)
+{
+    return e->addr == addr && (e->size & ~BLOCK_SLOW) == size;
+}
+
 static void blocks_grow(Cpu *c)
 {
     size_t ncap = c->blocks_cap ? c->blocks_cap * 2 : 4096;
@@ -196,7 +204,7 @@ static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32
     size_t j = block_slot(addr, c->blocks_cap);
     for (;;) {
         BlockEntry *e = &c->blocks[j];
-        if (e->addr == addr && e->size == size)
+        if (block_is(e, addr, size))
             return &e->cost;
         if (!e->size)
             break;
@@ -216,8 +224,10 @@ static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32
     e->addr = addr;
     e->size = size ? size : 1;
     cost_block(c->cost, addr, buf, n, &e->cost);
-    if (c->nentry && is_hooked(c, addr))
+    if (c->nentry && is_hooked(c, addr)) {
         e->cost.flags |= BC_HOOK;
+        e->size |= BLOCK_SLOW;
+    }
     c->blocks_count++;
     return &e->cost;
 }
@@ -226,7 +236,7 @@ static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32
 static inline const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
 {
     const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_cap)];
-    if (BG_LIKELY(e->addr == addr && e->size == size))
+    if (BG_LIKELY(block_is(e, addr, size)))
         return &e->cost;
     return block_cost_new(c, addr, size);
 }
@@ -238,8 +248,8 @@ static void recompute_deadline(Cpu *c)
     uint64_t d = sched_next(c->sched);
     if (c->max_cycles && c->max_cycles < d)
         d = c->max_cycles;
-    if (c->irq_check || c->interrupt_req)
-        d = 0;
+    if (c->irq_check || c->interrupt_req || c->sp_read != SP_KNOWN)
+        d = 0; /* look around at the next block (SP unknown: read it there) */
     c->deadline = d;
 }
 
@@ -296,6 +306,15 @@ static bool block_slow_path(Cpu *c, uint32_t addr)
  * block. BAREGC_CHECK_SP=1 reads it after every moving block too and stops on a
  * difference (the tests run the example firmware so). */
 
+/* SP must be read back (SP_UNKNOWN) or checked (SP_VERIFY) at the next block: the
+ * deadline goes to 0 so that the block hook's common case (which does not look at
+ * sp_read) hands that block to block_full. */
+static inline void sp_forget(Cpu *c, uint8_t how)
+{
+    c->sp_read = how;
+    c->deadline = 0;
+}
+
 /* SP reaches a new low: `low`, which the block at pc is about to take it to
  * (ahead), or which it was read back at (the blocks before pc took it there).
  * The high-water mark, and the stack limit: true if the run stops. */
@@ -332,7 +351,7 @@ static BG_NOINLINE bool sp_sync(Cpu *c, uint32_t pc)
     return sp < c->min_sp && sp_new_low(c, sp, pc, false);
 }
 
-void cpu_sp_changed(Cpu *c) { c->sp_read = SP_UNKNOWN; }
+void cpu_sp_changed(Cpu *c) { sp_forget(c, SP_UNKNOWN); }
 
 /* ---- the shadow call stack ------------------------------------------------- */
 
@@ -510,9 +529,9 @@ static BG_NOINLINE void block_full(uc_engine *uc, uint64_t address, uint32_t siz
             c->sp += (uint32_t)(int32_t)bc->sp_delta;
         }
         if (flags & BC_SP_DYNAMIC)
-            c->sp_read = SP_UNKNOWN;
+            sp_forget(c, SP_UNKNOWN);
         else if (c->verify_sp)
-            c->sp_read = SP_VERIFY;
+            sp_forget(c, SP_VERIFY);
     }
     s->now += bc->cycles;
     c->insns += bc->insns;
@@ -523,8 +542,9 @@ static BG_NOINLINE void block_full(uc_engine *uc, uint64_t address, uint32_t siz
 
 /* The block hook: the common case in registers only (no call, so nothing to save),
  * everything else in block_full (called with the hook's own arguments, so the
- * call is a jump). The common case: SP known, nothing due before the
- * block ends, its cost in its home slot, no entry hook, no new SP low, and behind it
+ * call is a jump). The common case: nothing due before the block ends (an unknown
+ * SP makes something due: sp_forget), its cost in its home slot without BLOCK_SLOW
+ * (no entry hook), no new SP low, and behind it
  * no call or return but a plain push or pop of the shadow stack. It decides before
  * it stores, so block_full starts afresh. */
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
@@ -532,11 +552,9 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
     const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_cap)];
-    if (BG_UNLIKELY(e->addr != addr || e->size != size || c->sp_read != SP_KNOWN))
+    if (BG_UNLIKELY(e->addr != addr || e->size != size)) /* a miss, or BLOCK_SLOW */
         goto full;
     unsigned flags = e->cost.flags;
-    if (BG_UNLIKELY(flags & BC_HOOK))
-        goto full;
     uint64_t now = c->sched->now;
     unsigned moved = 0;
     if (c->prev_end != addr) {
@@ -571,7 +589,7 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     if (flags & BC_SP_STATIC)
         c->sp += (uint32_t)(int32_t)e->cost.sp_delta;
     if (flags & BC_SP_DYNAMIC)
-        c->sp_read = SP_UNKNOWN;
+        sp_forget(c, SP_UNKNOWN);
     c->sched->now = now + e->cost.cycles;
     c->insns += e->cost.insns;
     c->prev_block = addr;
