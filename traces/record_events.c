@@ -33,6 +33,9 @@ static void buf_reserve(Buf *b, size_t more)
     b->p = xrealloc(b->p, b->cap);
 }
 
+#define RECORD_MAX 30 /* bytes: the longest record (two 64-bit varints, two 32-bit ones) */
+#define CHUNK 1024     /* records between two checks of the room left */
+
 /* Room for at least 10 bytes must have been reserved. */
 static inline void put_varint(Buf *b, uint64_t v)
 {
@@ -66,7 +69,8 @@ void record_events_encode(const Recording *r, RecordEvents *ev)
     uint64_t t = 0, addr = 0;
     for (size_t i = 0; i < r->nallocs; i++) {
         const RecAlloc *a = &r->allocs[i];
-        buf_reserve(&b, 40);
+        if (i % CHUNK == 0)
+            buf_reserve(&b, CHUNK * RECORD_MAX);
         put_varint(&b, zigzag(a->time - t));
         put_varint(&b, zigzag((uint64_t)a->addr - addr));
         put_varint(&b, a->size);
@@ -80,7 +84,8 @@ void record_events_encode(const Recording *r, RecordEvents *ev)
         const RecFree *f = &r->frees[i];
         const RecAlloc *a = f->alloc_idx && f->alloc_idx <= r->nallocs ? &r->allocs[f->alloc_idx - 1] : NULL;
         bool explicit_ = !a || a->addr != f->addr || a->size != f->size;
-        buf_reserve(&b, 40);
+        if (i % CHUNK == 0)
+            buf_reserve(&b, CHUNK * RECORD_MAX);
         put_varint(&b, zigzag(f->time - t));
         uint64_t w = zigzag((uint64_t)f->alloc_idx - idx) << 2;
         put_varint(&b, w | (f->by_gc ? FREE_BY_GC : 0) | (explicit_ ? FREE_EXPLICIT : 0));

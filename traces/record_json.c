@@ -69,10 +69,36 @@ static bool addr_is_caller(const Recording *r, const uint8_t *cpu_leaf, uint32_t
     return false;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* Ascending, a byte at a time (LSD radix): a long run's stacks hold hundreds of
+ * thousands of frames. */
+static void sort_u32(uint32_t *a, size_t n)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    uint32_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    for (unsigned shift = 0; shift < 32; shift += 8) {
+        size_t pos[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            pos[((a[i] >> shift) & 0xff) + 1]++;
+        for (size_t b = 1; b <= 256; b++)
+            pos[b] += pos[b - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[pos[(a[i] >> shift) & 0xff]++] = a[i];
+        memcpy(a, tmp, n * sizeof *a);
+    }
+    free(tmp);
+}
+
+/* The first index in sorted a[0..n) whose value is >= v. */
+static size_t lower_bound_u32(const uint32_t *a, size_t n, uint32_t v)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 const char *traces_frame_name(const Recording *r, const Image *img, uint32_t addr, char *buf, size_t n)
@@ -87,9 +113,9 @@ const char *traces_frame_name(const Recording *r, const Image *img, uint32_t add
         return buf;
     }
     if (r && r->nnames) {
-        const uint32_t *p = bsearch(&addr, r->name_addrs, r->nnames, sizeof *r->name_addrs, cmp_u32);
-        if (p) {
-            snprintf(buf, n, "%s", r->names[p - r->name_addrs]);
+        size_t at = lower_bound_u32(r->name_addrs, r->nnames, addr);
+        if (at < r->nnames && r->name_addrs[at] == addr) {
+            snprintf(buf, n, "%s", r->names[at]);
             return buf;
         }
     }
@@ -243,7 +269,7 @@ static void write_symbols(const Recording *r, const Image *img, FILE *f)
     uint32_t *addrs = xmalloc((r->nframes ? r->nframes : 1) * sizeof *addrs);
     if (r->nframes)
         memcpy(addrs, r->frames, r->nframes * sizeof *addrs);
-    qsort(addrs, r->nframes, sizeof *addrs, cmp_u32);
+    sort_u32(addrs, r->nframes);
     size_t n = 0;
     for (size_t i = 0; i < r->nframes; i++)
         if (n == 0 || addrs[n - 1] != addrs[i])
@@ -257,9 +283,9 @@ static void write_symbols(const Recording *r, const Image *img, FILE *f)
         for (size_t k = 0; k < len; k++) {
             if (k == 0 && cl[s])
                 continue;
-            const uint32_t *p = bsearch(&fr[k], addrs, n, sizeof *addrs, cmp_u32);
-            if (p)
-                caller[p - addrs] = 1;
+            size_t at = lower_bound_u32(addrs, n, fr[k]);
+            if (at < n && addrs[at] == fr[k])
+                caller[at] = 1;
         }
     }
     fputs("  \"symbols\": {", f);
