@@ -168,7 +168,7 @@ int cpu_mem_write(Cpu *c, uint32_t addr, const void *buf, size_t len)
 
 /* ---- block costs -------------------------------------------------------- */
 
-static inline size_t block_slot(uint32_t addr, size_t cap) { return ((addr >> 1) * 0x9E3779B1u) & (cap - 1); }
+static inline size_t block_slot(uint32_t addr, size_t mask) { return ((addr >> 1) * 0x9E3779B1u) & mask; }
 
 /* A block that starts an entry hook keeps this bit in its entry's size, so that the
  * block hook's common case (which compares the size) passes it to block_full. */
@@ -180,20 +180,21 @@ static inline bool block_is(const BlockEntry *e, uint32_t addr, uint32_t size)
 
 static void blocks_grow(Cpu *c)
 {
-    size_t ncap = c->blocks_cap ? c->blocks_cap * 2 : 4096;
+    size_t cap = c->blocks ? c->blocks_mask + 1 : 0;
+    size_t ncap = cap ? cap * 2 : 4096;
     BlockEntry *nb = xcalloc(ncap, sizeof *nb);
-    for (size_t i = 0; i < c->blocks_cap; i++) {
+    for (size_t i = 0; i < cap; i++) {
         BlockEntry *e = &c->blocks[i];
         if (!e->addr && !e->size)
             continue;
-        size_t j = block_slot(e->addr, ncap);
+        size_t j = block_slot(e->addr, ncap - 1);
         while (nb[j].size)
             j = (j + 1) & (ncap - 1);
         nb[j] = *e;
     }
     free(c->blocks);
     c->blocks = nb;
-    c->blocks_cap = ncap;
+    c->blocks_mask = ncap - 1;
 }
 
 static bool is_hooked(const Cpu *c, uint32_t addr);
@@ -201,20 +202,20 @@ static bool is_hooked(const Cpu *c, uint32_t addr);
 /* Decode a block the first time it runs (block_cost misses land here). */
 static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32_t size)
 {
-    size_t j = block_slot(addr, c->blocks_cap);
+    size_t j = block_slot(addr, c->blocks_mask);
     for (;;) {
         BlockEntry *e = &c->blocks[j];
         if (block_is(e, addr, size))
             return &e->cost;
         if (!e->size)
             break;
-        j = (j + 1) & (c->blocks_cap - 1);
+        j = (j + 1) & c->blocks_mask;
     }
-    if ((c->blocks_count + 1) * 2 > c->blocks_cap) {
+    if ((c->blocks_count + 1) * 2 > c->blocks_mask + 1) {
         blocks_grow(c);
-        j = block_slot(addr, c->blocks_cap);
+        j = block_slot(addr, c->blocks_mask);
         while (c->blocks[j].size)
-            j = (j + 1) & (c->blocks_cap - 1);
+            j = (j + 1) & c->blocks_mask;
     }
     BlockEntry *e = &c->blocks[j];
     uint8_t buf[1024];
@@ -235,7 +236,7 @@ static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32
 /* A block's cost: one probe of the open-addressed table when it sits in its home slot. */
 static inline const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
 {
-    const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_cap)];
+    const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_mask)];
     if (BG_LIKELY(block_is(e, addr, size)))
         return &e->cost;
     return block_cost_new(c, addr, size);
@@ -400,10 +401,17 @@ static void shadow_return(Cpu *c, uint32_t addr)
     if (!i)
         return; /* not a return to any known frame (e.g. a tail-chained handler) */
     c->nshadow = i - 1;
+    bool have = false; /* the return value, read once for all the watches that fire */
+    uint32_t retval = 0;
     while (c->nwatches && c->watches[c->nwatches - 1].depth > c->nshadow) {
         uint32_t cookie = c->watches[--c->nwatches].cookie;
-        if (c->obs.returned)
-            c->obs.returned(c->obs.opaque, cookie, cpu_arg(c, 0));
+        if (!c->obs.returned)
+            continue;
+        if (!have) {
+            retval = cpu_arg(c, 0);
+            have = true;
+        }
+        c->obs.returned(c->obs.opaque, cookie, retval);
     }
 }
 
@@ -551,7 +559,7 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
-    const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_cap)];
+    const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_mask)];
     if (BG_UNLIKELY(e->addr != addr || e->size != size)) /* a miss, or BLOCK_SLOW */
         goto full;
     unsigned flags = e->cost.flags;

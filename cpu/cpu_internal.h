@@ -68,7 +68,7 @@ struct Cpu {
      * the hook runs for every block, between Unicorn's own accesses. */
     Sched *sched;
     BlockEntry *blocks;
-    size_t blocks_cap;
+    size_t blocks_mask;    /* slots - 1 (a power of two less one) */
     uint64_t deadline;     /* cycles: next time the block hook must look around */
     uint64_t insns;
     uint32_t prev_end;     /* fall-through address of the previous block */
