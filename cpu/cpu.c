@@ -548,13 +548,12 @@ static BG_NOINLINE void block_full(uc_engine *uc, uint64_t address, uint32_t siz
     c->prev_flags = (uint8_t)flags;
 }
 
-/* The block hook: the common case in registers only (no call, so nothing to save),
- * everything else in block_full (called with the hook's own arguments, so the
- * call is a jump). The common case: nothing due before the block ends (an unknown
- * SP makes something due: sp_forget), its cost in its home slot without BLOCK_SLOW
- * (no entry hook), no new SP low, and behind it
- * no call or return but a plain push or pop of the shadow stack. It decides before
- * it stores, so block_full starts afresh. */
+/* The block hook: the common case here, without a call; everything else in
+ * block_full (called with the hook's own arguments, so the call is a jump). The
+ * common case: nothing due before the block ends (an unknown SP makes something due:
+ * sp_forget), its cost in its home slot without BLOCK_SLOW (no entry hook), no new SP
+ * low, and behind it no call or return but a plain push or pop of the shadow stack.
+ * It decides before it stores, so block_full starts afresh. */
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
