@@ -52,6 +52,9 @@ struct GcObserver {
     void (*pause_cb)(void *opaque, size_t pause);
     void *pause_cb_opaque;
     GcEventDecoder *events;
+    bool *counts_trigger;    /* per hook: an allocation hook that also stands for the
+                                TRIGGER hook on the same function (one entry hook and
+                                one return watch where there would be two) */
     BatchEv *batch;          /* not yet in the Recording, oldest first */
     size_t nbatch;
     uint32_t *batch_frames;  /* their stacks' frames */
@@ -266,6 +269,8 @@ static void on_entry(Cpu *c, void *opaque, uint32_t i)
         break;
     case GC_HOOK_ALLOC:
     case GC_HOOK_REALLOC:
+        if (o->counts_trigger[i])
+            o->trigger_depth++;
         if (o->npending == o->cappending) {
             o->cappending = o->cappending ? o->cappending * 2 : 8;
             o->pending = xrealloc(o->pending, o->cappending * sizeof *o->pending);
@@ -306,6 +311,8 @@ static void on_return(void *opaque, uint32_t i, uint32_t retval)
         break;
     case GC_HOOK_ALLOC:
     case GC_HOOK_REALLOC:
+        if (o->counts_trigger[i])
+            o->trigger_depth--;
         if (o->npending) {
             const PendingAlloc *a = &o->pending[--o->npending];
             if (h->kind == GC_HOOK_REALLOC && a->old && retval)
@@ -444,14 +451,28 @@ GcObserver *gc_observer_new(const GcObserverConfig *cfg, char **err)
     o->batch_frames = xmalloc(BATCH_MAX * MAX_FRAMES * sizeof *o->batch_frames);
     CpuObserver obs = {.returned = on_return, .irq_entry = on_irq, .opaque = o};
     cpu_set_observer(o->cpu, &obs);
+    o->counts_trigger = xcalloc(o->rt ? o->rt->nhooks : 1, sizeof *o->counts_trigger);
     if (o->rt) {
+        bool *merged = xcalloc(o->rt->nhooks ? o->rt->nhooks : 1, sizeof *merged); /* TRIGGER hooks folded in */
+        for (size_t t = 0; t < o->rt->nhooks; t++) {
+            const GcHook *ht = &o->rt->hooks[t];
+            for (size_t a = 0; a < o->rt->nhooks && ht->kind == GC_HOOK_TRIGGER && ht->addr && !merged[t]; a++) {
+                const GcHook *ha = &o->rt->hooks[a];
+                if ((ha->kind == GC_HOOK_ALLOC || ha->kind == GC_HOOK_REALLOC) && ha->addr == ht->addr &&
+                    !o->counts_trigger[a]) {
+                    o->counts_trigger[a] = true;
+                    merged[t] = true;
+                }
+            }
+        }
         for (size_t i = 0; i < o->rt->nhooks; i++) {
             const GcHook *h = &o->rt->hooks[i];
-            if (!h->addr)
+            if (!h->addr || merged[i])
                 continue;
             const ImageSymbol *sym = image_symbol_by_name(cfg->img, h->symbol);
             cpu_hook_entry(o->cpu, h->addr, sym ? sym->size : 0, on_entry, o, (uint32_t)i);
         }
+        free(merged);
         if (!strcmp(o->rt->name, gc_adapter_events.name)) {
             GcEventSink sink = {
                 .pause_begin = ev_pause_begin, .pause_end = ev_pause_end, .phase_begin = ev_phase_begin,
@@ -499,6 +520,7 @@ void gc_observer_free(GcObserver *o)
     if (o->cpu_tick.queued)
         sched_cancel(o->cfg.sched, &o->cpu_tick);
     gcev_decoder_free(o->events);
+    free(o->counts_trigger);
     free(o->batch);
     free(o->batch_frames);
     free(o->pending);
