@@ -18,6 +18,14 @@
             (arr) = xrealloc((arr), (cap) * sizeof *(arr));             \
         }                                                               \
     } while (0)
+/* The same for allocs and frees, a million or more each: xbig_grow (sim/util.h). */
+#define REC_GROW_BIG(arr, n, cap)                                                    \
+    do {                                                                             \
+        if ((n) == (cap)) {                                                          \
+            (arr) = xbig_grow((arr), (cap) * sizeof *(arr), ((cap) ? (cap) * 2 : 64) * sizeof *(arr)); \
+            (cap) = (cap) ? (cap) * 2 : 64;                                          \
+        }                                                                            \
+    } while (0)
 
 /* ---- the stack index: open addressing over stack ids, keyed by the frames ---- */
 
@@ -186,8 +194,8 @@ void rec_free(Recording *r)
     for (size_t i = 0; i < r->nphase_names; i++)
         free(r->phase_names[i]);
     free(r->phase_names);
-    free(r->allocs);
-    free(r->frees);
+    xbig_free(r->allocs, r->cap_allocs * sizeof *r->allocs);
+    xbig_free(r->frees, r->cap_frees * sizeof *r->frees);
     free(r->samples);
     free(r->irqs);
     for (size_t i = 0; i < r->ninstants; i++)
@@ -330,7 +338,7 @@ static void free_matched(Recording *r, uint64_t now, size_t slot, bool by_gc)
     AddrIndex *ix = r->priv_addr_index;
     uint32_t ai = ix->slots[slot].idx;
     RecAlloc *a = &r->allocs[ai];
-    REC_GROW(r->frees, r->nfrees, r->cap_frees);
+    REC_GROW_BIG(r->frees, r->nfrees, r->cap_frees);
     r->frees[r->nfrees++] = (RecFree){
         .time = now, .addr = a->addr, .size = a->size, .alloc_idx = ai + 1, .by_gc = by_gc,
     };
@@ -353,7 +361,7 @@ void rec_alloc(Recording *r, uint64_t now, uint32_t addr, uint32_t size, StackId
     } else {
         r->alloc_failures++;
     }
-    REC_GROW(r->allocs, r->nallocs, r->cap_allocs);
+    REC_GROW_BIG(r->allocs, r->nallocs, r->cap_allocs);
     r->allocs[r->nallocs] = (RecAlloc){.time = now, .addr = addr, .size = size, .stack = stack};
     if (addr) {
         addr_put(r->priv_addr_index, addr, (uint32_t)r->nallocs);
@@ -373,7 +381,7 @@ void rec_free_block(Recording *r, uint64_t now, uint32_t addr, bool by_gc)
             return;
         }
     }
-    REC_GROW(r->frees, r->nfrees, r->cap_frees);
+    REC_GROW_BIG(r->frees, r->nfrees, r->cap_frees);
     r->frees[r->nfrees++] = (RecFree){.time = now, .addr = addr, .by_gc = by_gc};
 }
 

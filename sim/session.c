@@ -470,20 +470,26 @@ int session_finish(Session *s)
     ri->partial = st->reason == STOP_INTERRUPTED;
     if (st->reason != STOP_EXIT && st->reason != STOP_RESET && st->reason != STOP_INTERRUPTED)
         rec_instant(s->rec, ri->cycles, "fault", "%s: %s", cpu_stop_name(st->reason), st->detail);
+    bool summary = !s->o.quiet && s->rt;
+    Stats stats; /* computed once for the summary and the files: it reads every allocation */
+    if (summary || s->o.out_dir)
+        stats_compute(s->rec, &stats);
     if (!s->o.quiet) {
         report_summary(&s->o, s->m, s->board, st, s->host_s);
-        if (s->rt)
-            traces_print_summary(s->rec, stderr);
+        if (summary)
+            traces_print_summary(s->rec, &stats, stderr);
     }
     if (s->o.out_dir) {
         char *err = NULL;
-        if (traces_write_all(s->rec, s->img, s->o.out_dir, &err) < 0) {
+        if (traces_write_all(s->rec, &stats, s->img, s->o.out_dir, &err) < 0) {
             log_error("%s", err);
             free(err);
             if (rc == EXIT_OK)
                 rc = EXIT_IO;
         }
     }
+    if (summary || s->o.out_dir)
+        stats_free(&stats);
     return rc;
 }
 

@@ -1,12 +1,17 @@
 /* util.c: allocation, error strings, logging and unit parsing shared by every module. */
 #include "config.h"
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* mremap */
+#endif
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim/util.h"
 
@@ -47,6 +52,52 @@ void *xrealloc(void *p, size_t n)
     if (!q)
         oom(n);
     return q;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+static size_t huge_round(size_t n) { return (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE; }
+
+static void *big_map(size_t n)
+{
+    void *q = mmap(NULL, huge_round(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED)
+        oom(n);
+#ifdef MADV_HUGEPAGE
+    (void)madvise(q, huge_round(n), MADV_HUGEPAGE); /* advice: without it, 4 KiB pages */
+#endif
+    return q;
+}
+
+void *xbig_grow(void *p, size_t cap, size_t n)
+{
+    if (n <= cap)
+        return p;
+    if (n < XBIG_MIN) { /* small: the C heap, zeroed past cap like the mapping */
+        uint8_t *q = xrealloc(p, n);
+        memset(q + cap, 0, n - cap);
+        return q;
+    }
+    if (cap < XBIG_MIN) { /* from the C heap into a mapping */
+        void *q = big_map(n);
+        if (cap)
+            memcpy(q, p, cap);
+        free(p);
+        return q;
+    }
+    if (huge_round(n) == huge_round(cap))
+        return p;
+    void *q = mremap(p, huge_round(cap), huge_round(n), MREMAP_MAYMOVE);
+    if (q == MAP_FAILED)
+        oom(n);
+    return q;
+}
+
+void xbig_free(void *p, size_t cap)
+{
+    if (cap < XBIG_MIN)
+        free(p);
+    else if (p)
+        munmap(p, huge_round(cap));
 }
 
 char *xstrdup(const char *s)

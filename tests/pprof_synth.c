@@ -89,7 +89,7 @@ int main(int argc, char **argv)
         return 1;
     }
     Recording *r = synth(elf);
-    int rc = traces_write_all(r, img, dir, &err);
+    int rc = traces_write_all(r, NULL, img, dir, &err);
     if (rc < 0)
         fprintf(stderr, "pprof_synth: %s\n", err);
     free(err);

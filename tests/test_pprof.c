@@ -628,7 +628,7 @@ static void test_write_all(void)
     char *base = te_path("out");
     char *dir = xasprintf("%s/a/b", base);
     char *err = NULL;
-    CU_ASSERT_FATAL(traces_write_all(r, img, dir, &err) == 0);
+    CU_ASSERT_FATAL(traces_write_all(r, NULL, img, dir, &err) == 0);
     static const char *const names[] = {"heap.pb.gz", "gc-pauses.pb.gz", "cpu.pb.gz", "trace.json",
                                         "gctrace.log", "summary.json"};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -729,7 +729,7 @@ static void test_write_all(void)
 
     /* the same recording again: byte-identical files */
     char *dir2 = xasprintf("%s/c", base);
-    CU_ASSERT_FATAL(traces_write_all(r, img, dir2, &err) == 0);
+    CU_ASSERT_FATAL(traces_write_all(r, NULL, img, dir2, &err) == 0);
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         char *p1 = xasprintf("%s/%s", dir, names[i]), *p2 = xasprintf("%s/%s", dir2, names[i]);
         uint8_t *b1, *b2;
@@ -744,7 +744,7 @@ static void test_write_all(void)
 
     /* a directory that cannot be made: an error naming it */
     char *bad = xasprintf("%s/gctrace.log/x", dir);
-    CU_ASSERT(traces_write_all(r, img, bad, &err) == -1);
+    CU_ASSERT(traces_write_all(r, NULL, img, bad, &err) == -1);
     CU_ASSERT_PTR_NOT_NULL(err);
     CU_ASSERT_PTR_NOT_NULL(err ? strstr(err, "gctrace.log") : NULL);
     free(err);
@@ -754,7 +754,7 @@ static void test_write_all(void)
     char *sp = xasprintf("%s/summary.txt", base);
     FILE *f = fopen(sp, "w");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    traces_print_summary(r, f);
+    traces_print_summary(r, NULL, f);
     fclose(f);
     char *txt = read_text_file(sp, NULL, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(txt);

@@ -242,7 +242,37 @@ static void test_events(void)
     rec_free(NULL);
 }
 
+/* xbig_grow (sim/util.h), which holds allocs and frees: from the C heap into a mapping
+ * and through mremap growth, every byte kept and every new byte zero. */
+static void test_xbig_grow(void)
+{
+    static const size_t sizes[] = {100, 4096, XBIG_MIN - 1, XBIG_MIN, XBIG_MIN + 1, 3u << 20, 3u << 20,
+                                   (4u << 20) - 8, 9u << 20, 64u << 20};
+    uint8_t *p = NULL;
+    size_t cap = 0;
+    for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
+        size_t n = sizes[k];
+        p = xbig_grow(p, cap, n);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        size_t bad = 0;
+        for (size_t i = 0; i < cap; i++) /* kept: byte i holds (i * 7 + i / 4096) & 0xff */
+            bad += p[i] != (uint8_t)(i * 7 + i / 4096);
+        for (size_t i = cap; i < n; i++)
+            bad += p[i] != 0;
+        CU_ASSERT_EQUAL(bad, 0);
+        for (size_t i = cap; i < n; i++)
+            p[i] = (uint8_t)(i * 7 + i / 4096);
+        cap = n;
+    }
+    xbig_free(p, cap);
+    xbig_free(NULL, 0);
+    p = xbig_grow(NULL, 0, 5u << 20); /* a mapping from the start */
+    CU_ASSERT(p[0] == 0 && p[(5u << 20) - 1] == 0);
+    xbig_free(p, 5u << 20);
+}
+
 static const TestCase record_cases[] = {
+    {"xbig_grow across the heap/mapping boundary", test_xbig_grow},
     {"stack interning", test_stack_intern},
     {"many stacks", test_stack_many},
     {"alloc/free pairing", test_alloc_free_pairing},

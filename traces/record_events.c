@@ -28,9 +28,11 @@ static void buf_reserve(Buf *b, size_t more)
 {
     if (b->n + more <= b->cap)
         return;
-    while (b->n + more > b->cap)
-        b->cap = b->cap ? b->cap * 2 : 4096;
-    b->p = xrealloc(b->p, b->cap);
+    size_t cap = b->cap;
+    while (b->n + more > cap)
+        cap = cap ? cap * 2 : 4096;
+    b->p = xbig_grow(b->p, b->cap, cap);
+    b->cap = cap;
 }
 
 #define RECORD_MAX 30 /* bytes: the longest record (two 64-bit varints, two 32-bit ones) */
@@ -98,14 +100,15 @@ void record_events_encode(const Recording *r, RecordEvents *ev)
     }
     ev->data = b.p;
     ev->len = b.n;
+    ev->cap = b.cap;
     ev->crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), b.p, (uInt)b.n);
 }
 
 void record_events_free(RecordEvents *ev)
 {
-    free(ev->data);
+    xbig_free(ev->data, ev->cap);
     ev->data = NULL;
-    ev->len = 0;
+    ev->len = ev->cap = 0;
 }
 
 /* ---- decoding ---- */
@@ -165,9 +168,9 @@ int record_events_decode(Recording *r, const uint8_t *data, size_t len, size_t n
         set_err(err, "counts larger than the file can hold");
         return -1;
     }
-    r->allocs = xcalloc(na ? na : 1, sizeof *r->allocs);
+    r->allocs = xbig_grow(NULL, 0, (na ? na : 1) * sizeof *r->allocs);
     r->cap_allocs = na ? na : 1;
-    r->frees = xcalloc(nf ? nf : 1, sizeof *r->frees);
+    r->frees = xbig_grow(NULL, 0, (nf ? nf : 1) * sizeof *r->frees);
     r->cap_frees = nf ? nf : 1;
     uint64_t t = 0, addr = 0;
     for (size_t i = 0; i < na; i++) {

@@ -174,49 +174,47 @@ static void human_bytes(char *buf, size_t n, int64_t b)
         snprintf(buf, n, "%.1f KB", (double)b / 1024.0);
 }
 
-void traces_print_summary(const Recording *r, FILE *f)
+static void print_summary(const Recording *r, const Stats *s, FILE *f)
 {
-    Stats s;
-    stats_compute(r, &s);
     uint64_t hz = r->run.clock_hz;
     char b1[32], b2[32];
-    if (s.npauses) {
-        fprintf(f, "GC: %zu pauses", s.npauses);
-        if (s.nincremental)
-            fprintf(f, " (%zu incremental steps)", s.nincremental);
+    if (s->npauses) {
+        fprintf(f, "GC: %zu pauses", s->npauses);
+        if (s->nincremental)
+            fprintf(f, " (%zu incremental steps)", s->nincremental);
         fprintf(f, ", %.3f ms in total = %.2f%% of %.3f ms; max %.1f us, p99 %.1f us, p50 %.1f us.",
-                us_of(s.pause_total, hz) / 1000, s.gc_cpu_fraction * 100, us_of(r->run.cycles, hz) / 1000,
-                us_of(s.pause_max, hz), us_of(s.p99, hz), us_of(s.p50, hz));
-        if (s.mmu_1ms >= 0)
-            fprintf(f, " MMU 1 ms %.3f", s.mmu_1ms);
-        if (s.mmu_10ms >= 0)
-            fprintf(f, ", 10 ms %.3f", s.mmu_10ms);
-        if (s.mmu_1ms >= 0)
+                us_of(s->pause_total, hz) / 1000, s->gc_cpu_fraction * 100, us_of(r->run.cycles, hz) / 1000,
+                us_of(s->pause_max, hz), us_of(s->p99, hz), us_of(s->p50, hz));
+        if (s->mmu_1ms >= 0)
+            fprintf(f, " MMU 1 ms %.3f", s->mmu_1ms);
+        if (s->mmu_10ms >= 0)
+            fprintf(f, ", 10 ms %.3f", s->mmu_10ms);
+        if (s->mmu_1ms >= 0)
             fputc('.', f);
     } else {
         fputs("GC: no collections.", f);
     }
-    human_bytes(b1, sizeof b1, (int64_t)s.alloc_bytes);
-    fprintf(f, " Allocated %s in %" PRIu64 " objects (%.1f KB/s)", b1, s.nallocs, s.alloc_rate / 1024);
+    human_bytes(b1, sizeof b1, (int64_t)s->alloc_bytes);
+    fprintf(f, " Allocated %s in %" PRIu64 " objects (%.1f KB/s)", b1, s->nallocs, s->alloc_rate / 1024);
     if (r->alloc_failures)
         fprintf(f, ", %" PRIu64 " failed", r->alloc_failures);
     fputc('.', f);
-    if (s.peak_heap >= 0) {
-        human_bytes(b1, sizeof b1, s.peak_heap);
-        fprintf(f, " Peak heap %s.", b1);
+    if (s->peak_heap >= 0) {
+        human_bytes(b1, sizeof b1, s->peak_heap);
+        fprintf(f, " Peak heap %s->", b1);
     }
-    if (s.worst_frag >= 0)
-        fprintf(f, " Worst fragmentation %.0f%%.", s.worst_frag * 100);
-    if (s.min_sram_headroom != REC_UNKNOWN) {
-        human_bytes(b1, sizeof b1, s.min_sram_headroom);
-        fprintf(f, " Min SRAM headroom %s.", b1);
+    if (s->worst_frag >= 0)
+        fprintf(f, " Worst fragmentation %.0f%%.", s->worst_frag * 100);
+    if (s->min_sram_headroom != REC_UNKNOWN) {
+        human_bytes(b1, sizeof b1, s->min_sram_headroom);
+        fprintf(f, " Min SRAM headroom %s->", b1);
     }
-    if (s.stack_high_water != REC_UNKNOWN) {
-        human_bytes(b2, sizeof b2, s.stack_high_water);
-        fprintf(f, " Stack high-water %s.", b2);
+    if (s->stack_high_water != REC_UNKNOWN) {
+        human_bytes(b2, sizeof b2, s->stack_high_water);
+        fprintf(f, " Stack high-water %s->", b2);
     }
-    if (s.irq_worst >= 0) {
-        const StatsIrq *q = &s.irqs[s.irq_worst];
+    if (s->irq_worst >= 0) {
+        const StatsIrq *q = &s->irqs[s->irq_worst];
         fprintf(f, " Worst interrupt latency %.2f us (IRQ %u)", us_of(q->max, hz), (unsigned)q->irq);
         if (q->worst_pause >= 0)
             fprintf(f, "; pause %ld held one back %.2f us", q->worst_pause + 1, us_of(q->worst_pause_delay, hz));
@@ -225,5 +223,16 @@ void traces_print_summary(const Recording *r, FILE *f)
     if (r->run.partial)
         fputs(" (Partial: the run was interrupted.)", f);
     fputc('\n', f);
-    stats_free(&s);
+}
+
+void traces_print_summary(const Recording *r, const Stats *s, FILE *f)
+{
+    if (s) {
+        print_summary(r, s, f);
+        return;
+    }
+    Stats own;
+    stats_compute(r, &own);
+    print_summary(r, &own, f);
+    stats_free(&own);
 }

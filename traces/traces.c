@@ -136,7 +136,7 @@ int traces_write_record(const Recording *r, const Image *img, const char *dir, c
     return write_outputs(&o, dir, ARRAY_SIZE(outputs) - 2, err);
 }
 
-int traces_write_all(const Recording *r, const Image *img, const char *dir, char **err)
+int traces_write_all(const Recording *r, const Stats *s, const Image *img, const char *dir, char **err)
 {
     if (!dir || !*dir) {
         set_err(err, "no output directory");
@@ -144,10 +144,12 @@ int traces_write_all(const Recording *r, const Image *img, const char *dir, char
     }
     if (make_dirs(dir, err) < 0)
         return -1;
-    Stats s;
-    stats_compute(r, &s);
-    Out o = {.r = r, .img = img, .stats = &s};
+    Stats own;
+    if (!s)
+        stats_compute(r, &own);
+    Out o = {.r = r, .img = img, .stats = s ? s : &own};
     int rc = write_outputs(&o, dir, 0, err);
-    stats_free(&s);
+    if (!s)
+        stats_free(&own);
     return rc;
 }

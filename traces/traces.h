@@ -14,13 +14,14 @@
 /* Writes heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz, trace.json, gctrace.log,
  * summary.json, events.bin and record.json into dir (created, with its parents, if missing). Each file is written
  * to dir/.NAME.tmp and renamed over dir/NAME, so readers never see a partial file.
- * img may be NULL (functions are then named by address). Returns 0, or -1 with *err
- * naming the file on the first failure (the files written before it stay). */
-int traces_write_all(const Recording *r, const Image *img, const char *dir, char **err);
+ * img may be NULL (functions are then named by address). s: stats_compute(r) when the
+ * caller has it, else NULL (computed here). Returns 0, or -1 with *err naming the file
+ * on the first failure (the files written before it stay). */
+int traces_write_all(const Recording *r, const Stats *s, const Image *img, const char *dir, char **err);
 
 /* One paragraph for a human (stderr at the end of a run): pauses, GC CPU fraction,
- * MMU, allocation, heap, SRAM, stack, interrupt latency. */
-void traces_print_summary(const Recording *r, FILE *f);
+ * MMU, allocation, heap, SRAM, stack, interrupt latency. s as for traces_write_all. */
+void traces_print_summary(const Recording *r, const Stats *s, FILE *f);
 
 /* The writers, each onto an open stream; -1 when the stream reports an error.
  * docs/formats.md describes each format. */
@@ -39,6 +40,7 @@ int summary_write_json(const Recording *r, const Stats *s, FILE *f);
 typedef struct RecordEvents {
     uint8_t *data; /* the bytes of events.bin, owned */
     size_t len;
+    size_t cap;    /* data's capacity (xbig_grow), for record_events_free */
     uint32_t crc;  /* CRC-32 (zlib's) of data */
 } RecordEvents;
 void record_events_encode(const Recording *r, RecordEvents *ev);
