@@ -57,7 +57,12 @@ fi
 
 # The MPS2 machines always create a LAN9118 NIC and QEMU warns that it has no peer:
 # drop that one line from stderr (semihosting's stderr stays intact).
-{ timeout "$timeout_s" "$qemu" "${machine[@]}" -kernel "$elf" \
+# -icount shift=0: QEMU's virtual clock (its timers, CLINT mtime) follows the
+# instruction count, 1 ns an instruction, not the host's clock: the reference run
+# does not depend on the host's speed or load. Without it, sifive_e (mtime at 10 MHz
+# in QEMU, 32.768 kHz on the board the firmware is built for) gets a 1 kHz tick every
+# 3.3 us of host time, and a slow host livelocks in the tick handler.
+{ timeout "$timeout_s" "$qemu" "${machine[@]}" -icount shift=0 -kernel "$elf" \
     -display none -monitor none -nodefaults -no-reboot \
     -chardev "$uart" -serial chardev:uart0 \
     -chardev "$semihost" \
