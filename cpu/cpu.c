@@ -11,6 +11,9 @@
 #include "cpu/cpu_internal.h"
 
 _Static_assert(offsetof(struct Cpu, uc) <= 64, "the block hook's state must fit in one cache line");
+_Static_assert(offsetof(struct Cpu, prev_flags) == offsetof(struct Cpu, prev_penalty) + 1 &&
+                   offsetof(BlockCost, flags) == offsetof(BlockCost, taken_penalty) + 1,
+               "hook_block moves a block's penalty and flags as one");
 
 #define PAGE 0x1000u
 #define PAGE_MASK (~(PAGE - 1))
@@ -225,10 +228,14 @@ static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32
     e->addr = addr;
     e->size = size ? size : 1;
     cost_block(c->cost, addr, buf, n, &e->cost);
+    if (!(e->cost.flags & BC_SP_STATIC))
+        e->cost.sp_low = e->cost.sp_delta = 0; /* hook_block adds them unconditionally */
     if (c->nentry && is_hooked(c, addr)) {
         e->cost.flags |= BC_HOOK;
         e->size |= BLOCK_SLOW;
     }
+    if (c->verify_sp && (e->cost.flags & BC_SP_STATIC))
+        e->size |= BLOCK_SLOW; /* BAREGC_CHECK_SP: block_full checks every move */
     c->blocks_count++;
     return &e->cost;
 }
@@ -497,7 +504,8 @@ uint64_t cpu_now(const Cpu *c) { return c->sched->now; }
 
 /* Every case of a new block: SP read back, shadow-stack calls and returns, events
  * due, a first run (decoded), entry hooks, a new SP low. */
-static BG_NOINLINE void block_full(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+/* noipa: the same signature as the hook, so that its call stays a plain jump */
+static BG_NOINLINE __attribute__((noipa)) void block_full(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
@@ -548,12 +556,37 @@ static BG_NOINLINE void block_full(uc_engine *uc, uint64_t address, uint32_t siz
     c->prev_flags = (uint8_t)flags;
 }
 
+/* The shadow stack in the block hook's common case: behind the block a call that
+ * pushes a frame with room for it, or a return that pops the top frame (this return
+ * address, this SP) with no watch on it. False: block_full must see it. */
+static inline bool shadow_quick(Cpu *c, uint32_t addr, unsigned moved)
+{
+    size_t n = c->nshadow;
+    if (moved & BC_CALL) {
+        if (n >= c->capshadow || n >= SHADOW_MAX)
+            return false;
+        c->shadow[n] = (ShadowFrame){.ret = c->prev_end & ~1u, .sp = c->sp, .exception = false};
+        c->nshadow = n + 1;
+        return true;
+    }
+    if (!n)
+        return false;
+    const ShadowFrame *top = &c->shadow[n - 1];
+    if (top->ret != addr || top->sp != c->sp || top->exception ||
+        (c->nwatches && c->watches[c->nwatches - 1].depth >= n))
+        return false;
+    c->nshadow = n - 1;
+    return true;
+}
+
 /* The block hook: the common case here, without a call; everything else in
  * block_full (called with the hook's own arguments, so the call is a jump). The
  * common case: nothing due before the block ends (an unknown SP makes something due:
- * sp_forget), its cost in its home slot without BLOCK_SLOW (no entry hook), no new SP
- * low, and behind it no call or return but a plain push or pop of the shadow stack.
- * It decides before it stores, so block_full starts afresh. */
+ * sp_forget), its cost in its home slot without BLOCK_SLOW (no entry hook; with
+ * BAREGC_CHECK_SP, no SP move either), no new SP low (sp_low and sp_delta are 0 for
+ * a block without BC_SP_STATIC: no test of the flag), and behind it no call or
+ * return but a plain push or pop of the shadow stack. It decides before it stores,
+ * so block_full starts afresh. */
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
@@ -561,7 +594,6 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_mask)];
     if (BG_UNLIKELY(e->addr != addr || e->size != size)) /* a miss, or BLOCK_SLOW */
         goto full;
-    unsigned flags = e->cost.flags;
     uint64_t now = c->sched->now;
     unsigned moved = 0;
     if (c->prev_end != addr) {
@@ -570,39 +602,19 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     }
     if (BG_UNLIKELY(now >= c->deadline))
         goto full;
-    if (flags & BC_SP_STATIC) {
-        if (BG_UNLIKELY(c->sp + (uint32_t)(int32_t)e->cost.sp_low < c->min_sp || c->verify_sp))
-            goto full;
-    }
-    /* A call or return behind: common when it is a push with room, or a pop of the top
-     * frame (this return address, this SP) with no watch on it. */
-    if (BG_UNLIKELY(moved)) {
-        size_t n = c->nshadow;
-        if (moved & BC_CALL) {
-            if (n >= c->capshadow || n >= SHADOW_MAX)
-                goto full;
-            c->shadow[n] = (ShadowFrame){.ret = c->prev_end & ~1u, .sp = c->sp, .exception = false};
-            c->nshadow = n + 1;
-        } else {
-            if (!n)
-                goto full;
-            const ShadowFrame *top = &c->shadow[n - 1];
-            if (top->ret != addr || top->sp != c->sp || top->exception ||
-                (c->nwatches && c->watches[c->nwatches - 1].depth >= n))
-                goto full;
-            c->nshadow = n - 1;
-        }
-    }
-    if (flags & BC_SP_STATIC)
-        c->sp += (uint32_t)(int32_t)e->cost.sp_delta;
-    if (flags & BC_SP_DYNAMIC)
+    uint32_t sp = c->sp;
+    if (BG_UNLIKELY(sp + (uint32_t)(int32_t)e->cost.sp_low < c->min_sp))
+        goto full;
+    if (BG_UNLIKELY(moved) && !shadow_quick(c, addr, moved))
+        goto full;
+    c->sp = sp + (uint32_t)(int32_t)e->cost.sp_delta;
+    if (BG_UNLIKELY(e->cost.flags & BC_SP_DYNAMIC))
         sp_forget(c, SP_UNKNOWN);
     c->sched->now = now + e->cost.cycles;
     c->insns += e->cost.insns;
     c->prev_block = addr;
     c->prev_end = addr + size;
-    c->prev_penalty = e->cost.taken_penalty;
-    c->prev_flags = (uint8_t)flags;
+    memcpy(&c->prev_penalty, &e->cost.taken_penalty, 2); /* and prev_flags: one move */
     return;
 full: /* the same arguments: a plain jump */
     block_full(uc, address, size, ud);

@@ -41,6 +41,9 @@ typedef struct BatchEv {
     uint8_t kind;     /* BATCH_* */
 } BatchEv;
 #define BATCH_MAX 8192 /* events held before a hand-over */
+/* Allocations and frees whose memory the worker touches ahead of use (rec_touch_ahead):
+ * more than a sweep between two batches frees. */
+#define TOUCH_AHEAD (128u << 10)
 
 typedef struct Batch {
     BatchEv *ev;      /* oldest first */
@@ -177,6 +180,7 @@ static void *worker_main(void *arg)
             break;
         pthread_mutex_unlock(&o->mu);
         batch_apply(o, &o->work);
+        rec_touch_ahead(o->rec, TOUCH_AHEAD);
         pthread_mutex_lock(&o->mu);
         o->busy = false;
         pthread_cond_broadcast(&o->cv);

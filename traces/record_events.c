@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
 
+#include "sim/crc.h"
 #include "sim/util.h"
 #include "traces/traces.h"
 
@@ -101,7 +101,7 @@ void record_events_encode(const Recording *r, RecordEvents *ev)
     ev->data = b.p;
     ev->len = b.n;
     ev->cap = b.cap;
-    ev->crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), b.p, (uInt)b.n);
+    ev->crc = crc32_of(0, b.p, b.n);
 }
 
 void record_events_free(RecordEvents *ev)

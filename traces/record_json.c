@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <zlib.h>
 
+#include "sim/crc.h"
 #include "sim/util.h"
 #include "traces/json_out.h"
 #include "traces/traces.h"
@@ -756,7 +756,7 @@ static void load_events(Loader *ld, const cJSON *root, Recording *r)
     char *e = NULL;
     if (read_whole_file(path, &data, &len, &e) < 0) {
         fail(ld, "events: %s", e);
-    } else if (len != bytes || (uint32_t)crc32(crc32(0L, Z_NULL, 0), data, (uInt)len) != crc) {
+    } else if (len != bytes || crc32_of(0, data, len) != crc) {
         fail(ld, "events: %s is not the one written with it (%zu bytes%s; record.json says %llu bytes, CRC-32 %u)",
              path, len, len == bytes ? ", another CRC-32" : "", (unsigned long long)bytes, (unsigned)crc);
     } else if (record_events_decode(r, data, len, na, nf, &e) < 0) {

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,7 @@ static const struct {
     {"heap.pb.gz", w_heap},       {"gc-pauses.pb.gz", w_pauses}, {"cpu.pb.gz", w_cpu},
     {"trace.json", w_trace},      {"gctrace.log", w_gctrace},    {"summary.json", w_summary},
     {RECORD_EVENTS_FILE, w_events}, {"record.json", w_record}, /* events.bin first: record.json names it */
-};
+};                                                             /* (these two last: write_outputs) */
 
 static int write_one(const Out *o, const char *dir, const char *name, WriteFn fn, char **err)
 {
@@ -120,11 +121,28 @@ out:
     return rc;
 }
 
+static void *encode_events(void *arg)
+{
+    Out *o = arg;
+    record_events_encode(o->r, &o->ev);
+    return NULL;
+}
+
+/* events.bin is encoded on a thread of its own while the files before it are written
+ * (both only read the recording); events.bin and record.json wait for it. */
 static int write_outputs(Out *o, const char *dir, size_t first, char **err)
 {
-    record_events_encode(o->r, &o->ev);
+    pthread_t t;
+    bool threaded = !pthread_create(&t, NULL, encode_events, o);
+    if (!threaded)
+        encode_events(o);
     int rc = 0;
-    for (size_t i = first; i < ARRAY_SIZE(outputs) && rc == 0; i++)
+    size_t i = first;
+    for (; i < ARRAY_SIZE(outputs) - 2 && rc == 0; i++)
+        rc = write_one(o, dir, outputs[i].name, outputs[i].fn, err);
+    if (threaded)
+        pthread_join(t, NULL);
+    for (; i < ARRAY_SIZE(outputs) && rc == 0; i++)
         rc = write_one(o, dir, outputs[i].name, outputs[i].fn, err);
     record_events_free(&o->ev);
     return rc;

@@ -1,6 +1,6 @@
 /* png.c: a minimal PNG encoder (PNG spec, ISO/IEC 15948): signature, IHDR (8-bit
  * RGBA, no interlace), one zlib-compressed IDAT with filter type 0 on every row, IEND;
- * each chunk's CRC-32 from zlib's crc32(). */
+ * each chunk's CRC-32 from zlib (crc32_of). */
 #include "config.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "sim/crc.h"
 #include "sim/util.h"
 #include "ui/png.h"
 
@@ -28,8 +29,7 @@ static void put_chunk(uint8_t *buf, size_t *pos, const char type[4], const uint8
     memcpy(p + 4, type, 4);
     if (n)
         memcpy(p + 8, data, n);
-    uLong crc = crc32(0L, Z_NULL, 0);
-    crc = crc32(crc, p + 4, (uInt)(n + 4));
+    uint32_t crc = crc32_of(0, p + 4, n + 4);
     put_be32(p + 8 + n, (uint32_t)crc);
     *pos += n + 12;
 }
