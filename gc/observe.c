@@ -3,7 +3,6 @@
  * sampling ticks (background scheduler events) read the heap and the call stack. */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,36 +20,20 @@ typedef struct PendingAlloc {
     uint32_t frames[MAX_FRAMES];
 } PendingAlloc;
 
-/* Allocations, frees and CPU samples wait here and reach the Recording in batches:
+/* Allocations and frees wait here and reach the Recording in batches (gc_observer_sync):
  * interning a stack and pairing a free with its allocation are hash-table look-ups,
  * slow one at a time between guest blocks (Unicorn has evicted the tables) and fast
- * in a run of thousands. A full batch goes to a worker thread, which applies it
- * while the next one fills (the run does not wait for it unless the worker is still
- * busy with the one before); without the thread, the run applies it itself. The
- * Recording sees the same calls in the same order either way: the files are the
- * same. Whatever reads or interns on the run's side syncs first (gc_observer_sync):
- * the worker alone touches allocs, frees, stacks, CPU samples and the live list
- * between two syncs. */
-enum { BATCH_ALLOC, BATCH_FREE, BATCH_FREE_GC, BATCH_CPU };
+ * in a run of thousands. Everything that reads allocations syncs first. */
+enum { BATCH_ALLOC, BATCH_FREE, BATCH_FREE_GC };
 typedef struct BatchEv {
     uint64_t time;    /* cycles */
     uint32_t addr;
     uint32_t size;    /* allocation: bytes requested */
-    uint32_t frames;  /* allocation, CPU sample: its stack is Batch.frames[frames .. frames + nframes) */
+    uint32_t frames;  /* allocation: its stack is batch_frames[frames .. frames + nframes) */
     uint8_t nframes;
     uint8_t kind;     /* BATCH_* */
 } BatchEv;
-#define BATCH_MAX 8192 /* events held before a hand-over */
-/* Allocations and frees whose memory the worker touches ahead of use (rec_touch_ahead):
- * more than a sweep between two batches frees. */
-#define TOUCH_AHEAD (128u << 10)
-
-typedef struct Batch {
-    BatchEv *ev;      /* oldest first */
-    size_t n;
-    uint32_t *frames; /* their stacks' frames */
-    size_t nframes;
-} Batch;
+#define BATCH_MAX 8192 /* events held before a sync */
 
 struct GcObserver {
     GcObserverConfig cfg;
@@ -72,13 +55,10 @@ struct GcObserver {
     bool *counts_trigger;    /* per hook: an allocation hook that also stands for the
                                 TRIGGER hook on the same function (one entry hook and
                                 one return watch where there would be two) */
-    Batch fill;              /* filled by the run */
-    Batch work;              /* applied by the worker (while busy) */
-    bool threaded;           /* the worker runs */
-    bool busy, quit;         /* under mu */
-    pthread_t worker;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    BatchEv *batch;          /* not yet in the Recording, oldest first */
+    size_t nbatch;
+    uint32_t *batch_frames;  /* their stacks' frames */
+    size_t nbatch_frames;
 };
 
 static uint64_t now(const GcObserver *o) { return cpu_now(o->cpu); }
@@ -92,7 +72,6 @@ static size_t current_frames(GcObserver *o, bool skip_leaf, uint32_t *f)
 
 static StackId current_stack(GcObserver *o, bool skip_leaf)
 {
-    gc_observer_sync(o); /* the stack index is the worker's between syncs */
     uint32_t f[MAX_FRAMES];
     size_t n = current_frames(o, skip_leaf, f);
     return rec_stack(o->rec, f, n);
@@ -139,98 +118,12 @@ static void live_add(GcObserver *o, uint32_t idx)
     o->live[o->nlive++] = idx;
 }
 
-/* Apply a batch to the Recording (on the worker, or on the run without one). */
-static void batch_apply(GcObserver *o, Batch *b)
+static BatchEv *batch_add(GcObserver *o, uint8_t kind, uint32_t addr)
 {
-    const BatchEv *prev = NULL; /* the last allocation: a loop allocates from one site */
-    StackId st = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        const BatchEv *e = &b->ev[i];
-        const uint32_t *f = b->frames + e->frames;
-        switch (e->kind) {
-        case BATCH_FREE:
-        case BATCH_FREE_GC:
-            rec_free_block(o->rec, e->time, e->addr, e->kind == BATCH_FREE_GC);
-            break;
-        case BATCH_CPU:
-            rec_cpu_sample(o->rec, rec_stack(o->rec, f, e->nframes));
-            break;
-        case BATCH_ALLOC:
-            if (!prev || prev->nframes != e->nframes || memcmp(b->frames + prev->frames, f, e->nframes * sizeof *f))
-                st = rec_stack(o->rec, f, e->nframes);
-            prev = e;
-            rec_alloc(o->rec, e->time, e->addr, e->size, st);
-            if (e->addr)
-                live_add(o, (uint32_t)o->rec->nallocs - 1);
-            break;
-        }
-    }
-    b->n = 0;
-    b->nframes = 0;
-}
-
-static void *worker_main(void *arg)
-{
-    GcObserver *o = arg;
-    pthread_mutex_lock(&o->mu);
-    for (;;) {
-        while (!o->busy && !o->quit)
-            pthread_cond_wait(&o->cv, &o->mu);
-        if (!o->busy)
-            break;
-        pthread_mutex_unlock(&o->mu);
-        batch_apply(o, &o->work);
-        rec_touch_ahead(o->rec, TOUCH_AHEAD);
-        pthread_mutex_lock(&o->mu);
-        o->busy = false;
-        pthread_cond_broadcast(&o->cv);
-    }
-    pthread_mutex_unlock(&o->mu);
-    return NULL;
-}
-
-/* The filled batch to the worker (after the one before it), or applied here. */
-static void hand_over(GcObserver *o)
-{
-    if (!o->fill.n)
-        return;
-    if (!o->threaded) {
-        batch_apply(o, &o->fill);
-        return;
-    }
-    pthread_mutex_lock(&o->mu);
-    while (o->busy)
-        pthread_cond_wait(&o->cv, &o->mu);
-    Batch t = o->work;
-    o->work = o->fill;
-    o->fill = t;
-    o->busy = true;
-    pthread_cond_broadcast(&o->cv);
-    pthread_mutex_unlock(&o->mu);
-}
-
-void gc_observer_sync(GcObserver *o)
-{
-    hand_over(o);
-    if (!o->threaded)
-        return;
-    pthread_mutex_lock(&o->mu);
-    while (o->busy)
-        pthread_cond_wait(&o->cv, &o->mu);
-    pthread_mutex_unlock(&o->mu);
-}
-
-static BatchEv *batch_add(GcObserver *o, uint8_t kind, uint32_t addr, const uint32_t *frames, size_t nframes)
-{
-    if (o->fill.n == BATCH_MAX)
-        hand_over(o);
-    Batch *b = &o->fill;
-    BatchEv *e = &b->ev[b->n++];
-    *e = (BatchEv){.time = now(o), .addr = addr, .kind = kind, .frames = (uint32_t)b->nframes,
-                   .nframes = (uint8_t)nframes};
-    if (nframes)
-        memcpy(b->frames + b->nframes, frames, nframes * sizeof *frames);
-    b->nframes += nframes;
+    if (o->nbatch == BATCH_MAX)
+        gc_observer_sync(o);
+    BatchEv *e = &o->batch[o->nbatch++];
+    *e = (BatchEv){.time = now(o), .addr = addr, .kind = kind};
     return e;
 }
 
@@ -238,12 +131,39 @@ static void record_alloc(GcObserver *o, uint32_t addr, uint32_t size, const uint
 {
     if (!addr) /* an instant now, in time order with the others */
         rec_instant(o->rec, now(o), "alloc-fail", "allocation of %u bytes failed", size);
-    batch_add(o, BATCH_ALLOC, addr, frames, nframes)->size = size;
+    BatchEv *e = batch_add(o, BATCH_ALLOC, addr);
+    e->size = size;
+    e->frames = (uint32_t)o->nbatch_frames;
+    e->nframes = (uint8_t)nframes;
+    memcpy(o->batch_frames + o->nbatch_frames, frames, nframes * sizeof *frames);
+    o->nbatch_frames += nframes;
 }
 
 static void record_free(GcObserver *o, uint32_t addr, bool by_gc)
 {
-    batch_add(o, by_gc ? BATCH_FREE_GC : BATCH_FREE, addr, NULL, 0);
+    batch_add(o, by_gc ? BATCH_FREE_GC : BATCH_FREE, addr);
+}
+
+void gc_observer_sync(GcObserver *o)
+{
+    const BatchEv *prev = NULL; /* the last allocation: a loop allocates from one site */
+    StackId st = 0;
+    for (size_t i = 0; i < o->nbatch; i++) {
+        const BatchEv *e = &o->batch[i];
+        if (e->kind != BATCH_ALLOC) {
+            rec_free_block(o->rec, e->time, e->addr, e->kind == BATCH_FREE_GC);
+            continue;
+        }
+        const uint32_t *f = o->batch_frames + e->frames;
+        if (!prev || prev->nframes != e->nframes || memcmp(o->batch_frames + prev->frames, f, e->nframes * sizeof *f))
+            st = rec_stack(o->rec, f, e->nframes);
+        prev = e;
+        rec_alloc(o->rec, e->time, e->addr, e->size, st);
+        if (e->addr)
+            live_add(o, (uint32_t)o->rec->nallocs - 1);
+    }
+    o->nbatch = 0;
+    o->nbatch_frames = 0;
 }
 
 /* After a collection: allocations whose first block is no longer an object head
@@ -444,8 +364,7 @@ static void heap_tick(void *opaque, uint64_t due)
 static void cpu_tick(void *opaque, uint64_t due)
 {
     GcObserver *o = opaque;
-    uint32_t f[MAX_FRAMES];
-    batch_add(o, BATCH_CPU, 0, f, current_frames(o, false, f));
+    rec_cpu_sample(o->rec, current_stack(o, false));
     sched_at(o->cfg.sched, &o->cpu_tick, due + o->cfg.cpu_sample_cycles);
 }
 
@@ -528,22 +447,8 @@ GcObserver *gc_observer_new(const GcObserverConfig *cfg, char **err)
     o->cpu = cfg->cpu;
     o->rec = cfg->rec;
     o->rt = cfg->rt;
-    Batch *bs[] = {&o->fill, &o->work};
-    for (size_t i = 0; i < ARRAY_SIZE(bs); i++) {
-        bs[i]->ev = xmalloc(BATCH_MAX * sizeof *bs[i]->ev);
-        bs[i]->frames = xmalloc(BATCH_MAX * MAX_FRAMES * sizeof *bs[i]->frames);
-    }
-    /* BAREGC_WORKER=0: apply the batches on the run's thread (the same files) */
-    const char *w = getenv("BAREGC_WORKER");
-    if (!(w && !strcmp(w, "0")) && !pthread_mutex_init(&o->mu, NULL)) {
-        if (!pthread_cond_init(&o->cv, NULL)) {
-            o->threaded = !pthread_create(&o->worker, NULL, worker_main, o);
-            if (!o->threaded)
-                pthread_cond_destroy(&o->cv);
-        }
-        if (!o->threaded)
-            pthread_mutex_destroy(&o->mu);
-    }
+    o->batch = xmalloc(BATCH_MAX * sizeof *o->batch);
+    o->batch_frames = xmalloc(BATCH_MAX * MAX_FRAMES * sizeof *o->batch_frames);
     CpuObserver obs = {.returned = on_return, .irq_entry = on_irq, .opaque = o};
     cpu_set_observer(o->cpu, &obs);
     o->counts_trigger = xcalloc(o->rt ? o->rt->nhooks : 1, sizeof *o->counts_trigger);
@@ -614,21 +519,10 @@ void gc_observer_free(GcObserver *o)
         sched_cancel(o->cfg.sched, &o->heap_tick);
     if (o->cpu_tick.queued)
         sched_cancel(o->cfg.sched, &o->cpu_tick);
-    if (o->threaded) {
-        pthread_mutex_lock(&o->mu);
-        o->quit = true; /* after the batch in hand, if any */
-        pthread_cond_broadcast(&o->cv);
-        pthread_mutex_unlock(&o->mu);
-        pthread_join(o->worker, NULL);
-        pthread_cond_destroy(&o->cv);
-        pthread_mutex_destroy(&o->mu);
-    }
     gcev_decoder_free(o->events);
     free(o->counts_trigger);
-    free(o->fill.ev);
-    free(o->fill.frames);
-    free(o->work.ev);
-    free(o->work.frames);
+    free(o->batch);
+    free(o->batch_frames);
     free(o->pending);
     free(o->live);
     free(o);

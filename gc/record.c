@@ -385,32 +385,6 @@ void rec_free_block(Recording *r, uint64_t now, uint32_t addr, bool by_gc)
     r->frees[r->nfrees++] = (RecFree){.time = now, .addr = addr, .by_gc = by_gc};
 }
 
-static void *touch_ahead(void *arr, size_t elem, size_t n, size_t *cap, size_t *touched, size_t ahead)
-{
-    size_t want = n + ahead;
-    if (want > *cap) {
-        size_t ncap = *cap ? *cap : 64;
-        while (ncap < want)
-            ncap *= 2;
-        arr = xbig_grow(arr, *cap * elem, ncap * elem);
-        *cap = ncap;
-    }
-    /* one byte a page past the entries in use (their bytes are free to write) */
-    volatile uint8_t *p = arr;
-    size_t from = (*touched > n ? *touched : n) * elem;
-    for (size_t b = (from + 4095) / 4096 * 4096; b < want * elem; b += 4096)
-        p[b] = 0;
-    if (want > *touched)
-        *touched = want;
-    return arr;
-}
-
-void rec_touch_ahead(Recording *r, size_t ahead)
-{
-    r->allocs = touch_ahead(r->allocs, sizeof *r->allocs, r->nallocs, &r->cap_allocs, &r->priv_touched_allocs, ahead);
-    r->frees = touch_ahead(r->frees, sizeof *r->frees, r->nfrees, &r->cap_frees, &r->priv_touched_frees, ahead);
-}
-
 int64_t rec_live_bytes(const Recording *r)
 {
     return r->priv_live_bytes;

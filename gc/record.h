@@ -135,7 +135,6 @@ typedef struct Recording {
     /* Private to record.c. */
     void *priv_addr_index;    /* address -> index of the most recent live RecAlloc there */
     int64_t priv_live_bytes;  /* bytes: sum of the sizes of live allocations */
-    size_t priv_touched_allocs, priv_touched_frees; /* entries whose pages rec_touch_ahead wrote */
     bool priv_pause_open;     /* the last pause has begun but not ended */
     uint32_t *priv_open_phases; size_t priv_nopen_phases, priv_cap_open_phases; /* indices, innermost last */
 
@@ -170,12 +169,6 @@ void rec_cpu_sample(Recording *r, StackId stack);
 RecHeapMap *rec_heap_map(Recording *r, uint32_t base, uint32_t block_size, uint32_t nblocks);
 
 /* Bytes live (allocated, not freed) according to the alloc/free records. */
-/* Room for `ahead` more allocations and frees, its memory touched now: the first
- * write to a page costs a page fault and, on a VM, the host's zeroing of it (about
- * 2 ms a megabyte on this project's machines). The observer's worker calls it
- * between batches, so that the run's own thread (which records the frees of a sweep)
- * finds the pages there. */
-void rec_touch_ahead(Recording *r, size_t ahead);
 int64_t rec_live_bytes(const Recording *r);
 /* Index of the pause open at `now` (start <= now < end), or -1. */
 long rec_pause_at(const Recording *r, uint64_t now);
