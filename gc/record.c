@@ -19,12 +19,13 @@
         }                                                               \
     } while (0)
 /* The same for allocs and frees, a million or more each: xbig_grow (sim/util.h). */
-#define REC_GROW_BIG(arr, n, cap)                                                    \
-    do {                                                                             \
-        if ((n) == (cap)) {                                                          \
-            (arr) = xbig_grow((arr), (cap) * sizeof *(arr), ((cap) ? (cap) * 2 : 64) * sizeof *(arr)); \
-            (cap) = (cap) ? (cap) * 2 : 64;                                          \
-        }                                                                            \
+#define REC_GROW_BIG(arr, n, cap)                                         \
+    do {                                                                  \
+        if ((n) == (cap)) {                                               \
+            size_t ncap_ = (cap) ? (cap) * 2 : 64;                        \
+            (arr) = xbig_grow((arr), (cap) * sizeof *(arr), ncap_ * sizeof *(arr)); \
+            (cap) = ncap_;                                                \
+        }                                                                 \
     } while (0)
 
 /* ---- the stack index: open addressing over stack ids, keyed by the frames ---- */

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "sim/crc.h"
 #include "sim/util.h"
 #include "traces/traces.h"

@@ -83,8 +83,9 @@ static const struct {
 } outputs[] = {
     {"heap.pb.gz", w_heap},       {"gc-pauses.pb.gz", w_pauses}, {"cpu.pb.gz", w_cpu},
     {"trace.json", w_trace},      {"gctrace.log", w_gctrace},    {"summary.json", w_summary},
-    {RECORD_EVENTS_FILE, w_events}, {"record.json", w_record}, /* events.bin first: record.json names it */
-};                                                             /* (these two last: write_outputs) */
+    /* events.bin first: record.json names it; and these two last (write_outputs) */
+    {RECORD_EVENTS_FILE, w_events}, {"record.json", w_record},
+};
 
 static int write_one(const Out *o, const char *dir, const char *name, WriteFn fn, char **err)
 {
@@ -133,7 +134,7 @@ static void *encode_events(void *arg)
 static int write_outputs(Out *o, const char *dir, size_t first, char **err)
 {
     pthread_t t;
-    bool threaded = !pthread_create(&t, NULL, encode_events, o);
+    bool threaded = first < ARRAY_SIZE(outputs) - 2 && !pthread_create(&t, NULL, encode_events, o);
     if (!threaded)
         encode_events(o);
     int rc = 0;
