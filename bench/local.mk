@@ -6,7 +6,7 @@
 noinst_PROGRAMS += bench/bare-unicorn
 bench_bare_unicorn_SOURCES = bench/bare_unicorn.c
 bench_bare_unicorn_LDADD = $(UNICORN_LIBS) $(LIBELF_LIBS)
-EXTRA_DIST += bench/run.sh bench/instructions.sh bench/README.md bench/tui_overhead.sh docs/timing.md
+EXTRA_DIST += bench/run.sh bench/instructions.sh bench/README.md bench/tui_overhead.sh
 
 ## bench/record-scale: memory and analysis time of a recording of 1 million pauses and
 ## 10 million allocations (`make bench-scale`).

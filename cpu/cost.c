@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cpu/cost.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 /* ==== Cortex-M ============================================================
  *

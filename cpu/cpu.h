@@ -9,7 +9,7 @@
 
 #include "cpu/core.h"
 #include "devices/device.h"
-#include "sim/sched.h"
+#include "base/sched.h"
 
 typedef struct Cpu Cpu;
 typedef struct Nvic Nvic;

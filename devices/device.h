@@ -7,9 +7,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "sim/chardev.h"
-#include "sim/sched.h"
-#include "sim/util.h"
+#include "base/chardev.h"
+#include "base/sched.h"
+#include "base/util.h"
 
 /* An interrupt line: the device calls irq_set(line, level); the receiver (NVIC,
  * PLIC, CPU-local line) decides what a level or an edge means. */

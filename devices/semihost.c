@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "devices/semihost.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 #define MAX_HANDLES 16
 #define MAX_STRING 65536 /* bytes of a guest string or buffer handled per call */

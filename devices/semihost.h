@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/sched.h"
+#include "base/sched.h"
 
 /* Guest memory access for the calls' parameter blocks: 0, or -1 on a bad address. */
 typedef struct GuestMem {

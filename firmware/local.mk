@@ -194,7 +194,7 @@ firmware/t-fault-badinsn-rv.elf:
 	$(FW_FAULT_SIFIVE_E) -DFAULT_BADINSN_RV
 endif
 
-## -- the explicit GC event channel (helper "events"): a self-contained collector that
+## The explicit GC event channel: a self-contained collector that
 ## reports itself through firmware/common/gcevents.h (ITM on mps2, gc-trace-port on virt)
 FIRMWARE_ELFS += firmware/events-demo-mps2-an385.elf firmware/events-demo-virt-rv32.elf
 FW_EVENTS_SRCS = $(fwsrc)/demo/events_demo.c
@@ -207,12 +207,12 @@ firmware/events-demo-virt-rv32.elf: $(FW_EVENTS_DEPS) $(FW_DEPS_VIRT)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(FW_EVENTS_SRCS) $(FW_VIRT_SRCS) -o $@
 endif
 
-## -- lead: gcrt with interrupts masked during collections (interrupt hold-back tests)
+## gcrt with interrupts masked during collections (interrupt hold-back tests)
 FIRMWARE_ELFS += firmware/gc-demo-atomic-mps2-an385.elf
 firmware/gc-demo-atomic-mps2-an385.elf: $(FW_DEMO_SRCS) $(FW_DEPS_AN385)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DGC_ATOMIC $(FW_DEMO_SRCS) $(FW_AN385_SRCS) -o $@
 
-## -- a regressed build of the demo (helper "check"): half the heap, so the collector runs
+## A regressed build of the demo: half the heap, so the collector runs
 ## about twice as often; tests/e2e_check.sh uses it as an injected regression for
 ## `baregc check --baseline`.
 FIRMWARE_ELFS += firmware/gc-demo-regress-mps2-an385.elf

@@ -12,7 +12,7 @@
 
 #include "gc/events.h"
 #include "gc/record.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 /* The protocol, as firmware/common/gcevents.h writes it. */
 enum { PORT_EVENT = 24, PORT_ARG = 25 };

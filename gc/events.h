@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/loader.h"
+#include "base/image.h"
 
 /* What the decoded stream says. Every callback may be NULL (ignored). `error` is
  * called at most once per kind of malformation (unknown opcode, wrong write size,

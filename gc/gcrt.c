@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "gc/runtime.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 #define GCRT_BLOCK_BYTES 16u
 

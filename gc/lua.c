@@ -16,7 +16,7 @@
 #include <stdlib.h>
 
 #include "gc/runtime.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 static bool has(const Image *img, const char *name) { return image_symbol_by_name(img, name) != NULL; }
 

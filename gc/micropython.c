@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "gc/runtime.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 #define MP_BLOCKS_PER_ATB 4
 #define MP_MAX_TABLE_BYTES (16u << 20) /* bytes: a sanity bound on the allocation table */

@@ -8,7 +8,7 @@
 
 #include "gc/events.h"
 #include "gc/observe.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 #define MAX_FRAMES 32 /* frames kept per recorded stack */
 

@@ -10,8 +10,8 @@
 #include "cpu/cpu.h"
 #include "gc/record.h"
 #include "gc/runtime.h"
-#include "sim/loader.h"
-#include "sim/sched.h"
+#include "base/image.h"
+#include "base/sched.h"
 
 typedef struct GcObserverConfig {
     Cpu *cpu;

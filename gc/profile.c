@@ -23,7 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "gc/runtime.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 enum { CTR_USED, CTR_FREE, CTR_LARGEST, NCTR };
 static const char *const counter_keys[NCTR] = {"used_bytes", "free_bytes", "largest_free_bytes"};

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "gc/record.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 /* Make room for one more element of arr (n used, cap allocated): doubling. */
 #define REC_GROW(arr, n, cap)                                           \
@@ -18,7 +18,7 @@
             (arr) = xrealloc((arr), (cap) * sizeof *(arr));             \
         }                                                               \
     } while (0)
-/* The same for allocs and frees, a million or more each: xbig_grow (sim/util.h). */
+/* The same for allocs and frees, a million or more each: xbig_grow (base/util.h). */
 #define REC_GROW_BIG(arr, n, cap)                                         \
     do {                                                                  \
         if ((n) == (cap)) {                                               \

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "gc/runtime.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 GcRuntime *gc_runtime_new(const char *name, const Image *img)
 {

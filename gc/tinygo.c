@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "gc/runtime.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 #define TG_BYTES_PER_BLOCK 16 /* bytes: 4 words of 4 bytes */
 #define TG_BLOCKS_PER_BYTE 4

@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "sim/board.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 /* The generated sim/builtin_boards.c: {name, JSON text} in order of preference. */
 extern const char *const board_builtin_src[][2];

@@ -10,7 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "cpu/core.h"
-#include "sim/loader.h"
+#include "base/image.h"
 
 enum { BOARD_MEM_FLASH = 1, BOARD_MEM_SRAM = 2 }; /* same values as cpu.h MEM_* */
 

@@ -7,7 +7,7 @@
 #include "sim/board.h"
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 static void boards_usage(FILE *out)
 {

@@ -9,7 +9,7 @@
 
 #include "sim/cmd.h"
 #include "sim/session.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/budget.h"
 #include "traces/stats.h"
 

@@ -9,7 +9,7 @@
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
 #include "sim/options.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 #define EM_ARM_ 40
 #define PF_X_ 1

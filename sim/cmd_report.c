@@ -9,7 +9,7 @@
 
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/budget.h"
 #include "traces/report.h"
 #include "traces/stats.h"

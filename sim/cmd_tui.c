@@ -10,7 +10,7 @@
 #include "sim/exitcode.h"
 #include "sim/machine.h"
 #include "sim/session.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/budget.h"
 #include "traces/stats.h"
 #include "traces/traces.h"

@@ -10,7 +10,7 @@
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
 #include "sim/session.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/traces.h"
 #include "ui/heapmap.h"
 #include "ui/png.h"

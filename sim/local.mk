@@ -1,9 +1,13 @@
-## sim/local.mk: appended to the top-level Makefile.am. The loader and board modules,
-## the built-in boards (boards/*.json compiled in as C strings and installed as data),
-## and their unit tests.
+## sim/local.mk: the top layer: a machine composed from a board description (the
+## built-in boards, boards/*.json, compiled in as C strings and installed as data), a
+## recorded session, and the command-line front end (one file per command).
+libbaregc_a_SOURCES += sim/exitcode.h sim/board.c sim/board.h sim/machine.c sim/machine.h \
+	sim/session.c sim/session.h
+nodist_libbaregc_a_SOURCES += sim/builtin_boards.c
 
-libbaregc_a_SOURCES += sim/loader.c sim/loader.h sim/board.c sim/board.h
-nodist_libbaregc_a_SOURCES = sim/builtin_boards.c
+baregc_SOURCES += sim/main.c sim/cmd.h sim/options.c sim/options.h sim/cmd_run.c sim/cmd_info.c \
+	sim/cmd_boards.c sim/cmd_check.c sim/cmd_report.c sim/cmd_sweep.c sim/cmd_tui.c sim/cmd_view.c
+baregc_LDADD += $(UI_LIBS) $(CORE_LIBS)
 
 ## Built-in boards, in order of preference for auto-selection (board_guess).
 BOARD_JSON = boards/mps2-an385.json boards/mps2-an386.json boards/microbit.json \
@@ -31,18 +35,3 @@ sim/builtin_boards.c: $(BOARD_JSON) $(srcdir)/sim/local.mk
 	} > $@-t && mv $@-t $@
 BUILT_SOURCES += sim/builtin_boards.c
 CLEANFILES += sim/builtin_boards.c sim/builtin_boards.c-t
-
-if HAVE_CUNIT
-check_PROGRAMS += tests/test_loader tests/test_board
-TESTS += tests/test_loader tests/test_board
-endif
-tests_test_loader_SOURCES = tests/test_loader.c tests/loader_elf.c tests/loader_elf.h tests/cunit_main.h \
-	sim/loader.c sim/util.c
-tests_test_loader_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_test_loader_LDADD = $(LIBDW_LIBS) $(LIBELF_LIBS) $(CUNIT_LIBS) -lm
-
-tests_test_board_SOURCES = tests/test_board.c tests/loader_elf.c tests/loader_elf.h tests/cunit_main.h \
-	sim/board.c sim/loader.c sim/util.c cpu/core.c
-nodist_tests_test_board_SOURCES = sim/builtin_boards.c
-tests_test_board_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_test_board_LDADD = $(CJSON_LIBS) $(LIBDW_LIBS) $(LIBELF_LIBS) $(CUNIT_LIBS) -lm

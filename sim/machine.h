@@ -8,7 +8,7 @@
 
 #include "cpu/cpu.h"
 #include "sim/board.h"
-#include "sim/loader.h"
+#include "base/image.h"
 
 typedef struct MachineConfig {
     const Board *board;

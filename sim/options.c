@@ -7,7 +7,7 @@
 
 #include "sim/exitcode.h"
 #include "sim/options.h"
-#include "sim/util.h"
+#include "base/util.h"
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 with *val set (and *i advanced past
  * a separate value), 0 if argv[*i] is another option, -1 when the value is missing. */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "sim/board.h"
-#include "sim/loader.h"
+#include "base/image.h"
 
 typedef struct MachineOptions {
     const char *board;     /* name or path; NULL = choose from the image */

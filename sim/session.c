@@ -14,7 +14,7 @@
 #include "gc/runtime.h"
 #include "sim/exitcode.h"
 #include "sim/session.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/traces.h"
 
 #define DEFAULT_CPU_SAMPLE_CYCLES 10000   /* cycles between CPU profile samples */

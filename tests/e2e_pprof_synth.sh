@@ -2,11 +2,10 @@
 # e2e_pprof_synth.sh: the real client reads our profiles: tests/pprof_synth writes the
 # three pprof profiles of a synthetic recording (over a test ELF with symbols and DWARF
 # lines) and `go tool pprof -raw/-top/-traces` must show its functions, lines and
-# totals. Skipped (77) when go is not on PATH.
+# totals. Skipped when go is not on PATH.
 . "$(dirname "$0")/lib.sh"
 if ! command -v go >/dev/null 2>&1; then
-  echo "go not found: skipped"
-  exit 77
+  skip_all "go not found"
 fi
 SYNTH=${PPROF_SYNTH:-./tests/pprof_synth}
 # CI may have no writable home: keep go's caches in the test's own directory.

@@ -2,7 +2,7 @@
 # e2e_qemu.sh: the same ELF under qemu-system-arm / qemu-system-riscv32 on the matching
 # machine (semihosting on) and under baregc gives the same UART output and exit status.
 . "$(dirname "$0")/lib.sh"
-command -v "${QEMU_ARM:-qemu-system-arm}" >/dev/null || { echo "SKIP: no qemu-system-arm"; exit 77; }
+command -v "${QEMU_ARM:-qemu-system-arm}" >/dev/null || skip_all "no qemu-system-arm"
 while IFS=$'\t' read -r name board status opts qemu uart input; do
   case "$name" in ''|'#'*) continue ;; esac
   [ "$qemu" = "yes" ] || continue

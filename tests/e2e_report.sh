@@ -2,7 +2,7 @@
 # e2e_report.sh: `baregc report` on a recorded run of the example firmware: the page is
 # self-contained (nothing fetched), has every section, is deterministic, reads only
 # DIR/record.json, reports bad input; rendered by headless Chromium (Debian's chromium),
-# the screenshot is not blank and shows the charts in their colours. Skips (77) when
+# the screenshot is not blank and shows the charts in their colours. Skips the rendering when
 # chromium is missing or cannot run here; the non-rendering checks run regardless.
 . "$(dirname "$0")/lib.sh"
 
@@ -77,18 +77,16 @@ for c in chromium chromium-browser; do
   if command -v "$c" >/dev/null 2>&1; then CHROMIUM=$c; break; fi
 done
 if [ -z "$CHROMIUM" ]; then
-  finish || exit 1
-  echo "SKIP: chromium not installed (tools/deps.sh installs it): the page was not rendered"
-  exit 77
+  skip "chromium not installed (tools/deps.sh installs it): the page was not rendered"
+  finish; exit
 fi
 PNG="$TMP/shot.png"
 timeout 120 "$CHROMIUM" --headless --disable-gpu --no-sandbox --hide-scrollbars --user-data-dir="$TMP/chrome" \
   --screenshot="$PNG" --window-size=1200,3000 "file://$B" >"$TMP/chrome.log" 2>&1 </dev/null || true
 if [ ! -s "$PNG" ]; then
-  finish || exit 1
-  echo "SKIP: $CHROMIUM could not render here (see below): the page was not rendered"
-  tail -5 "$TMP/chrome.log"
-  exit 77
+  tail -5 "$TMP/chrome.log" | sed 's/^/# /'
+  skip "$CHROMIUM could not render here (see above): the page was not rendered"
+  finish; exit
 fi
 # A tiny PNG reader (zlib, the five filters) counting pixels of the chart colours.
 python3 - "$PNG" >"$TMP/pixels" <<'PY'

@@ -5,9 +5,9 @@
 # it resizes, NO_COLOR turns colours off, and --from replays with a moving cursor.
 . "$(dirname "$0")/lib.sh"
 
-command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+command -v tmux >/dev/null 2>&1 || skip_all "tmux not installed"
 if "$BAREGC" tui --from /nonexistent 2>&1 | grep -q "built without ncurses"; then
-  echo "baregc built without ncurses: skipped"; exit 77
+  skip_all "baregc built without ncurses"
 fi
 
 FW="$FWDIR/gc-demo-mps2-an385.elf"

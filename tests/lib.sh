@@ -9,8 +9,14 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/baregc-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 PASSED=0
 FAILED=0
+SKIPPED=0
 
+# The scripts speak TAP (automake's tap-driver.sh reads them): a line a case, the plan last.
 ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+# skip REASON: one case that could not run here
+skip() { SKIPPED=$((SKIPPED + 1)); echo "ok - $* # SKIP"; }
+# skip_all REASON: nothing of this script can run here
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
 
 # check DESCRIPTION COMMAND...: passes when the command succeeds
@@ -42,6 +48,7 @@ expect_same() {
 }
 
 finish() {
-  echo "$PASSED passed, $FAILED failed"
+  echo "1..$((PASSED + FAILED + SKIPPED))"
+  echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
   [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "tests/loader_elf.h"
 
 typedef struct Buf {

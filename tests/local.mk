@@ -1,13 +1,54 @@
-## tests/local.mk: the end-to-end tests (they run the real program on the firmware
-## the build makes). Unit tests live in their module's local.mk.
+## tests/local.mk: every test. CUnit programs (one per module, all linking the core
+## library) run under automake's default driver; the end-to-end scripts run the real
+## program on the firmware the build makes and speak TAP (tests/lib.sh), read by
+## automake's tap-driver.sh case by case.
 
+UNIT_TESTS = tests/test_image tests/test_board tests/test_cost tests/test_cpu \
+	tests/test_devices tests/test_nvic tests/test_semihost tests/test_adapters \
+	tests/test_events tests/test_record tests/test_stats tests/test_pprof \
+	tests/test_record_json tests/test_budget tests/test_heapmap tests/test_tui_model
+if HAVE_CUNIT
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+endif
+## (the default LDADD, Makefile.am, links them with the core library and CUnit)
+AM_CPPFLAGS += $(CUNIT_CFLAGS)
+ELF_MAKER = tests/loader_elf.c tests/loader_elf.h
+tests_test_image_SOURCES = tests/test_image.c tests/cunit_main.h $(ELF_MAKER)
+tests_test_board_SOURCES = tests/test_board.c tests/cunit_main.h $(ELF_MAKER)
+tests_test_cost_SOURCES = tests/test_cost.c tests/cunit_main.h
+tests_test_cpu_SOURCES = tests/test_cpu.c tests/cunit_main.h
+tests_test_devices_SOURCES = tests/test_devices.c tests/cunit_main.h
+tests_test_nvic_SOURCES = tests/test_nvic.c tests/cunit_main.h
+tests_test_semihost_SOURCES = tests/test_semihost.c tests/cunit_main.h
+tests_test_adapters_SOURCES = tests/test_adapters.c tests/cunit_main.h $(ELF_MAKER)
+tests_test_events_SOURCES = tests/test_events.c tests/cunit_main.h $(ELF_MAKER)
+tests_test_record_SOURCES = tests/test_record.c tests/cunit_main.h
+tests_test_stats_SOURCES = tests/test_stats.c tests/cunit_main.h
+tests_test_pprof_SOURCES = tests/test_pprof.c tests/cunit_main.h $(ELF_MAKER)
+tests_test_record_json_SOURCES = tests/test_record_json.c tests/cunit_main.h
+tests_test_budget_SOURCES = tests/test_budget.c tests/cunit_main.h
+tests_test_heapmap_SOURCES = tests/test_heapmap.c tests/cunit_main.h
+tests_test_tui_model_SOURCES = tests/test_tui_model.c tests/cunit_main.h
+
+## The profiles of a synthetic recording, read by the real client (go tool pprof).
+check_PROGRAMS += tests/pprof_synth
+tests_pprof_synth_SOURCES = tests/pprof_synth.c $(ELF_MAKER)
+
+## The end-to-end scripts. Those that need no firmware run everywhere.
 E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_faults.sh \
-	tests/e2e_determinism.sh tests/e2e_idle.sh tests/e2e_gc.sh
+	tests/e2e_determinism.sh tests/e2e_idle.sh tests/e2e_gc.sh tests/e2e_tui.sh \
+	tests/e2e_check.sh tests/e2e_view.sh tests/e2e_report.sh tests/e2e_sweep.sh
 if HAVE_FIRMWARE
 TESTS += $(E2E_TESTS)
 endif
-TESTS += tests/symbols.sh
-EXTRA_DIST += tests/lib.sh tests/symbols.sh tests/qemu_run.sh tests/gc_check.py $(E2E_TESTS)
+TESTS += tests/symbols.sh tests/layers.sh tests/e2e_pprof_synth.sh
+EXTRA_DIST += tests/lib.sh tests/symbols.sh tests/layers.sh tests/qemu_run.sh tests/gc_check.py \
+	tests/e2e_pprof_synth.sh $(E2E_TESTS) examples/budget.json
+
+TEST_EXTENSIONS = .sh
+SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_COMPILER = $(SHELL)
 
 AM_TESTS_ENVIRONMENT = \
 	BAREGC='$(abs_top_builddir)/baregc'; \
@@ -17,22 +58,3 @@ AM_TESTS_ENVIRONMENT = \
 	UNICORN_LIBDIR='$(UNICORN_LIBDIR)'; \
 	QEMU_ARM='$(QEMU_ARM)'; QEMU_RISCV32='$(QEMU_RISCV32)'; \
 	export BAREGC FWDIR SRCDIR LIBBAREGC UNICORN_LIBDIR QEMU_ARM QEMU_RISCV32;
-
-## -- the TUI in tmux (helper "tui")
-E2E_TESTS += tests/e2e_tui.sh
-
-## -- `baregc check` (helper "check"): budgets, JUnit, --from, --baseline on the demo
-## and its regressed build (firmware/gc-demo-regress-mps2-an385.elf).
-E2E_TESTS += tests/e2e_check.sh
-EXTRA_DIST += examples/budget.json
-
-## The heap map (helper "view"): PNG export, replay and the live window under Xvfb.
-E2E_TESTS += tests/e2e_view.sh
-
-## -- `baregc report` and `baregc sweep` (helper "report"). e2e_report.sh renders the page
-## with headless Chromium when installed (skips, 77, otherwise).
-REPORT_E2E_TESTS = tests/e2e_report.sh tests/e2e_sweep.sh
-if HAVE_FIRMWARE
-TESTS += $(REPORT_E2E_TESTS)
-endif
-EXTRA_DIST += $(REPORT_E2E_TESTS)

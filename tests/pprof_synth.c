@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "gc/record.h"
-#include "sim/loader.h"
-#include "sim/util.h"
+#include "base/image.h"
+#include "base/util.h"
 #include "tests/loader_elf.h"
 #include "traces/traces.h"
 

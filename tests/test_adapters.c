@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "gc/runtime.h"
-#include "sim/loader.h"
-#include "sim/util.h"
+#include "base/image.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 #include "tests/loader_elf.h"
 

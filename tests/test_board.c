@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sim/board.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 #include "tests/loader_elf.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 #include "traces/budget.h"
 #include "traces/traces.h"

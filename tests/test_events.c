@@ -15,7 +15,7 @@
 #include "devices/device.h"
 #include "gc/events.h"
 #include "gc/record.h"
-#include "sim/loader.h"
+#include "base/image.h"
 #include "tests/cunit_main.h"
 #include "tests/loader_elf.h"
 

@@ -10,7 +10,7 @@
 #include <zlib.h>
 
 #include "gc/record.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 #include "ui/heapmap.h"
 #include "ui/png.h"

@@ -15,8 +15,8 @@
 #include <cjson/cJSON.h>
 
 #include "gc/record.h"
-#include "sim/loader.h"
-#include "sim/util.h"
+#include "base/image.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 #include "tests/loader_elf.h"
 #include "traces/pprof.h"

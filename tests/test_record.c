@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "gc/record.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 
 /* A small seeded PRNG (xorshift64*) so the runs are reproducible. */
@@ -242,7 +242,7 @@ static void test_events(void)
     rec_free(NULL);
 }
 
-/* xbig_grow (sim/util.h), which holds allocs and frees: from the C heap into a mapping
+/* xbig_grow (base/util.h), which holds allocs and frees: from the C heap into a mapping
  * and through mremap growth, every byte kept and every new byte zero. */
 static void test_xbig_grow(void)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "gc/record.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 #include "traces/traces.h"
 

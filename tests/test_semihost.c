@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "devices/semihost.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 
 /* ---- fake guest memory: MEM_SIZE bytes at MEM_BASE, anything else faults ---- */

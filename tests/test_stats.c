@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "gc/record.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 #include "traces/stats.h"
 

@@ -6,7 +6,7 @@
 
 #include "cunit_main.h"
 #include "gc/record.h"
-#include "sim/util.h"
+#include "base/util.h"
 #include "ui/tui_model.h"
 
 #define HZ 1000000 /* 1 MHz: a cycle is 1 us */

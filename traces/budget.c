@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/budget.h"
 #include "traces/traces.h"
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "gc/record.h"
-#include "sim/loader.h"
+#include "base/image.h"
 #include "traces/stats.h"
 
 /* The scalar budget items, in the order they are evaluated and printed (the MMU

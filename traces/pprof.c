@@ -7,7 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/pprof.h"
 #include "traces/stats.h"
 

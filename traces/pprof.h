@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "gc/record.h"
-#include "sim/loader.h"
+#include "base/image.h"
 
 typedef enum PprofKind {
     PPROF_HEAP,      /* alloc_objects/count, alloc_space/bytes, inuse_objects/count,

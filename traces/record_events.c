@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/crc.h"
-#include "sim/util.h"
+#include "base/crc.h"
+#include "base/util.h"
 #include "traces/traces.h"
 
 #define EVENTS_MAGIC "baregc-events/1\n"

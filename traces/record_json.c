@@ -12,8 +12,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "sim/crc.h"
-#include "sim/util.h"
+#include "base/crc.h"
+#include "base/util.h"
 #include "traces/json_out.h"
 #include "traces/traces.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/report.h"
 #include "traces/stats.h"
 #include "traces/svg.h"

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "gc/record.h"
-#include "sim/loader.h"
+#include "base/image.h"
 #include "traces/budget.h"
 
 /* The report of one run: the run facts, the budget table (when rep is not NULL; b and

@@ -8,7 +8,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/traces.h"
 
 static double us_of(uint64_t cycles, uint64_t hz)

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/pprof.h"
 #include "traces/traces.h"
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "gc/record.h"
-#include "sim/loader.h"
+#include "base/image.h"
 #include "traces/stats.h"
 
 /* Writes heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz, trace.json, gctrace.log,

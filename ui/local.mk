@@ -1,47 +1,25 @@
-## ui/local.mk: the front ends (ncurses TUI, SDL2 heap-map window); each helper section only appends.
+## ui/local.mk: the front ends. The heap map's rendering, the PNG encoder and the TUI's
+## model (no curses, no SDL) are in the core library; the ncurses views and the SDL2
+## window are in ui/libbaregc_ui.a, built with their libraries' flags when configure
+## found them, else with stubs that say the front end is not available.
+libbaregc_a_SOURCES += ui/heapmap.c ui/heapmap.h ui/png.c ui/png.h ui/tui_model.c ui/tui_model.h
 
-## -- the heap map (helper "view"): pure rendering and the PNG encoder in the core
-## library (no SDL: `baregc view --png` works everywhere); the SDL2 window only when
-## configure found SDL2 + SDL2_ttf, else a stub that says so.
-libbaregc_a_SOURCES += ui/heapmap.c ui/heapmap.h ui/png.c ui/png.h
-baregc_SOURCES += sim/cmd_view.c ui/view.h
-if HAVE_SDL2
-AM_CPPFLAGS += $(SDL2_CFLAGS)
-baregc_SOURCES += ui/view.c
-baregc_LDADD += $(SDL2_LIBS)
-else
-baregc_SOURCES += ui/view_nosdl.c
-endif
-EXTRA_DIST += ui/view.c ui/view_nosdl.c
-
-if HAVE_CUNIT
-check_PROGRAMS += tests/test_heapmap
-TESTS += tests/test_heapmap
-endif
-tests_test_heapmap_SOURCES = tests/test_heapmap.c tests/cunit_main.h ui/heapmap.c ui/png.c gc/record.c sim/util.c
-tests_test_heapmap_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_test_heapmap_LDADD = $(ZLIB_LIBS) $(CUNIT_LIBS)
-
-## -- the TUI (helper "tui"): the model (cached values, no curses) in the core library;
-## the ncurses views in their own small library (built with ncurses' flags) when
-## configure found ncurses, else a stub that says the TUI is not available.
-libbaregc_a_SOURCES += ui/tui_model.c ui/tui_model.h
-baregc_SOURCES += sim/cmd_tui.c ui/tui.h
+noinst_LIBRARIES += ui/libbaregc_ui.a
+ui_libbaregc_ui_a_SOURCES = ui/tui.h ui/view.h
+ui_libbaregc_ui_a_CPPFLAGS = $(AM_CPPFLAGS)
+UI_LIBS = ui/libbaregc_ui.a
 if HAVE_NCURSES
-noinst_LIBRARIES += ui/libtui.a
-ui_libtui_a_SOURCES = ui/tui.c ui/tui.h
-ui_libtui_a_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS)
-baregc_LDADD += ui/libtui.a libbaregc.a $(NCURSES_LIBS)
+ui_libbaregc_ui_a_SOURCES += ui/tui.c
+ui_libbaregc_ui_a_CPPFLAGS += $(NCURSES_CFLAGS)
+UI_LIBS += $(NCURSES_LIBS)
 else
-baregc_SOURCES += ui/tui_stub.c
+ui_libbaregc_ui_a_SOURCES += ui/tui_stub.c
 endif
-EXTRA_DIST += ui/tui.c ui/tui_stub.c
-
-if HAVE_CUNIT
-check_PROGRAMS += tests/test_tui_model
-TESTS += tests/test_tui_model
+if HAVE_SDL2
+ui_libbaregc_ui_a_SOURCES += ui/view.c
+ui_libbaregc_ui_a_CPPFLAGS += $(SDL2_CFLAGS)
+UI_LIBS += $(SDL2_LIBS)
+else
+ui_libbaregc_ui_a_SOURCES += ui/view_nosdl.c
 endif
-tests_test_tui_model_SOURCES = tests/test_tui_model.c tests/cunit_main.h ui/tui_model.c traces/stats.c \
-	gc/record.c sim/util.c
-tests_test_tui_model_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_test_tui_model_LDADD = $(CUNIT_LIBS) -lm
+EXTRA_DIST += ui/tui.c ui/tui_stub.c ui/view.c ui/view_nosdl.c

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "sim/crc.h"
-#include "sim/util.h"
+#include "base/crc.h"
+#include "base/util.h"
 #include "ui/png.h"
 
 static void put_be32(uint8_t *p, uint32_t v)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "ui/tui.h"
 
 enum { FOCUS_TIMELINE, FOCUS_HEAP, FOCUS_UART, FOCUS_SITES, FOCUS_COUNT };

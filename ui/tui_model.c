@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/stats.h"
 #include "ui/tui_model.h"
 

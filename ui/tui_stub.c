@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "ui/tui.h"
 
 bool tui_available(void) { return false; }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "traces/traces.h"
 #include "ui/heapmap.h"
 #include "ui/png.h"

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "gc/record.h"
-#include "sim/loader.h"
+#include "base/image.h"
 
 typedef struct View View;
 

@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 #include "ui/view.h"
 
 bool view_available(void) { return false; }

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "sim/chardev.h"
-#include "sim/util.h"
+#include "base/chardev.h"
+#include "base/util.h"
 
 struct CharDev {
     FILE *out;

@@ -1,4 +1,4 @@
-/* test_loader.c: the ELF loader on images built at test time: segments, symbols, the Thumb
+/* test_image.c: the ELF loader on images built at test time: segments, symbols, the Thumb
  * bit, ARM build attributes, DWARF lines, every load error, and mutated files. */
 #include "config.h"
 
@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/loader.h"
-#include "sim/util.h"
+#include "base/image.h"
+#include "base/util.h"
 #include "tests/cunit_main.h"
 #include "tests/loader_elf.h"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "sim/util.h"
+#include "base/util.h"
 
 static void oom(size_t n)
 {

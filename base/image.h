@@ -1,7 +1,7 @@
-/* loader.h: firmware ELF images (libelf): loadable segments by physical address,
+/* image.h: firmware ELF images (libelf): loadable segments by physical address,
  * symbols both ways, and DWARF line info (libdw) when present. */
-#ifndef BAREGC_LOADER_H
-#define BAREGC_LOADER_H
+#ifndef BAREGC_IMAGE_H
+#define BAREGC_IMAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "sim/sched.h"
+#include "base/sched.h"
 
 void sched_init(Sched *s, uint32_t clock_hz)
 {

@@ -1,4 +1,4 @@
-/* loader.c: reads a firmware ELF (ELF32 LE, ARM or RISC-V) with libelf: segments, symbols,
+/* image.c: reads a firmware ELF (ELF32 LE, ARM or RISC-V) with libelf: segments, symbols,
  * the ARM build attributes, and DWARF line info with libdw (built lazily, once). */
 #include "config.h"
 
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/loader.h"
-#include "sim/util.h"
+#include "base/image.h"
+#include "base/util.h"
 
 #ifndef EM_RISCV
 #define EM_RISCV 243
