@@ -526,16 +526,35 @@ size_t image_symbol_count(const Image *img) { return img->nsym; }
 
 const ImageSymbol *image_symbol(const Image *img, size_t i) { return i < img->nsym ? &img->sym[i] : NULL; }
 
+/* Keys for partition_point over the image's sorted tables. */
+typedef struct ImageKey {
+    const Image *img;
+    const char *name;
+    uint32_t addr;
+} ImageKey;
+
+static bool name_below(const void *ctx, size_t i)
+{
+    const ImageKey *k = ctx;
+    return strcmp(k->img->sym[k->img->by_name[i]].name, k->name) < 0;
+}
+
+static bool func_at_or_below(const void *ctx, size_t i)
+{
+    const ImageKey *k = ctx;
+    return k->img->sym[k->img->funcs[i]].addr <= k->addr;
+}
+
+static bool line_at_or_below(const void *ctx, size_t i)
+{
+    const ImageKey *k = ctx;
+    return k->img->lines[i].addr <= k->addr;
+}
+
 const ImageSymbol *image_symbol_by_name(const Image *img, const char *name)
 {
-    size_t lo = 0, hi = img->nsym;
-    while (lo < hi) { /* first entry with name >= name */
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(img->sym[img->by_name[mid]].name, name) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    /* the first entry with name >= name */
+    size_t lo = partition_point(img->nsym, name_below, &(ImageKey){.img = img, .name = name});
     if (lo < img->nsym && strcmp(img->sym[img->by_name[lo]].name, name) == 0)
         return &img->sym[img->by_name[lo]];
     return NULL;
@@ -556,14 +575,8 @@ const ImageSymbol *image_function_at(const Image *img, uint32_t addr)
 {
     if (img->machine == EM_ARM)
         addr &= ~1u;
-    size_t lo = 0, hi = img->nfunc;
-    while (lo < hi) { /* first function above addr */
-        size_t mid = lo + (hi - lo) / 2;
-        if (img->sym[img->funcs[mid]].addr <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    /* the first function above addr */
+    size_t lo = partition_point(img->nfunc, func_at_or_below, &(ImageKey){.img = img, .addr = addr});
     if (lo == 0)
         return NULL;
     /* Among the functions at the nearest address at or below addr, one that contains it. */
@@ -666,14 +679,7 @@ bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line
         build_lines(m);
     if (img->machine == EM_ARM)
         addr &= ~1u;
-    size_t lo = 0, hi = img->nlines;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (img->lines[mid].addr <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = partition_point(img->nlines, line_at_or_below, &(ImageKey){.img = img, .addr = addr});
     if (lo == 0 || img->lines[lo - 1].line == 0)
         return false;
     if (file)

@@ -1,10 +1,6 @@
 /* util.c: allocation, error strings, logging and unit parsing shared by every module. */
 #include "config.h"
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* mremap */
-#endif
-
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -62,7 +58,7 @@ static void *big_map(size_t n)
     void *q = mmap(NULL, huge_round(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (q == MAP_FAILED)
         oom(n);
-#ifdef MADV_HUGEPAGE
+#if defined(HAVE_MADVISE) && HAVE_DECL_MADV_HUGEPAGE
     (void)madvise(q, huge_round(n), MADV_HUGEPAGE); /* advice: without it, 4 KiB pages */
 #endif
     return q;
@@ -86,9 +82,15 @@ void *xbig_grow(void *p, size_t cap, size_t n)
     }
     if (huge_round(n) == huge_round(cap))
         return p;
+#if defined(HAVE_MREMAP) && HAVE_DECL_MREMAP_MAYMOVE
     void *q = mremap(p, huge_round(cap), huge_round(n), MREMAP_MAYMOVE);
     if (q == MAP_FAILED)
         oom(n);
+#else
+    void *q = big_map(n);
+    memcpy(q, p, cap);
+    munmap(p, huge_round(cap));
+#endif
     return q;
 }
 
@@ -353,4 +355,17 @@ char *read_text_file(const char *path, size_t *len, char **err)
     if (len)
         *len = n;
     return (char *)b;
+}
+
+size_t partition_point(size_t n, bool (*below)(const void *ctx, size_t i), const void *ctx)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (below(ctx, mid))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }

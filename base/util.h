@@ -38,6 +38,11 @@ void *xrealloc(void *p, size_t n);
 #define XBIG_MIN (1u << 20)
 void *xbig_grow(void *p, size_t cap, size_t n);
 void xbig_free(void *p, size_t cap);
+
+/* Binary search over [0, n) for a predicate that holds for a prefix of the indices and
+ * not after it (a sorted array and "element i is below the key"): the first index for
+ * which below(ctx, i) is false, n when it holds for all. */
+size_t partition_point(size_t n, bool (*below)(const void *ctx, size_t i), const void *ctx);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) BG_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list ap);

@@ -436,19 +436,23 @@ RecHeapMap *rec_heap_map(Recording *r, uint32_t base, uint32_t block_size, uint3
     return m;
 }
 
+typedef struct TimeKey {
+    const Recording *r;
+    uint64_t t;
+} TimeKey;
+
+static bool pause_starts_by(const void *ctx, size_t i)
+{
+    const TimeKey *k = ctx;
+    return k->r->pauses[i].start <= k->t;
+}
+
 /* Pauses are in start order and do not overlap: binary search for the last one
  * starting at or before now. The open pause (end not yet known) contains every
  * later time. */
 long rec_pause_at(const Recording *r, uint64_t now)
 {
-    size_t lo = 0, hi = r->npauses;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->pauses[mid].start <= now)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = partition_point(r->npauses, pause_starts_by, &(TimeKey){r, now});
     if (lo == 0)
         return -1;
     size_t i = lo - 1;

@@ -12,6 +12,9 @@ typedef struct Command {
     void (*usage)(FILE *out);
 } Command;
 
+/* The name the program was started with (argv[0] of main). */
+extern const char *cmd_program;
+
 extern const Command cmd_run;
 extern const Command cmd_info;
 extern const Command cmd_boards;

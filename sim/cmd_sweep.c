@@ -266,8 +266,14 @@ static pid_t start_run(const SweepArgs *a, const Job *j, const char *outdir)
             dup2(in, 0);
         dup2(o, 1);
         dup2(e, 2);
-        execv("/proc/self/exe", (char *const *)argv);
-        dprintf(2, "baregc sweep: cannot run /proc/self/exe: %s\n", strerror(errno));
+#ifdef HAVE_PROC_SELF_EXE
+        const char *self = "/proc/self/exe";
+        execv(self, (char *const *)argv);
+#else
+        const char *self = cmd_program;
+        execvp(self, (char *const *)argv);
+#endif
+        dprintf(2, "baregc sweep: cannot run %s: %s\n", self, strerror(errno));
         _exit(127);
     }
     free(uart);

@@ -21,8 +21,12 @@ static void usage(FILE *out)
                  "Exit codes are listed in `baregc run --help`.\n");
 }
 
+const char *cmd_program = "baregc";
+
 int main(int argc, char **argv)
 {
+    if (argc > 0 && argv[0])
+        cmd_program = argv[0];
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

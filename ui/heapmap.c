@@ -229,17 +229,21 @@ bool heapmap_addr_at(const HeapMapLayout *l, int x, int y, uint32_t *addr)
 
 /* ---- heap states ---- */
 
+typedef struct IndexKey {
+    const Recording *r;
+    uint64_t key;
+} IndexKey;
+
+static bool map_by_pause(const void *ctx, size_t i)
+{
+    const IndexKey *k = ctx;
+    return k->r->maps[i].pause <= k->key;
+}
+
 long heapmap_map_for(const Recording *r, size_t pause)
 {
     /* maps are in capture order, so in pause order: the last with .pause <= pause */
-    size_t lo = 0, hi = r->nmaps;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->maps[mid].pause <= pause)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = partition_point(r->nmaps, map_by_pause, &(IndexKey){r, pause});
     return lo ? (long)lo - 1 : -1;
 }
 
@@ -255,17 +259,15 @@ static const RecHeapMap *prev_map(const Recording *r, long map)
 }
 
 /* Index of the first free record at or after time t (frees are in time order). */
+static bool free_before(const void *ctx, size_t i)
+{
+    const IndexKey *k = ctx;
+    return k->r->frees[i].time < k->key;
+}
+
 static size_t first_free_at(const Recording *r, uint64_t t)
 {
-    size_t lo = 0, hi = r->nfrees;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->frees[mid].time < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return partition_point(r->nfrees, free_before, &(IndexKey){r, t});
 }
 
 /* One map's states for drawing: the map, the one before it, and which blocks the

@@ -260,6 +260,17 @@ void tui_model_update(TuiModel *m, const Recording *r, const TuiLive *live)
     update_stats(m, r);
 }
 
+typedef struct PauseKey {
+    const TuiModel *m;
+    uint64_t t;
+} PauseKey;
+
+static bool pause_starts_before(const void *ctx, size_t i)
+{
+    const PauseKey *k = ctx;
+    return k->m->pauses[i].start < k->t;
+}
+
 uint64_t tui_model_columns(const TuiModel *m, uint64_t t0, uint64_t per_col, size_t ncols, uint64_t *out)
 {
     memset(out, 0, ncols * sizeof *out);
@@ -267,15 +278,7 @@ uint64_t tui_model_columns(const TuiModel *m, uint64_t t0, uint64_t per_col, siz
         return 0;
     uint64_t top = 0;
     /* Pauses are in start order: skip those before t0 by binary search. */
-    size_t lo = 0, hi = m->npauses;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->pauses[mid].start < t0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < m->npauses; i++) {
+    for (size_t i = partition_point(m->npauses, pause_starts_before, &(PauseKey){m, t0}); i < m->npauses; i++) {
         uint64_t c = (m->pauses[i].start - t0) / per_col;
         if (c >= ncols)
             break;
