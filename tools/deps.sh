@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(
   build-essential autoconf automake libtool pkg-config
   libunicorn-dev libcapstone-dev libelf-dev libdw-dev libcjson-dev zlib1g-dev
-  libncurses-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libcunit1-dev
+  libncurses-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libcunit1-dev libmimalloc-dev
   gcc-arm-none-eabi gcc-riscv64-unknown-elf picolibc-arm-none-eabi picolibc-riscv64-unknown-elf
   qemu-system-arm qemu-system-misc golang-go
   tmux xvfb valgrind python3 bc chromium
