@@ -35,7 +35,7 @@ static void check_usage(FILE *out)
             "Options:\n"
             "  --budget FILE        the budget (JSON); required\n"
             "  --from DIR           check a run recorded with --out instead of running FIRMWARE.elf\n"
-            "                       (DIR/summary.json; trace.json and record.json when needed)\n"
+            "                       (DIR/record.json and events.bin: the live run's verdicts)\n"
             "  --junit FILE         also write the verdicts as JUnit XML (one testcase per item)\n"
             "  --baseline DIR       compare with an earlier recorded run: an item that got worse by\n"
             "                       more than the tolerance fails, even inside its budget\n"
@@ -46,8 +46,8 @@ static void check_usage(FILE *out)
     session_usage(out);
     fprintf(out,
             "\nA run that ends by --max-cycles / --max-time is checked like one that exits with status 0.\n"
-            "With --baseline, items the recorded baseline cannot answer (no record.json for an MMU\n"
-            "window not in its summary.json, or for the stack headroom) are not compared.\n\n"
+            "--baseline DIR is read as --from DIR is (its record.json); items the baseline run could\n"
+            "not observe are not compared.\n\n"
             "Exit status:\n"
             "  %d  every budget item passed (and nothing regressed against the baseline)\n"
             "  %d  a budget item failed, or an item regressed against the baseline\n"
@@ -198,7 +198,7 @@ static int check_exec(int argc, char **argv)
     bool have_m = false, have_base = false;
     char why[200];
     if (a.baseline) {
-        if (measured_baseline_from_dir(&base, a.baseline, b, &err) < 0) {
+        if (measured_from_dir(&base, a.baseline, b, &err) < 0) {
             fprintf(stderr, "baregc check: --baseline: %s\n", err);
             free(err);
             goto out;

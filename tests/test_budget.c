@@ -1,12 +1,14 @@
 /* test_budget.c: budget files (every key, wrong types, unknown keys), verdicts and
  * margins on a hand-built recording, baseline comparison, the JUnit XML shape, and the
- * recorded-run path (summary.json + trace.json) agreeing with the live one. */
+ * recorded-run path (record.json + events.bin, nothing else) agreeing with the live
+ * one. */
 #include "config.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -490,140 +492,152 @@ static void test_junit_shape(void)
 
 /* ---- recorded runs -------------------------------------------------------------- */
 
+/* Every file of a run, as `baregc run --out DIR` writes them, in a new directory. */
 static char *write_run_dir(const Recording *r)
 {
     char tmpl[] = "/tmp/test_budget_dir.XXXXXX";
     char *dir = mkdtemp(tmpl);
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
     dir = xstrdup(dir);
-    Stats s;
-    stats_compute(r, &s);
-    char *p = xasprintf("%s/summary.json", dir);
-    FILE *f = fopen(p, "w");
-    CU_ASSERT_EQUAL(summary_write_json(r, &s, f), 0);
-    fclose(f);
-    free(p);
-    p = xasprintf("%s/trace.json", dir);
-    f = fopen(p, "w");
-    CU_ASSERT_EQUAL(trace_json_write(r, NULL, f), 0);
-    fclose(f);
-    free(p);
-    stats_free(&s);
+    char *err = NULL;
+    CU_ASSERT_EQUAL(traces_write_all(r, NULL, NULL, dir, &err), 0);
+    free(err);
     return dir;
+}
+
+static void remove_file(const char *dir, const char *name)
+{
+    char *p = xasprintf("%s/%s", dir, name);
+    unlink(p);
+    free(p);
 }
 
 static void remove_run_dir(char *dir)
 {
-    static const char *const files[] = {"summary.json", "trace.json", "record.json", RECORD_EVENTS_FILE};
-    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-        char *p = xasprintf("%s/%s", dir, files[i]);
-        unlink(p);
-        free(p);
-    }
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            remove_file(dir, e->d_name);
+    if (d)
+        closedir(d);
     rmdir(dir);
     free(dir);
+}
+
+/* The table and the JUnit XML of m against b (and base), as one string. */
+static char *check_output(const Budget *b, const Measured *m, const Measured *base)
+{
+    BudgetReport rep;
+    budget_evaluate(b, m, base, 0, &rep);
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    budget_print_table(&rep, m, f);
+    CU_ASSERT_EQUAL(budget_write_junit(&rep, m, f), 0);
+    fclose(f);
+    budget_report_free(&rep);
+    return text;
+}
+
+/* m and live agree on every value, bit for bit, and on the worst pause. */
+static void expect_same_measured(const Measured *live, const Measured *m)
+{
+    for (int k = 0; k < BUDGET__COUNT; k++) {
+        CU_ASSERT_EQUAL(live->known[k], m->known[k]);
+        CU_ASSERT_EQUAL(live->value[k], m->value[k]);
+    }
+    CU_ASSERT_EQUAL_FATAL(m->nmmu, live->nmmu);
+    for (size_t i = 0; i < m->nmmu; i++)
+        CU_ASSERT_EQUAL(live->mmu[i], m->mmu[i]);
+    CU_ASSERT_EQUAL(m->worst_pause, live->worst_pause);
+    CU_ASSERT_EQUAL(m->worst_pause_time_known, live->worst_pause_time_known);
+    CU_ASSERT_EQUAL(m->worst_pause_start_ns, live->worst_pause_start_ns);
+    CU_ASSERT_STRING_EQUAL(m->worst_trigger, live->worst_trigger);
+    CU_ASSERT_EQUAL_FATAL(m->nframes, live->nframes);
+    for (size_t i = 0; i < m->nframes; i++)
+        CU_ASSERT_STRING_EQUAL(m->frames[i], live->frames[i]);
+    CU_ASSERT_EQUAL(m->exit_code, live->exit_code);
+    CU_ASSERT_STRING_EQUAL(m->exit_reason, live->exit_reason);
+    CU_ASSERT_STRING_EQUAL(m->image, live->image);
+    CU_ASSERT_EQUAL(m->seconds, live->seconds);
 }
 
 static void test_from_dir_same_as_live(void)
 {
     Recording *r = make_recording();
     char *dir = write_run_dir(r);
-    /* Windows from the fixed set (100 us), the curve (1000, 2000 us) and beyond the run. */
-    Budget *b = parse_ok("{\"max_pause_us\": 1, \"mmu\": [{\"window_us\": 100, \"min\": 0},"
-                         " {\"window_us\": 1000, \"min\": 0}, {\"window_us\": 2000, \"min\": 0},"
+    /* Every item; MMU windows summary.json has (100, 1000 us), does not have (400,
+     * 1500 us), and one longer than the run. */
+    Budget *b = parse_ok("{\"max_pause_us\": 1, \"p99_pause_us\": 1, \"p999_pause_us\": 1, \"mean_pause_us\": 1,"
+                         " \"gc_cpu_fraction_max\": 0.1, \"peak_heap_bytes_max\": 1000,"
+                         " \"min_sram_headroom_bytes\": 0, \"min_stack_headroom_bytes\": 0,"
+                         " \"max_fragmentation\": 0.5, \"max_alloc_failures\": 0, \"min_pauses\": 1,"
+                         " \"mmu\": [{\"window_us\": 100, \"min\": 0}, {\"window_us\": 1000, \"min\": 0},"
+                         " {\"window_us\": 400, \"min\": 0}, {\"window_us\": 1500, \"min\": 0},"
                          " {\"window_us\": 20000, \"min\": 0}]}");
     Measured live, rec;
     measure(r, b, &live);
     char *err = NULL;
     CU_ASSERT_EQUAL_FATAL(measured_from_dir(&rec, dir, b, &err), 0);
-    for (int k = 0; k < BUDGET__COUNT; k++) {
-        CU_ASSERT_EQUAL(live.known[k], rec.known[k]);
-        CU_ASSERT_EQUAL(live.value[k], rec.value[k]); /* bit for bit */
-    }
-    CU_ASSERT_EQUAL_FATAL(rec.nmmu, 4);
-    for (size_t i = 0; i < 4; i++)
-        CU_ASSERT_EQUAL(live.mmu[i], rec.mmu[i]);
-    CU_ASSERT(rec.mmu[3] < 0);
-    CU_ASSERT_EQUAL(rec.worst_pause, live.worst_pause);
-    CU_ASSERT(rec.worst_pause_time_known);
-    CU_ASSERT_EQUAL(rec.worst_pause_start_ns, live.worst_pause_start_ns);
-    CU_ASSERT_STRING_EQUAL(rec.worst_trigger, live.worst_trigger);
-    CU_ASSERT_EQUAL_FATAL(rec.nframes, live.nframes);
-    for (size_t i = 0; i < rec.nframes; i++)
-        CU_ASSERT_STRING_EQUAL(rec.frames[i], live.frames[i]);
-    CU_ASSERT_STRING_EQUAL(rec.exit_reason, "exit");
-    CU_ASSERT_STRING_EQUAL(rec.image, "fw.elf");
-
-    /* The same tables from both. */
-    BudgetReport r1, r2;
-    budget_evaluate(b, &live, NULL, 0, &r1);
-    budget_evaluate(b, &rec, NULL, 0, &r2);
-    char *t1, *t2;
-    size_t l1, l2;
-    FILE *f1 = open_memstream(&t1, &l1), *f2 = open_memstream(&t2, &l2);
-    budget_print_table(&r1, &live, f1);
-    budget_print_table(&r2, &rec, f2);
-    fclose(f1);
-    fclose(f2);
-    CU_ASSERT_STRING_EQUAL(t1, t2);
-    CU_ASSERT(strstr(t1, "worst pause: #2 at 3.000000 ms, 300.000 us, trigger alloc\n    0x00001000\n") != NULL);
-    free(t1);
-    free(t2);
-    budget_report_free(&r1);
-    budget_report_free(&r2);
-    measured_free(&live);
-    measured_free(&rec);
-    budget_free(b);
-
-    /* A window the summary does not have is an error naming the item. */
-    b = parse_ok("{\"mmu\": [{\"window_us\": 1500, \"min\": 0}]}");
-    CU_ASSERT_EQUAL(measured_from_dir(&rec, dir, b, &err), -1);
-    CU_ASSERT(err && strstr(err, "summary.json") && strstr(err, "1500 us") && strstr(err, "record.json"));
-    free(err);
-    err = NULL;
-    budget_free(b);
-    /* The stack limit is in summary.json: stack headroom needs no record.json. */
-    b = parse_ok("{\"min_stack_headroom_bytes\": 0}");
-    CU_ASSERT_EQUAL(measured_from_dir(&rec, dir, b, &err), 0);
-    CU_ASSERT(rec.known[BUDGET_STACK_HEADROOM]);
-    measured_free(&rec);
-    free(err);
-    err = NULL;
-    budget_free(b);
-    /* Not strict (a baseline): a window it lacks is just unknown. */
-    b = parse_ok("{\"min_stack_headroom_bytes\": 0, \"mmu\": [{\"window_us\": 1500, \"min\": 0},"
-                 " {\"window_us\": 1000, \"min\": 0}]}");
-    CU_ASSERT_EQUAL_FATAL(measured_baseline_from_dir(&rec, dir, b, &err), 0);
-    CU_ASSERT(rec.known[BUDGET_STACK_HEADROOM]);
-    CU_ASSERT(rec.mmu[0] < 0);
-    CU_ASSERT_DOUBLE_EQUAL(rec.mmu[1], 0.7, 1e-12);
-    measured_free(&rec);
-    budget_free(b);
-
-    /* With record.json: any window, and the stack headroom, as in the live run; and the
-     * worst pause's stack from it when trace.json is gone. */
-    char *werr = NULL;
-    CU_ASSERT_EQUAL(traces_write_record(r, NULL, dir, &werr), 0);
-    free(werr);
-    char *p = xasprintf("%s/trace.json", dir);
-    unlink(p);
-    free(p);
-    b = parse_ok("{\"min_stack_headroom_bytes\": 0, \"mmu\": [{\"window_us\": 1500, \"min\": 0},"
-                 " {\"window_us\": 400, \"min\": 0}, {\"window_us\": 1000, \"min\": 0}]}");
-    measure(r, b, &live);
-    CU_ASSERT_EQUAL_FATAL(measured_from_dir(&rec, dir, b, &err), 0);
-    CU_ASSERT(rec.known[BUDGET_STACK_HEADROOM]);
+    expect_same_measured(&live, &rec);
     CU_ASSERT_EQUAL(rec.value[BUDGET_STACK_HEADROOM], 3072);
-    for (size_t i = 0; i < 3; i++)
-        CU_ASSERT_EQUAL(rec.mmu[i], live.mmu[i]);
-    CU_ASSERT_DOUBLE_EQUAL(rec.mmu[1], 0.25, 1e-12);
-    CU_ASSERT(rec.worst_pause_time_known);
-    CU_ASSERT_EQUAL(rec.worst_pause_start_ns, 3000000);
-    CU_ASSERT_STRING_EQUAL(rec.worst_trigger, "alloc");
-    CU_ASSERT_EQUAL(rec.nframes, 2);
-    measured_free(&live);
+    CU_ASSERT_DOUBLE_EQUAL(rec.mmu[2], 0.25, 1e-12);
+    CU_ASSERT(rec.mmu[4] < 0);
+    CU_ASSERT_STRING_EQUAL(rec.frames[0], "0x00001000");
+
+    /* The same table and JUnit XML from both, and against itself as a baseline. */
+    char *t_live = check_output(b, &live, NULL), *t_rec = check_output(b, &rec, NULL);
+    CU_ASSERT_STRING_EQUAL(t_live, t_rec);
+    CU_ASSERT(strstr(t_live, "worst pause: #2 at 3.000000 ms, 300.000 us, trigger alloc\n    0x00001000\n") != NULL);
+    free(t_rec);
+    char *b_live = check_output(b, &live, &rec), *b_rec = check_output(b, &rec, &rec);
+    CU_ASSERT_STRING_EQUAL(b_live, b_rec);
+    free(b_live);
+    free(b_rec);
     measured_free(&rec);
+
+    /* record.json and events.bin are all it reads: without summary.json and
+     * trace.json (and the rest) the same. */
+    static const char *const others[] = {"summary.json", "trace.json", "gctrace.log", "heap.pb.gz",
+                                         "gc-pauses.pb.gz", "cpu.pb.gz"};
+    for (size_t i = 0; i < ARRAY_SIZE(others); i++)
+        remove_file(dir, others[i]);
+    CU_ASSERT_EQUAL_FATAL(measured_from_dir(&rec, dir, b, &err), 0);
+    expect_same_measured(&live, &rec);
+    t_rec = check_output(b, &rec, NULL);
+    CU_ASSERT_STRING_EQUAL(t_live, t_rec);
+    free(t_rec);
+    free(t_live);
+    measured_free(&rec);
+    measured_free(&live);
     budget_free(b);
+    remove_run_dir(dir);
+    rec_free(r);
+}
+
+/* With no image, the trigger stack is named by the names a loaded recording carries
+ * (those record.json wrote from the image), not by address. */
+static void test_from_dir_frame_names(void)
+{
+    Recording *r = make_recording();
+    char *dir = write_run_dir(r);
+    char *err = NULL;
+    Recording *loaded = record_json_load(dir, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(loaded);
+    /* Names as an image would have given them. */
+    for (size_t i = 0; i < loaded->nnames; i++) {
+        free(loaded->names[i]);
+        loaded->names[i] = xasprintf("fn_%zu (file.c:%zu)", i, 10 + i);
+    }
+    Budget *b = parse_ok("{\"max_pause_us\": 1000}");
+    Measured m;
+    measure(loaded, b, &m);
+    CU_ASSERT_EQUAL_FATAL(m.nframes, 2);
+    CU_ASSERT_STRING_EQUAL(m.frames[0], "fn_0 (file.c:10)");
+    CU_ASSERT_STRING_EQUAL(m.frames[1], "fn_1 (file.c:11)");
+    measured_free(&m);
+    budget_free(b);
+    rec_free(loaded);
     remove_run_dir(dir);
     rec_free(r);
 }
@@ -634,43 +648,53 @@ static void test_from_dir_errors(void)
     Measured m;
     char *err = NULL;
     CU_ASSERT_EQUAL(measured_from_dir(&m, "/nonexistent/baregc-run", b, &err), -1);
-    CU_ASSERT(err && strstr(err, "/nonexistent/baregc-run/summary.json"));
+    CU_ASSERT(err && strstr(err, "/nonexistent/baregc-run/record.json: not found"));
     free(err);
     err = NULL;
 
-    char tmpl[] = "/tmp/test_budget_bad.XXXXXX";
-    char *dir = mkdtemp(tmpl);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
-    char *p = xasprintf("%s/summary.json", dir);
+    /* A directory with summary.json and trace.json but no record.json is refused. */
+    Recording *r = make_recording();
+    char *dir = write_run_dir(r);
+    remove_file(dir, "record.json");
+    CU_ASSERT_EQUAL(measured_from_dir(&m, dir, b, &err), -1);
+    char *want = xasprintf("%s/record.json: not found", dir);
+    if (!err || !strstr(err, want)) {
+        fprintf(stderr, "\n  error '%s' lacks '%s'\n", err ? err : "(none)", want);
+        CU_FAIL("a directory without record.json is not refused by name");
+    }
+    free(want);
+    free(err);
+    err = NULL;
+    remove_run_dir(dir);
+
+    /* record.json without its events.bin, and bad record.json files: the loader's
+     * message, naming the file. */
+    dir = write_run_dir(r);
+    remove_file(dir, RECORD_EVENTS_FILE);
+    CU_ASSERT_EQUAL(measured_from_dir(&m, dir, b, &err), -1);
+    CU_ASSERT(err && strstr(err, RECORD_EVENTS_FILE));
+    free(err);
+    err = NULL;
+    char *p = xasprintf("%s/record.json", dir);
     static const char *const bad[][2] = {
-        {"{\"format\": \"something-else\"}", "baregc-summary/1"},
-        {"{\"format\": \"baregc-summary/1\", \"run\": {}}", "pauses"},
         {"not json", "not valid JSON"},
-        {"{\"format\": \"baregc-summary/1\", \"run\": {\"clock_hz\": 1, \"cycles\": -5, \"exit_code\": 0},"
-         " \"pauses\": {\"count\": 0}, \"heap\": {}, \"sram\": {}, \"stack\": {}}",
-         "run.cycles: expected a whole number"},
-        {"{\"format\": \"baregc-summary/1\", \"run\": {\"clock_hz\": 1, \"cycles\": 5, \"exit_code\": 0},"
-         " \"pauses\": {\"count\": 1e300}, \"heap\": {}, \"sram\": {}, \"stack\": {}}",
-         "pauses.count"},
-        {"{\"format\": \"baregc-summary/1\", \"run\": {\"clock_hz\": 1}, \"pauses\": {}, \"heap\": {},"
-         " \"sram\": {}, \"stack\": {}}",
-         "run.cycles"},
+        {"{\"format\": \"baregc-summary/1\"}", "baregc-record/2"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         FILE *f = fopen(p, "w");
         fputs(bad[i][0], f);
         fclose(f);
-        CU_ASSERT_EQUAL(measured_baseline_from_dir(&m, dir, b, &err), -1);
-        if (!err || !strstr(err, bad[i][1])) {
+        CU_ASSERT_EQUAL(measured_from_dir(&m, dir, b, &err), -1);
+        if (!err || !strstr(err, bad[i][1]) || !strstr(err, "record.json")) {
             fprintf(stderr, "\n  error '%s' lacks '%s'\n", err ? err : "(none)", bad[i][1]);
             CU_FAIL("error does not say what is wrong");
         }
         free(err);
         err = NULL;
     }
-    unlink(p);
     free(p);
-    rmdir(dir);
+    remove_run_dir(dir);
+    rec_free(r);
     budget_free(b);
 }
 
@@ -696,6 +720,7 @@ int main(void)
     };
     static const TestCase dir_cases[] = {
         {"--from DIR gives the live values", test_from_dir_same_as_live},
+        {"frames named as record.json names them", test_from_dir_frame_names},
         {"bad DIR", test_from_dir_errors},
         {NULL, NULL},
     };

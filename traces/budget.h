@@ -1,7 +1,7 @@
-/* budget.h: GC budgets (a JSON file of limits on pauses, MMU, GC CPU time and memory),
- * the measured values of one run to hold them against (from a live recording or from
- * a recorded run's directory, through one struct), and the verdicts: a table for
- * people, JUnit XML for CI, and the comparison with a baseline run. */
+/* budget.h: GC budgets for `baregc check`: the budget file (budget.c), the measured
+ * values of a run, from its Recording whether live or loaded from a recorded run's
+ * record.json (budget_measure.c), the verdicts against the limits and a baseline
+ * (budget_verdict.c), and the table for people and JUnit XML for CI (budget_out.c). */
 #ifndef BAREGC_TRACES_BUDGET_H
 #define BAREGC_TRACES_BUDGET_H
 
@@ -31,6 +31,27 @@ typedef enum BudgetKey {
     BUDGET__COUNT
 } BudgetKey;
 
+/* How an item's values read. */
+typedef enum BudgetKind {
+    BUDGET_KIND_US,       /* microseconds */
+    BUDGET_KIND_FRACTION, /* 0..1 (the MMU windows too) */
+    BUDGET_KIND_BYTES,    /* whole bytes (headrooms may be negative when measured) */
+    BUDGET_KIND_COUNT,    /* whole number */
+} BudgetKind;
+
+/* What a scalar item is. */
+typedef struct BudgetKeyInfo {
+    const char *name; /* the key in the budget file ("max_pause_us") */
+    BudgetKind kind;
+    bool is_min;      /* the limit is a minimum: measured >= limit */
+    bool compare;     /* compared with a baseline */
+} BudgetKeyInfo;
+
+/* The item k (k < BUDGET__COUNT). */
+const BudgetKeyInfo *budget_key_info(BudgetKey k);
+/* The key of a scalar item in the budget file ("max_pause_us"); "?" for no item. */
+const char *budget_key_name(BudgetKey k);
+
 typedef struct BudgetMmu {
     double window_us; /* us, > 0 */
     double min;       /* 0..1: MMU at that window >= min */
@@ -43,9 +64,6 @@ typedef struct Budget {
     size_t nmmu;
 } Budget;
 
-/* The key of a scalar item in the budget file ("max_pause_us"). */
-const char *budget_key_name(BudgetKey k);
-
 /* Reads a budget file. Every key is optional but at least one limit must be given;
  * unknown keys, wrong types, negative values, fractions outside 0..1 and non-integer
  * counts or byte sizes are errors whose message names the file and the key. NULL
@@ -55,10 +73,11 @@ Budget *budget_load(const char *path, char **err);
 Budget *budget_parse(const char *json, const char *what, char **err);
 void budget_free(Budget *b);
 
-/* What a run measured, for the items a budget asks about. One struct for both
- * sources so the live run and `check --from` give the same verdicts. Values are
- * doubles in the budget's units; `known` is false when the run could not observe
- * the quantity (an unknown value fails its item). */
+/* What a run measured, for the items a budget asks about, from its Recording: the
+ * live run's, or a recorded run's loaded from its record.json and events.bin, through
+ * the same code so both give the same verdicts. Values are doubles in the budget's
+ * units; `known` is false when the run could not observe the quantity (an unknown
+ * value fails its item). */
 #define MEASURED_MAX_FRAMES 16
 typedef struct Measured {
     bool known[BUDGET__COUNT];
@@ -87,21 +106,18 @@ typedef struct Measured {
     const char *stack_note;        /* why there is no stack, when there is none */
 } Measured;
 
-/* From a live run: s = stats_compute(r). MMU at the budget's windows by stats_mmu over
- * stats_pause_spans (exact at any window). img symbolizes the trigger stack (NULL:
- * addresses). */
+/* From a recording: s = stats_compute(r). MMU at the budget's windows by stats_mmu over
+ * stats_pause_spans (exact at any window). The trigger stack's frames are named by
+ * traces_frame_name(r, img, ...): from img when given, else by the names a loaded
+ * recording carries (record.json's, written from the same image: the same names),
+ * else by address. */
 void measured_from_recording(Measured *m, const Recording *r, const Stats *s, const Image *img,
                              const Budget *b);
-/* From a recorded run's directory: DIR/summary.json (required), DIR/trace.json for the
- * worst pause's time and stack (else DIR/record.json). An MMU window that is not among
- * summary.json's fixed windows or curve (and fits in the run), and the stack headroom
- * (summary.json has no stack limit), come from DIR/record.json, loaded only then. A
- * budget item the directory cannot answer is an error. -1 with *err naming the file
- * and the problem. */
+/* From a recorded run's directory: DIR/record.json and DIR/events.bin loaded by
+ * record_json_load, then as measured_from_recording (no image). The other files of
+ * the directory are not read. -1 with *err naming the file and the problem (a
+ * directory without record.json says so). */
 int measured_from_dir(Measured *m, const char *dir, const Budget *b, char **err);
-/* The same for a baseline: items the directory cannot answer are left unknown (and so
- * not compared) instead. */
-int measured_baseline_from_dir(Measured *m, const char *dir, const Budget *b, char **err);
 void measured_free(Measured *m);
 /* Whether the run ended as a checkable run: the firmware exited with status 0 (or
  * asked for a reset), or --max-cycles / --max-time ended it, and it was not

@@ -1,0 +1,158 @@
+/* budget_measure.c: the measured values a budget is held against, from a run's
+ * Recording: the live run's, or a recorded run's loaded from its record.json. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "traces/budget.h"
+#include "traces/traces.h"
+
+bool budget_stack_headroom(const RecRunInfo *ri, int64_t *bytes)
+{
+    if (!ri->stack_limit || !ri->stack_low)
+        return false;
+    *bytes = (int64_t)ri->stack_low - (int64_t)ri->stack_limit;
+    return true;
+}
+
+static void set_value(Measured *m, BudgetKey k, double v)
+{
+    m->known[k] = true;
+    m->value[k] = v;
+}
+
+static double us_of(uint64_t cycles, uint64_t hz)
+{
+    /* The same conversion as summary.json. */
+    return (double)stats_cycles_to_ns(cycles, hz) / 1000.0;
+}
+
+static const char *trigger_name(RecTrigger t)
+{
+    switch (t) {
+    case REC_TRIGGER_EXPLICIT: return "explicit";
+    case REC_TRIGGER_ALLOC: return "alloc";
+    default: return "unknown";
+    }
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+void measured_from_recording(Measured *m, const Recording *r, const Stats *s, const Image *img, const Budget *b)
+{
+    memset(m, 0, sizeof *m);
+    const RecRunInfo *ri = &r->run;
+    uint64_t hz = ri->clock_hz;
+    m->exit_code = ri->exit_code;
+    m->exit_reason = dup_or_null(ri->exit_reason);
+    m->partial = ri->partial;
+    m->image = dup_or_null(ri->image);
+    m->board = dup_or_null(ri->board);
+    m->runtime = dup_or_null(ri->runtime);
+    m->seconds = (double)stats_cycles_to_ns(ri->cycles, hz) / 1e9;
+
+    set_value(m, BUDGET_MAX_PAUSE, s->npauses ? us_of(s->pause_max, hz) : 0);
+    set_value(m, BUDGET_P99_PAUSE, s->npauses ? us_of(s->p99, hz) : 0);
+    set_value(m, BUDGET_P999_PAUSE, s->npauses ? us_of(s->p999, hz) : 0);
+    set_value(m, BUDGET_MEAN_PAUSE, s->npauses ? s->pause_mean * 1e6 / (double)(hz ? hz : 1000000) : 0);
+    set_value(m, BUDGET_GC_CPU_FRACTION, s->gc_cpu_fraction);
+    if (s->peak_heap >= 0)
+        set_value(m, BUDGET_PEAK_HEAP, (double)s->peak_heap);
+    if (s->min_sram_headroom != REC_UNKNOWN)
+        set_value(m, BUDGET_SRAM_HEADROOM, (double)s->min_sram_headroom);
+    int64_t sh;
+    if (budget_stack_headroom(ri, &sh))
+        set_value(m, BUDGET_STACK_HEADROOM, (double)sh);
+    if (s->worst_frag >= 0)
+        set_value(m, BUDGET_FRAGMENTATION, s->worst_frag);
+    set_value(m, BUDGET_ALLOC_FAILURES, (double)r->alloc_failures);
+    set_value(m, BUDGET_MIN_PAUSES, (double)s->npauses);
+
+    m->nmmu = b ? b->nmmu : 0;
+    m->mmu = m->nmmu ? xcalloc(m->nmmu, sizeof *m->mmu) : NULL;
+    if (m->nmmu) {
+        size_t nspans;
+        StatsSpan *spans = stats_pause_spans(r, &nspans);
+        for (size_t i = 0; i < m->nmmu; i++)
+            m->mmu[i] = stats_mmu(spans, nspans, ri->cycles, stats_us_to_cycles(b->mmu[i].window_us, hz));
+        free(spans);
+    }
+
+    if (s->longest_pause >= 0 && (size_t)s->longest_pause < r->npauses) {
+        const RecPause *p = &r->pauses[s->longest_pause];
+        m->worst_pause = (uint64_t)s->longest_pause + 1;
+        m->worst_pause_time_known = true;
+        m->worst_pause_start_ns = stats_cycles_to_ns(p->start, hz);
+        m->worst_pause_us = m->value[BUDGET_MAX_PAUSE];
+        m->worst_trigger = xstrdup(trigger_name(p->trigger));
+        size_t n;
+        const uint32_t *fr = rec_stack_frames(r, p->stack, &n);
+        for (size_t k = 0; k < n && k < MEASURED_MAX_FRAMES; k++) {
+            char buf[256];
+            /* As record.json names them, so a recorded run reads the same. */
+            m->frames[m->nframes++] = xstrdup(traces_frame_name(r, img, fr[k], buf, sizeof buf));
+        }
+        if (!n)
+            m->stack_note = "no trigger stack recorded";
+    }
+}
+
+int measured_from_dir(Measured *m, const char *dir, const Budget *b, char **err)
+{
+    memset(m, 0, sizeof *m);
+    Recording *r = record_json_load(dir, err);
+    if (!r) {
+        char *path = xasprintf("%s/record.json", dir);
+        if (access(path, F_OK) != 0 && errno == ENOENT) /* replaces the loader's "cannot open" */
+            set_err(err, "%s: not found: a recorded run is read from the record.json and %s that "
+                         "`baregc run --out DIR` writes",
+                    path, RECORD_EVENTS_FILE);
+        free(path);
+        return -1;
+    }
+    Stats s;
+    stats_compute(r, &s);
+    measured_from_recording(m, r, &s, NULL, b);
+    stats_free(&s);
+    rec_free(r);
+    return 0;
+}
+
+void measured_free(Measured *m)
+{
+    if (!m)
+        return;
+    free(m->mmu);
+    free(m->exit_reason);
+    free(m->image);
+    free(m->board);
+    free(m->runtime);
+    free(m->worst_trigger);
+    for (size_t i = 0; i < m->nframes; i++)
+        free(m->frames[i]);
+    memset(m, 0, sizeof *m);
+}
+
+bool measured_run_ok(const Measured *m, char *why, size_t n)
+{
+    const char *r = m->exit_reason ? m->exit_reason : "?";
+    if (m->partial)
+        snprintf(why, n, "the run was interrupted (the recording is partial)");
+    else if (!strcmp(r, "timeout"))
+        return true;
+    else if (strcmp(r, "exit") && strcmp(r, "reset"))
+        snprintf(why, n, "the firmware stopped: %s (exit status %d)", r, m->exit_code);
+    else if (m->exit_code != 0)
+        snprintf(why, n, "the firmware exited with status %d", m->exit_code);
+    else
+        return true;
+    return false;
+}

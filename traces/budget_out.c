@@ -1,0 +1,229 @@
+/* budget_out.c: the verdicts of `baregc check` written out: the table for people and
+ * JUnit XML for CI. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "traces/budget.h"
+
+static void fmt_value(char *buf, size_t n, const BudgetResult *r, double v)
+{
+    if (!strcmp(r->unit, "us"))
+        snprintf(buf, n, "%.3f us", v);
+    else if (!strcmp(r->unit, "bytes"))
+        snprintf(buf, n, "%.0f B", v);
+    else if (r->name[0] == 'm' && !strncmp(r->name, "mmu_", 4))
+        snprintf(buf, n, "%.6f", v);
+    else if (!strcmp(r->name, "max_alloc_failures") || !strcmp(r->name, "min_pauses"))
+        snprintf(buf, n, "%.0f", v);
+    else
+        snprintf(buf, n, "%.6f", v);
+}
+
+/* "1031.793560 ms" from ns, in integers. */
+static void fmt_ms(char *buf, size_t n, uint64_t ns)
+{
+    snprintf(buf, n, "%" PRIu64 ".%06" PRIu64 " ms", ns / 1000000u, ns % 1000000u);
+}
+
+static void fmt_pct(char *buf, size_t n, double pct)
+{
+    if (isinf(pct))
+        snprintf(buf, n, "%s", pct > 0 ? "worse (was 0)" : "better (was 0)");
+    else if (pct == 0)
+        snprintf(buf, n, "unchanged");
+    else
+        snprintf(buf, n, "%.2f%% %s", fabs(pct), pct > 0 ? "worse" : "better");
+}
+
+/* The measured value, the limit and the margin of r, as the table shows them. */
+static void fmt_item(const BudgetResult *r, char mv[48], char lv[48], char mg[48])
+{
+    if (r->known) {
+        fmt_value(mv, 48, r, r->measured);
+        fmt_value(mg, 48, r, r->margin);
+    } else {
+        snprintf(mv, 48, "unknown");
+        snprintf(mg, 48, "-");
+    }
+    fmt_value(lv, 48, r, r->limit);
+}
+
+/* "worst pause: #N at T ms, L us, trigger X" (no newline), for a run with a pause. */
+static void fmt_worst_pause(char *buf, size_t n, const Measured *m)
+{
+    char t[48] = "an unknown time";
+    if (m->worst_pause_time_known)
+        fmt_ms(t, sizeof t, m->worst_pause_start_ns);
+    snprintf(buf, n, "worst pause: #%" PRIu64 " at %s, %.3f us, trigger %s", m->worst_pause, t, m->worst_pause_us,
+             m->worst_trigger ? m->worst_trigger : "unknown");
+}
+
+void budget_print_table(const BudgetReport *rep, const Measured *m, FILE *f)
+{
+    fprintf(f, "baregc check: %s on %s (%s), %.6f s simulated, ended by %s\n", m->image ? m->image : "?",
+            m->board ? m->board : "?", m->runtime ? m->runtime : "?", m->seconds,
+            m->exit_reason ? m->exit_reason : "?");
+    fprintf(f, "  %-26s %16s    %16s %16s  %s\n", "item", "measured", "limit", "margin", "result");
+    for (size_t i = 0; i < rep->nitems; i++) {
+        const BudgetResult *r = &rep->items[i];
+        char mv[48], lv[48], mg[48];
+        fmt_item(r, mv, lv, mg);
+        fprintf(f, "  %-26s %16s %s %16s %16s  %s\n", r->name, mv, r->is_min ? ">=" : "<=", lv, mg,
+                r->pass ? "PASS" : "FAIL");
+    }
+    if (rep->baseline) {
+        fprintf(f, "against the baseline (tolerance %.2f%%):\n", rep->tolerance);
+        for (size_t i = 0; i < rep->nitems; i++) {
+            const BudgetResult *r = &rep->items[i];
+            char bv[48], mv[48], pc[48];
+            if (!r->has_base) {
+                fprintf(f, "  %-26s %s\n", r->name,
+                        !strcmp(r->name, "min_pauses") ? "not compared"
+                        : r->known ? "not in the baseline" : "not measured");
+                continue;
+            }
+            fmt_value(bv, sizeof bv, r, r->base);
+            fmt_value(mv, sizeof mv, r, r->measured);
+            fmt_pct(pc, sizeof pc, r->worse_pct);
+            fprintf(f, "  %-26s %16s -> %16s  %-20s  %s\n", r->name, bv, mv, pc, r->regressed ? "REGRESSED" : "ok");
+        }
+    }
+    if (m->worst_pause) {
+        char w[200];
+        fmt_worst_pause(w, sizeof w, m);
+        fprintf(f, "%s\n", w);
+        for (size_t i = 0; i < m->nframes; i++)
+            fprintf(f, "    %s\n", m->frames[i]);
+        if (!m->nframes && m->stack_note)
+            fprintf(f, "    (%s)\n", m->stack_note);
+    } else {
+        fprintf(f, "worst pause: none (no collections)\n");
+    }
+    if (!rep->failures && !rep->regressions)
+        fprintf(f, "PASS: %zu of %zu items within budget%s\n", rep->nitems, rep->nitems,
+                rep->baseline ? ", no regression against the baseline" : "");
+    else if (rep->baseline)
+        fprintf(f, "FAIL: %zu of %zu items beyond budget, %zu regressed against the baseline\n", rep->failures,
+                rep->nitems, rep->regressions);
+    else
+        fprintf(f, "FAIL: %zu of %zu items beyond budget\n", rep->failures, rep->nitems);
+}
+
+/* ---- JUnit XML ---- */
+
+/* Text or attribute value: markup characters escaped; control characters XML 1.0 does
+ * not allow become '?'. */
+static void xml_escaped(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&apos;", f); break;
+        case '\n': fputs("&#10;", f); break;
+        case '\t': fputs("&#9;", f); break;
+        default: fputc(*p < 0x20 ? '?' : *p, f); break;
+        }
+    }
+}
+
+static void junit_case(FILE *f, const char *cls, const char *name, const char *failure, const char *body)
+{
+    fputs("    <testcase classname=\"", f);
+    xml_escaped(f, cls);
+    fputs("\" name=\"", f);
+    xml_escaped(f, name);
+    if (!failure) {
+        fputs("\"/>\n", f);
+        return;
+    }
+    fputs("\">\n      <failure message=\"", f);
+    xml_escaped(f, failure);
+    fputs("\" type=\"", f);
+    xml_escaped(f, cls);
+    fputs("\">", f);
+    xml_escaped(f, body);
+    fputs("</failure>\n    </testcase>\n", f);
+}
+
+int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f)
+{
+    size_t ncompared = 0;
+    for (size_t i = 0; i < rep->nitems; i++)
+        ncompared += rep->items[i].has_base;
+    size_t tests = rep->nitems + ncompared;
+    size_t failures = rep->failures + rep->regressions;
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+    fprintf(f, "<testsuites name=\"baregc check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", tests, failures);
+    fprintf(f, "  <testsuite name=\"baregc\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", tests,
+            failures);
+    fputs("    <properties>\n", f);
+    const char *props[][2] = {{"image", m->image}, {"board", m->board}, {"runtime", m->runtime},
+                              {"exit_reason", m->exit_reason}};
+    for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
+        fputs("      <property name=\"", f);
+        xml_escaped(f, props[i][0]);
+        fputs("\" value=\"", f);
+        xml_escaped(f, props[i][1] ? props[i][1] : "");
+        fputs("\"/>\n", f);
+    }
+    fputs("    </properties>\n", f);
+
+    /* The worst pause, told with every failing item (a CI page shows only the failure). */
+    char *worst = NULL;
+    if (m->worst_pause) {
+        size_t len = 0;
+        for (size_t i = 0; i < m->nframes; i++)
+            len += strlen(m->frames[i]) + 8;
+        worst = xmalloc(len + 200);
+        worst[0] = '\n';
+        fmt_worst_pause(worst + 1, 199, m);
+        char *p = worst + strlen(worst);
+        for (size_t i = 0; i < m->nframes; i++)
+            p += sprintf(p, "\n    %s", m->frames[i]);
+    }
+
+    for (size_t i = 0; i < rep->nitems; i++) {
+        const BudgetResult *r = &rep->items[i];
+        char mv[48], lv[48], mg[48], msg[320], *body = NULL;
+        fmt_item(r, mv, lv, mg);
+        if (!r->pass) {
+            if (r->known)
+                snprintf(msg, sizeof msg, "%s = %s, beyond the limit %s %s", r->name, mv, r->is_min ? ">=" : "<=", lv);
+            else
+                snprintf(msg, sizeof msg, "%s: not measured by this run (limit %s %s)", r->name,
+                         r->is_min ? ">=" : "<=", lv);
+            body = xasprintf("measured %s, limit %s %s, margin %s%s", mv, r->is_min ? ">=" : "<=", lv, mg,
+                             worst ? worst : "");
+        }
+        junit_case(f, "baregc.budget", r->name, r->pass ? NULL : msg, body);
+        free(body);
+    }
+    for (size_t i = 0; i < rep->nitems; i++) {
+        const BudgetResult *r = &rep->items[i];
+        if (!r->has_base)
+            continue;
+        char bv[48], mv[48], pc[48], msg[320], *body = NULL;
+        fmt_value(bv, sizeof bv, r, r->base);
+        fmt_value(mv, sizeof mv, r, r->measured);
+        fmt_pct(pc, sizeof pc, r->worse_pct);
+        if (r->regressed) {
+            snprintf(msg, sizeof msg, "%s regressed: %s -> %s (%s, tolerance %.2f%%)", r->name, bv, mv, pc,
+                     rep->tolerance);
+            body = xasprintf("baseline %s, now %s: %s%s", bv, mv, pc, worst ? worst : "");
+        }
+        junit_case(f, "baregc.baseline", r->name, r->regressed ? msg : NULL, body);
+        free(body);
+    }
+    free(worst);
+    fputs("  </testsuite>\n</testsuites>\n", f);
+    return ferror(f) ? -1 : 0;
+}
