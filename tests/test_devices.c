@@ -607,6 +607,28 @@ static void test_cmsdk_timer_count(void)
     rig_close(&r);
 }
 
+/* INTCLEAR clears the interrupt only where a 1 is written (DDI 0479C 4.4.2). */
+static void test_cmsdk_timer_intclear_ones(void)
+{
+    Rig r;
+    rig_open(&r, "cmsdk-timer", 25000000, NULL, NULL);
+    wr(&r, CT_RELOAD, 4);
+    wr(&r, CT_CTRL, 0x9);
+    run_to(&r.sched, 4);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, CT_INT, 0); /* no 1: nothing cleared */
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, CT_INT, 0xFFFFFFFE); /* ones only above the one bit INTCLEAR has */
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, CT_INT, 1);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    rig_close(&r);
+}
+
 static void test_cmsdk_timer_irqen_and_reload0(void)
 {
     Rig r;
@@ -1020,6 +1042,7 @@ static const TestCase uart_cases[] = {
 static const TestCase timer_cases[] = {
     {"cmsdk-timer count", test_cmsdk_timer_count},
     {"cmsdk-timer irqen, reload 0", test_cmsdk_timer_irqen_and_reload0},
+    {"cmsdk-timer intclear ones", test_cmsdk_timer_intclear_ones},
     {"systick core clock", test_systick_core_clock},
     {"systick refclk, calib", test_systick_refclk_and_calib},
     {"systick reload 0", test_systick_reload0},
