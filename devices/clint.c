@@ -3,7 +3,8 @@
  * at parameter "timebase_hz" (default 10 MHz) and is computed exactly from simulated
  * cycles; the machine-timer line goes high at the first cycle where mtime >= mtimecmp.
  * IRQ lines: [0] MSIP, [1] MTIP (wired to the CPU's mip bits 3 and 7).
- * mtimecmp resets to all ones (real parts leave it undefined). */
+ * mtimecmp resets to all ones (real parts leave it undefined). mtime is the core's timebase
+ * (what `rdtime` reads). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -54,6 +55,8 @@ static void timer_due(void *opaque, uint64_t due)
 {
     update_timer(opaque);
 }
+
+static uint64_t timebase(void *dev) { return mtime(dev); }
 
 static void *create(const DeviceConfig *cfg, char **err)
 {
@@ -135,9 +138,11 @@ const DeviceClass clint_class = {
     .type = "clint",
     .desc = "SiFive CLINT (msip, mtimecmp, mtime); irq [msip, mtip]; param timebase_hz",
     .size = 0x10000,
+    .roles = DEVICE_ROLE_TIMEBASE,
     .create = create,
     .destroy = destroy,
     .reset = reset,
     .read = read,
     .write = write,
+    .timebase = timebase,
 };

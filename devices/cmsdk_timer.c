@@ -91,9 +91,11 @@ static void write(void *dev, uint32_t off, uint32_t v, unsigned size)
         if (t->ctrl & CTRL_EN) /* it may have stopped at 0 with RELOAD 0 */
             downcounter_run(&t->dc, true);
         return;
-    case INTSTATUS: /* INTCLEAR */
-        t->intstatus = 0;
-        update_irq(t);
+    case INTSTATUS: /* INTCLEAR: a 1 clears the interrupt, a 0 does nothing */
+        if (v & 1) {
+            t->intstatus = 0;
+            update_irq(t);
+        }
         return;
     }
     log_guest("cmsdk-timer %s: write to unknown register 0x%03x", t->cfg.name, off);

@@ -130,6 +130,7 @@ const DeviceClass cmsdk_uart_class = {
     .type = "cmsdk-uart",
     .desc = "ARM CMSDK APB UART (DDI 0479C); irq [RX, TX]",
     .size = 0x1000,
+    .roles = DEVICE_ROLE_CONSOLE,
     .create = create,
     .destroy = destroy,
     .reset = reset,

@@ -193,6 +193,7 @@ const DeviceClass nrf51_uart_class = {
     .type = "nrf51-uart",
     .desc = "Nordic nRF51 UART (nRF51 Series Reference Manual v3.0, ch. 29); irq [n]",
     .size = 0x1000,
+    .roles = DEVICE_ROLE_CONSOLE,
     .create = create,
     .destroy = destroy,
     .reset = reset,

@@ -165,6 +165,7 @@ const DeviceClass ns16550_class = {
     .type = "ns16550a",
     .desc = "NS16550A UART (PC16550D datasheet); irq [PLIC source]; param reg_shift",
     .size = 0x100,
+    .roles = DEVICE_ROLE_CONSOLE,
     .create = create,
     .destroy = destroy,
     .reset = reset,

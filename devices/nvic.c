@@ -478,3 +478,48 @@ void nvic_write(Nvic *n, uint32_t offset, uint32_t value, unsigned size)
     }
     write32(n, offset, value);
 }
+
+/* ---- the device class: the core's exception model in the registry ---- */
+
+static void *create(const DeviceConfig *cfg, char **err)
+{
+    if (cfg->core.num_irq > NVIC_MAX_EXC - EXC_IRQ0) {
+        set_err(err, "%d external interrupts: this NVIC implements at most %d", cfg->core.num_irq,
+                NVIC_MAX_EXC - EXC_IRQ0);
+        return NULL;
+    }
+    NvicConfig nc = {
+        .armv6m = cfg->core.armv6m,
+        .num_irq = cfg->core.num_irq,
+        .prio_bits = cfg->core.prio_bits,
+        .cpuid = cfg->core.cpuid,
+        .notify = cfg->core.notify,
+        .sysreset = cfg->core.sysreset,
+        .opaque = cfg->core.opaque,
+        .now = cfg->sched ? &cfg->sched->now : NULL,
+    };
+    return nvic_new(&nc);
+}
+
+static void destroy(void *dev) { nvic_free(dev); }
+static void reset(void *dev) { nvic_reset(dev); }
+static uint32_t read(void *dev, uint32_t off, unsigned size) { return nvic_read(dev, off, size); }
+static void write(void *dev, uint32_t off, uint32_t v, unsigned size) { nvic_write(dev, off, v, size); }
+static IrqLine irq_input(void *dev, int n) { return nvic_irq_line(dev, n); }
+static IrqLine exc_line(void *dev, int exc) { return nvic_exc_line(dev, exc); }
+
+const DeviceClass nvic_class = {
+    .type = "nvic",
+    .desc = "Cortex-M NVIC + SCB, the System Control Space (ARMv7-M ARM B3.2, B3.4); the core's exceptions; "
+            "irq inputs [0, nvic.num_irq)",
+    .size = 0x1000,
+    .roles = DEVICE_ROLE_INTC | DEVICE_ROLE_EXC_MODEL,
+    .default_base = 0xE000E000u,
+    .create = create,
+    .destroy = destroy,
+    .reset = reset,
+    .read = read,
+    .write = write,
+    .irq_input = irq_input,
+    .exc_line = exc_line,
+};

@@ -45,7 +45,10 @@ void nvic_free(Nvic *n);
 void nvic_reset(Nvic *n);
 
 /* Register window: the whole SCS page 0xE000E000..0xE000EFFF (offsets within it).
- * SysTick (0x010..0x01F) is a separate device, mapped in front of this one. */
+ * SysTick (0x010..0x01F) is a separate device, mapped in front of this one.
+ * In the registry this is the class "nvic" (DEVICE_ROLE_EXC_MODEL | DEVICE_ROLE_INTC):
+ * its create() takes the NvicConfig from DeviceConfig.core and the clock from
+ * DeviceConfig.sched, and its device object is the Nvic. */
 uint32_t nvic_read(Nvic *n, uint32_t offset, unsigned size);
 void nvic_write(Nvic *n, uint32_t offset, uint32_t value, unsigned size);
 

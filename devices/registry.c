@@ -1,4 +1,4 @@
-/* registry.c: every device model, by the type name board files use. */
+/* registry.c: every device model, by the type name board files use and by the roles the machine looks for. */
 #include "config.h"
 
 #include <string.h>
@@ -7,18 +7,26 @@
 
 extern const DeviceClass cmsdk_uart_class, cmsdk_timer_class, nrf51_uart_class, sifive_uart_class,
     ns16550_class, systick_class, dwt_class, clint_class, plic_class;
-extern const DeviceClass itm_class, traceport_class;
+extern const DeviceClass itm_class, traceport_class, nvic_class;
 
 const DeviceClass *const device_classes[] = {
     &cmsdk_uart_class, &cmsdk_timer_class, &nrf51_uart_class, &sifive_uart_class, &ns16550_class,
     &systick_class,    &dwt_class,         &clint_class,      &plic_class,        &itm_class,
-    &traceport_class,  NULL,
+    &traceport_class,  &nvic_class,        NULL,
 };
 
 const DeviceClass *device_class_find(const char *type)
 {
     for (size_t i = 0; device_classes[i]; i++)
         if (!strcmp(device_classes[i]->type, type))
+            return device_classes[i];
+    return NULL;
+}
+
+const DeviceClass *device_class_with_role(unsigned roles)
+{
+    for (size_t i = 0; device_classes[i]; i++)
+        if ((device_classes[i]->roles & roles) == roles)
             return device_classes[i];
     return NULL;
 }

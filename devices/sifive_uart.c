@@ -124,6 +124,7 @@ const DeviceClass sifive_uart_class = {
     .type = "sifive-uart",
     .desc = "SiFive UART (FE310-G000 manual, ch. 18); irq [PLIC source]",
     .size = 0x1000,
+    .roles = DEVICE_ROLE_CONSOLE,
     .create = create,
     .destroy = destroy,
     .reset = reset,

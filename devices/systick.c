@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "devices/devutil.h"
+#include "devices/nvic.h"
 
 enum { CSR = 0x0, RVR = 0x4, CVR = 0x8, CALIB = 0xC };
 enum { CSR_ENABLE = 1, CSR_TICKINT = 2, CSR_CLKSOURCE = 4, CSR_COUNTFLAG = 1 << 16 };
@@ -120,6 +121,7 @@ const DeviceClass systick_class = {
     .type = "systick",
     .desc = "Cortex-M SysTick (ARMv7-M ARM B3.3); irq -> exception 15; param refclk_hz",
     .size = 0x10,
+    .sys_exc = EXC_SYSTICK,
     .create = create,
     .destroy = destroy,
     .reset = reset,

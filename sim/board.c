@@ -13,7 +13,9 @@
  *   "memories": [                         required, at least one "sram"; no overlaps
  *     {"name": "flash", "base": "0x00000000", "size": "4M", "kind": "flash"}, ...],
  *   "devices": [                          optional
- *     {"type": "cmsdk-uart", "name": "uart0", "base": "0x40004000", "irq": [0, 1], ...}, ...]
+ *     {"type": "cmsdk-uart", "name": "uart0", "base": "0x40004000", "irq": [0, 1], ...}, ...],
+ *   "console": "uart0"                    optional: the device that is the console (default:
+ *                                         the first device whose model can be one)
  * }
  * Numbers may be JSON numbers or strings: addresses "0x..." or decimal, sizes with a K/M/G
  * suffix (powers of 1024), clocks with Hz/kHz/MHz/GHz. A device's "irq" is a number (NVIC
@@ -267,7 +269,7 @@ static bool ranges_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn) { r
 Board *board_parse(const char *json_text, const char *origin, char **err)
 {
     static const char *const top_keys[] = {"name", "description", "qemu_machine", "core", "clock_hz",
-                                           "boot_addr", "nvic", "memories", "devices", NULL};
+                                           "boot_addr", "nvic", "memories", "devices", "console", NULL};
     static const char *const nvic_keys[] = {"num_irq", "prio_bits", NULL};
     Ctx cx = {origin ? origin : "(unnamed)", err}, *c = &cx;
     const char *end = NULL;
@@ -445,6 +447,12 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
                 }
         }
     }
+    if (get_string(c, root, "console", "", false, &b->console) < 0)
+        goto fail;
+    if (b->console && !board_device(b, b->console)) {
+        bad(c, "console: no device is named \"%s\"", b->console);
+        goto fail;
+    }
     cJSON_Delete(root);
     return b;
 fail:
@@ -469,7 +477,16 @@ void board_free(Board *b)
         cJSON_Delete(b->dev[i].params);
     }
     free(b->dev);
+    free(b->console);
     free(b);
+}
+
+const BoardDevice *board_device(const Board *b, const char *name)
+{
+    for (size_t i = 0; i < b->ndev; i++)
+        if (strcmp(b->dev[i].name, name) == 0)
+            return &b->dev[i];
+    return NULL;
 }
 
 Board *board_load_file(const char *path, char **err)

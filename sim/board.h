@@ -52,6 +52,8 @@ typedef struct Board {
     size_t nmem;
     BoardDevice *dev;
     size_t ndev;
+    char *console;       /* the device that is the console (its name), or NULL: the first
+                          * device that can be one (the machine knows which can) */
 } Board;
 
 /* Errors name the file (or built-in board) and the key at fault. */
@@ -60,6 +62,8 @@ Board *board_load_file(const char *path, char **err);
 /* NAME of a built-in board, or a path (anything containing '/' or ending in .json). */
 Board *board_lookup(const char *name_or_path, char **err);
 void board_free(Board *b);
+/* The device called `name`, or NULL. */
+const BoardDevice *board_device(const Board *b, const char *name);
 
 /* Built-in boards, in order of preference for auto-selection. */
 size_t board_builtin_count(void);

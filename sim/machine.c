@@ -1,12 +1,13 @@
-/* machine.c: composes a machine from a board description: memories, the core,
- * its interrupt controller, devices from the registry, semihosting; loads the image. */
+/* machine.c: composes a machine from a board description: memories, the core, devices
+ * from the registry (found by the roles their classes declare, never by type name:
+ * the console, the core's exception model, interrupt controllers, the timebase),
+ * semihosting; loads the image. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "devices/nvic.h"
 #include "devices/semihost.h"
 #include "sim/machine.h"
 
@@ -21,15 +22,16 @@ struct Machine {
     const Image *img;
     Sched sched;
     Cpu *cpu;
-    Nvic *nvic;
     Semihost *semihost;
     CharDev *console;
-    bool console_free;      /* no UART has taken the console yet */
+    const BoardDevice *console_dev; /* the device that takes the console (NULL: none) */
+    const DeviceClass **cls;        /* the class of each of the board's devices */
     MachineDevice *devs;
     size_t ndevs;
-    void *intc;             /* RISC-V: the PLIC (external interrupt inputs) */
-    const DeviceClass *intc_cls;
-    const MachineDevice *clint;
+    BoardDevice exc_bd;             /* the exception model the board does not list */
+    const MachineDevice *exc;       /* the core's exception model (Cortex-M: the NVIC/SCS) */
+    const MachineDevice *intc;      /* where numbered IRQ lines end (the first controller) */
+    const MachineDevice *timebase;  /* the core's timer (RISC-V: the CLINT's mtime) */
     uint32_t stack_limit;
     const char *stack_limit_sym;
     TraceSink trace;
@@ -47,27 +49,22 @@ uint32_t machine_stack_limit(const Machine *m, const char **symbol)
     return m->stack_limit;
 }
 
-/* ---- the NVIC as a device window (the SCS page, behind SysTick) ---- */
+/* ---- what the machine asks of the core ---- */
 
-static uint32_t scs_read(void *dev, uint32_t off, unsigned size) { return nvic_read(dev, off, size); }
-static void scs_write(void *dev, uint32_t off, uint32_t v, unsigned size) { nvic_write(dev, off, v, size); }
+/* The one question about the architecture: a Cortex-M core takes its exceptions
+ * from an exception-model device (the NVIC/SCS) and boots from the vector table at
+ * the board's boot_addr; a RISC-V core has CPU-local interrupt lines instead and
+ * starts at the ELF entry point. */
+static bool core_has_exception_model(CoreModel c) { return core_arch(c) == ARCH_ARM_M; }
 
-static const DeviceClass scs_class = {
-    .type = "nvic",
-    .desc = "NVIC + SCB (System Control Space)",
-    .size = 0x1000,
-    .read = scs_read,
-    .write = scs_write,
-};
-
-static void nvic_notify(void *opaque)
+static void core_notify(void *opaque)
 {
     Machine *m = opaque;
     if (m->cpu)
         cpu_request_irq_check(m->cpu);
 }
 
-static void nvic_sysreset(void *opaque)
+static void core_sysreset(void *opaque)
 {
     Machine *m = opaque;
     if (m->cpu)
@@ -93,42 +90,71 @@ static int gm_write(void *opaque, uint32_t addr, const void *buf, size_t len)
     return cpu_mem_write(opaque, addr, buf, len);
 }
 
-static uint64_t clint_mtime(void *opaque)
+/* ---- devices, found by their roles ---- */
+
+/* Every device's class, before anything is built: unknown types are errors. */
+static int find_classes(Machine *m, char **err)
 {
-    const MachineDevice *d = opaque;
-    uint32_t lo = d->cls->read(d->dev, 0xBFF8, 4);
-    uint32_t hi = d->cls->read(d->dev, 0xBFFC, 4);
-    return (uint64_t)hi << 32 | lo;
+    const Board *b = m->board;
+    m->cls = xcalloc(b->ndev + 1, sizeof *m->cls);
+    for (size_t i = 0; i < b->ndev; i++) {
+        m->cls[i] = device_class_find(b->dev[i].type);
+        if (m->cls[i])
+            continue;
+        char known[512] = "";
+        for (size_t k = 0; device_classes[k]; k++) {
+            strncat(known, k ? ", " : "", sizeof known - strlen(known) - 1);
+            strncat(known, device_classes[k]->type, sizeof known - strlen(known) - 1);
+        }
+        set_err(err, "board %s: device %s: unknown type \"%s\" (known: %s)", b->name, b->dev[i].name,
+                b->dev[i].type, known);
+        return -1;
+    }
+    return 0;
 }
 
-static bool is_uart(const char *type) { return strstr(type, "uart") || strstr(type, "16550"); }
+/* The console: the device the board names, else the first that can be one; the
+ * others' output is discarded. */
+static int find_console(Machine *m, char **err)
+{
+    const Board *b = m->board;
+    for (size_t i = 0; i < b->ndev && !m->console_dev; i++) {
+        bool named = b->console && strcmp(b->dev[i].name, b->console) == 0;
+        if (named && !(m->cls[i]->roles & DEVICE_ROLE_CONSOLE)) {
+            set_err(err, "board %s: console: device %s (%s) cannot be a console", b->name, b->dev[i].name,
+                    b->dev[i].type);
+            return -1;
+        }
+        if ((named || !b->console) && (m->cls[i]->roles & DEVICE_ROLE_CONSOLE))
+            m->console_dev = &b->dev[i];
+    }
+    return 0;
+}
 
-static int wire_irqs(Machine *m, const BoardDevice *bd, DeviceConfig *dc, char **err)
+static int wire_irqs(Machine *m, const BoardDevice *bd, const DeviceClass *cls, DeviceConfig *dc, char **err)
 {
     const Board *b = m->board;
     dc->nirq = bd->nirq;
     for (int i = 0; i < bd->nirq; i++) {
         const BoardIrq *q = &bd->irq[i];
-        if (strcmp(bd->type, "systick") == 0 && m->nvic) {
-            dc->irq[i] = nvic_exc_line(m->nvic, EXC_SYSTICK);
+        if (cls->sys_exc > 0 && m->exc) {
+            dc->irq[i] = m->exc->cls->exc_line(m->exc->dev, cls->sys_exc);
+            if (!dc->irq[i].set) {
+                set_err(err, "board %s: device %s: exception %d is not a system exception of %s", b->name,
+                        bd->name, cls->sys_exc, m->exc->bd->name);
+                return -1;
+            }
         } else if (q->cpu_local) {
-            if (core_arch(b->core) != ARCH_RISCV32) {
+            if (core_has_exception_model(b->core)) {
                 set_err(err, "board %s: device %s: CPU-local interrupt lines exist only on RISC-V", b->name, bd->name);
                 return -1;
             }
             dc->irq[i] = cpu_local_irq(m->cpu, q->num);
-        } else if (m->nvic) {
-            if (q->num < 0 || q->num >= b->num_irq) {
-                set_err(err, "board %s: device %s: IRQ %d is beyond the NVIC's %d interrupts", b->name, bd->name,
-                        q->num, b->num_irq);
-                return -1;
-            }
-            dc->irq[i] = nvic_irq_line(m->nvic, q->num);
         } else if (m->intc) {
-            dc->irq[i] = m->intc_cls->irq_input(m->intc, q->num);
+            dc->irq[i] = m->intc->cls->irq_input(m->intc->dev, q->num);
             if (!dc->irq[i].set) {
-                set_err(err, "board %s: device %s: IRQ %d is not an input of the interrupt controller", b->name,
-                        bd->name, q->num);
+                set_err(err, "board %s: device %s: IRQ %d is not an input of the interrupt controller %s", b->name,
+                        bd->name, q->num, m->intc->bd->name);
                 return -1;
             }
         } else {
@@ -140,53 +166,107 @@ static int wire_irqs(Machine *m, const BoardDevice *bd, DeviceConfig *dc, char *
     return 0;
 }
 
-static MachineDevice *create_device(Machine *m, const BoardDevice *bd, char **err)
+static MachineDevice *create_device(Machine *m, const BoardDevice *bd, const DeviceClass *cls, char **err)
 {
-    const DeviceClass *cls = device_class_find(bd->type);
-    if (!cls) {
-        char known[512] = "";
-        for (size_t i = 0; device_classes[i]; i++) {
-            strncat(known, i ? ", " : "", sizeof known - strlen(known) - 1);
-            strncat(known, device_classes[i]->type, sizeof known - strlen(known) - 1);
-        }
-        set_err(err, "board %s: device %s: unknown type \"%s\" (known: %s)", m->board->name, bd->name, bd->type,
-                known);
-        return NULL;
-    }
+    const Board *b = m->board;
     DeviceConfig dc = {
         .name = bd->name,
         .base = bd->base,
-        .clock_hz = m->board->clock_hz,
+        .clock_hz = b->clock_hz,
         .params = bd->params,
         .sched = &m->sched,
+        .chardev = bd == m->console_dev ? m->console : NULL,
         .trace = m->trace,
+        .core = {
+            .armv6m = core_is_armv6m(b->core),
+            .cpuid = cpuid_for(b->core),
+            .num_irq = b->num_irq,
+            .prio_bits = b->prio_bits,
+            .notify = core_notify,
+            .sysreset = core_sysreset,
+            .opaque = m,
+        },
     };
-    /* The first UART is the console; the others' output is discarded. */
-    if (is_uart(cls->type) && m->console_free) {
-        dc.chardev = m->console;
-        m->console_free = false;
-    }
-    if (wire_irqs(m, bd, &dc, err) < 0)
+    if (wire_irqs(m, bd, cls, &dc, err) < 0)
         return NULL;
     char *derr = NULL;
     void *dev = cls->create(&dc, &derr);
     if (!dev) {
-        set_err(err, "board %s: device %s (%s): %s", m->board->name, bd->name, cls->type,
-                derr ? derr : "cannot be created");
+        set_err(err, "board %s: device %s (%s): %s", b->name, bd->name, cls->type, derr ? derr : "cannot be created");
         free(derr);
         return NULL;
     }
     MachineDevice *md = &m->devs[m->ndevs++];
     *md = (MachineDevice){.bd = bd, .cls = cls, .dev = dev};
-    if (cpu_map_device(m->cpu, bd->base, cls->size, cls, dev, err) < 0)
-        return NULL;
-    if (cls->is_intc && !m->intc) {
-        m->intc = dev;
-        m->intc_cls = cls;
-    }
-    if (strcmp(cls->type, "clint") == 0)
-        m->clint = md;
+    if ((cls->roles & DEVICE_ROLE_INTC) && !m->intc)
+        m->intc = md;
+    if ((cls->roles & DEVICE_ROLE_TIMEBASE) && !m->timebase)
+        m->timebase = md;
     return md;
+}
+
+static int map_device(Machine *m, const MachineDevice *md, char **err)
+{
+    return cpu_map_device(m->cpu, md->bd->base, md->cls->size, md->cls, md->dev, err);
+}
+
+/* The core's exception model, before the core that uses it: the one the board
+ * lists, else the registry's at its default base. Created first, it is also the
+ * first interrupt controller. */
+static int create_exception_model(Machine *m, char **err)
+{
+    const Board *b = m->board;
+    const BoardDevice *bd = NULL;
+    const DeviceClass *cls = NULL;
+    for (size_t i = 0; i < b->ndev; i++) {
+        if (!(m->cls[i]->roles & DEVICE_ROLE_EXC_MODEL))
+            continue;
+        if (bd) {
+            set_err(err, "board %s: devices %s and %s: a core has one exception model", b->name, bd->name,
+                    b->dev[i].name);
+            return -1;
+        }
+        bd = &b->dev[i];
+        cls = m->cls[i];
+    }
+    if (!bd) {
+        cls = device_class_with_role(DEVICE_ROLE_EXC_MODEL);
+        if (!cls) {
+            set_err(err, "board %s: a %s core needs an exception model and no device model is one", b->name,
+                    core_name(b->core));
+            return -1;
+        }
+        m->exc_bd = (BoardDevice){.type = xstrdup(cls->type), .name = xstrdup(cls->type), .base = cls->default_base};
+        bd = &m->exc_bd;
+    }
+    m->exc = create_device(m, bd, cls, err);
+    return m->exc ? 0 : -1;
+}
+
+/* The board's other devices, interrupt controllers first (the other devices'
+ * lines end in them), each mapped as it is made. The exception model's window
+ * (the whole SCS page) is mapped last: where windows overlap the first mapped
+ * answers, so SysTick inside that page keeps its registers. */
+static int create_devices(Machine *m, char **err)
+{
+    const Board *b = m->board;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < b->ndev; i++) {
+            const DeviceClass *cls = m->cls[i];
+            bool intc = (cls->roles & DEVICE_ROLE_INTC) != 0;
+            if ((pass == 0) != intc || (m->exc && m->exc->bd == &b->dev[i]))
+                continue;
+            if (cls->roles & DEVICE_ROLE_EXC_MODEL) {
+                set_err(err, "board %s: device %s: a %s core has no exception model like %s", b->name,
+                        b->dev[i].name, core_name(b->core), cls->type);
+                return -1;
+            }
+            const MachineDevice *md = create_device(m, &b->dev[i], cls, err);
+            if (!md || map_device(m, md, err) < 0)
+                return -1;
+        }
+    }
+    return m->exc ? map_device(m, m->exc, err) : 0;
 }
 
 static const char *const stack_limit_symbols[] = {
@@ -224,24 +304,11 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
     m->trace = cfg->trace;
     sched_init(&m->sched, b->clock_hz);
     m->console = chardev_new(cfg->uart_out, cfg->uart_in_fd);
-    m->console_free = true;
     m->devs = xcalloc(b->ndev + 1, sizeof *m->devs);
     find_stack_limit(m);
-    bool arm = core_arch(b->core) == ARCH_ARM_M;
-
-    if (arm) {
-        NvicConfig nc = {
-            .armv6m = core_is_armv6m(b->core),
-            .num_irq = b->num_irq,
-            .prio_bits = b->prio_bits,
-            .cpuid = cpuid_for(b->core),
-            .notify = nvic_notify,
-            .sysreset = nvic_sysreset,
-            .opaque = m,
-            .now = &m->sched.now,
-        };
-        m->nvic = nvic_new(&nc);
-    }
+    bool exc_model = core_has_exception_model(b->core);
+    if (find_classes(m, err) < 0 || find_console(m, err) < 0 || (exc_model && create_exception_model(m, err) < 0))
+        goto fail;
 
     CpuMemRegion *mem = xcalloc(b->nmem, sizeof *mem);
     for (size_t i = 0; i < b->nmem; i++)
@@ -259,11 +326,11 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
         .sched = &m->sched,
         .mem = mem,
         .nmem = b->nmem,
-        .boot_addr = arm ? b->boot_addr : image_entry(cfg->img),
+        .boot_addr = exc_model ? b->boot_addr : image_entry(cfg->img),
         .stack_limit = m->stack_limit,
         .max_cycles = cfg->max_cycles,
         .keep_going = cfg->keep_going,
-        .nvic = m->nvic,
+        .nvic = m->exc ? m->exc->dev : NULL,
     };
     m->cpu = cpu_new(&cc, err);
     free(mem);
@@ -273,21 +340,10 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
     m->semihost = semihost_new(&sc);
     cpu_set_semihost(m->cpu, semihost_call, m->semihost);
 
-    /* Interrupt controllers first: the other devices' lines end in them. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < b->ndev; i++) {
-            const DeviceClass *cls = device_class_find(b->dev[i].type);
-            bool intc = cls && cls->is_intc;
-            if ((pass == 0) != intc)
-                continue;
-            if (!create_device(m, &b->dev[i], err))
-                goto fail;
-        }
-    }
-    if (m->nvic && cpu_map_device(m->cpu, 0xE000E000u, scs_class.size, &scs_class, m->nvic, err) < 0)
+    if (create_devices(m, err) < 0)
         goto fail;
-    if (m->clint)
-        cpu_set_rv_mtime(m->cpu, clint_mtime, (void *)m->clint);
+    if (m->timebase)
+        cpu_set_rv_mtime(m->cpu, m->timebase->cls->timebase, m->timebase->dev);
     if (load_image(m, err) < 0 || cpu_boot(m->cpu, err) < 0)
         goto fail;
     return m;
@@ -305,8 +361,9 @@ void machine_free(Machine *m)
         if (m->devs[i].cls->destroy)
             m->devs[i].cls->destroy(m->devs[i].dev);
     free(m->devs);
-    if (m->nvic)
-        nvic_free(m->nvic);
+    free(m->cls);
+    free(m->exc_bd.type);
+    free(m->exc_bd.name);
     if (m->semihost)
         semihost_free(m->semihost);
     chardev_free(m->console);

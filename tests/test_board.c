@@ -1,5 +1,7 @@
 /* test_board.c: board JSON parsing and validation, the built-in boards, --sram/--clock,
- * whether images fit (board_check_image) and auto-selection (board_guess). */
+ * whether images fit (board_check_image) and auto-selection (board_guess); the machine
+ * built from a board finds its devices by the roles their models declare (the console,
+ * the core's exception model, listed or not, the timebase). */
 #include "config.h"
 
 #include <elf.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include "sim/board.h"
+#include "sim/machine.h"
 #include "base/util.h"
 #include "tests/cunit_main.h"
 #include "tests/loader_elf.h"
@@ -51,13 +54,6 @@ static Board *builtin(const char *name)
     return b;
 }
 
-static const BoardDevice *device(const Board *b, const char *name)
-{
-    for (size_t i = 0; i < b->ndev; i++)
-        if (strcmp(b->dev[i].name, name) == 0)
-            return &b->dev[i];
-    return NULL;
-}
 
 /* An image file with the given segments and ARM build attributes (arch 0 = none). */
 static Image *image_with(unsigned machine, uint32_t entry, const TeSeg *segs, size_t n, unsigned arm_arch)
@@ -129,7 +125,7 @@ static void test_builtin_mps2(void)
     CU_ASSERT_EQUAL(b->mem[1].base, 0x20000000);
     CU_ASSERT_EQUAL(b->mem[1].size, 4u << 20);
     CU_ASSERT_EQUAL(b->mem[1].limit, 4u << 20);
-    const BoardDevice *u = device(b, "uart0");
+    const BoardDevice *u = board_device(b, "uart0");
     CU_ASSERT_PTR_NOT_NULL_FATAL(u);
     CU_ASSERT_STRING_EQUAL(u->type, "cmsdk-uart");
     CU_ASSERT_EQUAL(u->base, 0x40004000);
@@ -138,17 +134,17 @@ static void test_builtin_mps2(void)
     CU_ASSERT_EQUAL(u->irq[0].num, 0);
     CU_ASSERT_EQUAL(u->irq[1].num, 1);
     CU_ASSERT_STRING_EQUAL(b->dev[0].name, "uart0"); /* the console is the first UART */
-    const BoardDevice *t1 = device(b, "timer1");
+    const BoardDevice *t1 = board_device(b, "timer1");
     CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
     CU_ASSERT_EQUAL(t1->base, 0x40001000);
     CU_ASSERT_EQUAL(t1->irq[0].num, 9);
-    const BoardDevice *st = device(b, "systick");
+    const BoardDevice *st = board_device(b, "systick");
     CU_ASSERT_PTR_NOT_NULL_FATAL(st);
     CU_ASSERT_EQUAL(st->base, 0xE000E010);
     const cJSON *ref = cJSON_GetObjectItemCaseSensitive(st->params, "refclk_hz");
     CU_ASSERT_TRUE_FATAL(cJSON_IsNumber(ref));
     CU_ASSERT_EQUAL(ref->valueint, 1000000);
-    CU_ASSERT_PTR_NOT_NULL(device(b, "dwt"));
+    CU_ASSERT_PTR_NOT_NULL(board_device(b, "dwt"));
     board_free(b);
 
     b = builtin("mps2-an386");
@@ -167,12 +163,12 @@ static void test_builtin_others(void)
     CU_ASSERT_EQUAL(b->prio_bits, 2);
     CU_ASSERT_EQUAL(b->mem[0].size, 256u << 10);
     CU_ASSERT_EQUAL(board_main_sram(b)->size, 16u << 10);
-    const BoardDevice *u = device(b, "uart0");
+    const BoardDevice *u = board_device(b, "uart0");
     CU_ASSERT_PTR_NOT_NULL_FATAL(u);
     CU_ASSERT_STRING_EQUAL(u->type, "nrf51-uart");
     CU_ASSERT_EQUAL(u->base, 0x40002000);
     CU_ASSERT_EQUAL(u->irq[0].num, 2);
-    CU_ASSERT_PTR_NULL(device(b, "dwt")); /* no DWT on a Cortex-M0 */
+    CU_ASSERT_PTR_NULL(board_device(b, "dwt")); /* no DWT on a Cortex-M0 */
     board_free(b);
 
     b = builtin("sifive_e");
@@ -181,7 +177,7 @@ static void test_builtin_others(void)
     BoardMemory *ram = board_main_sram(b);
     CU_ASSERT_EQUAL(ram->base, 0x80000000);
     CU_ASSERT_EQUAL(ram->size, 16u << 10);
-    const BoardDevice *cl = device(b, "clint");
+    const BoardDevice *cl = board_device(b, "clint");
     CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
     CU_ASSERT_EQUAL(cl->base, 0x02000000);
     CU_ASSERT_EQUAL_FATAL(cl->nirq, 2);
@@ -189,13 +185,13 @@ static void test_builtin_others(void)
     CU_ASSERT_EQUAL(cl->irq[0].num, 3);
     CU_ASSERT_TRUE(cl->irq[1].cpu_local);
     CU_ASSERT_EQUAL(cl->irq[1].num, 7);
-    const BoardDevice *pl = device(b, "plic");
+    const BoardDevice *pl = board_device(b, "plic");
     CU_ASSERT_PTR_NOT_NULL_FATAL(pl);
     CU_ASSERT_TRUE(pl->irq[0].cpu_local);
     CU_ASSERT_EQUAL(pl->irq[0].num, 11);
-    CU_ASSERT_EQUAL(device(b, "uart0")->base, 0x10013000);
-    CU_ASSERT_EQUAL(device(b, "uart0")->irq[0].num, 3);
-    CU_ASSERT_EQUAL(device(b, "uart1")->irq[0].num, 4);
+    CU_ASSERT_EQUAL(board_device(b, "uart0")->base, 0x10013000);
+    CU_ASSERT_EQUAL(board_device(b, "uart0")->irq[0].num, 3);
+    CU_ASSERT_EQUAL(board_device(b, "uart1")->irq[0].num, 4);
     board_free(b);
 
     b = builtin("virt-rv32");
@@ -203,8 +199,8 @@ static void test_builtin_others(void)
     CU_ASSERT_EQUAL(b->nmem, 1);
     CU_ASSERT_EQUAL(b->mem[0].kind, BOARD_MEM_SRAM);
     CU_ASSERT_EQUAL(b->mem[0].size, 128u << 20);
-    CU_ASSERT_STRING_EQUAL(device(b, "uart0")->type, "ns16550a");
-    CU_ASSERT_EQUAL(device(b, "uart0")->irq[0].num, 10);
+    CU_ASSERT_STRING_EQUAL(board_device(b, "uart0")->type, "ns16550a");
+    CU_ASSERT_EQUAL(board_device(b, "uart0")->irq[0].num, 10);
     board_free(b);
 }
 
@@ -386,6 +382,28 @@ static void test_schema_errors_devices(void)
                  "devices[0] (u).base: 0x20000100 lies inside memories[1] (sram)");
     expect_error("{" BASE_ARM ", \"devices\": [{\"type\": \"t\", \"name\": \"u\", \"base\": 1, \"base\": 2}]}",
                  "devices[0].base: key given twice");
+}
+
+/* "console" names a device of the board; without it the machine picks the first
+ * device that can be one (the board knows names, not models). */
+static void test_console_key(void)
+{
+    char *err;
+    Board *b = parse("{" BASE_ARM ", \"devices\": [{\"type\": \"cmsdk-uart\", \"name\": \"u0\", \"base\": "
+                     "\"0x40004000\"}, {\"type\": \"cmsdk-uart\", \"name\": \"u1\", \"base\": \"0x40005000\"}], "
+                     "\"console\": \"u1\"}",
+                     &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_STRING_EQUAL(b->console, "u1");
+    CU_ASSERT_PTR_EQUAL(board_device(b, "u1"), &b->dev[1]);
+    CU_ASSERT_PTR_NULL(board_device(b, "u2"));
+    board_free(b);
+    b = parse("{" BASE_ARM "}", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_PTR_NULL(b->console);
+    board_free(b);
+    expect_error("{" BASE_ARM ", \"console\": \"uart0\"}", "console: no device is named \"uart0\"");
+    expect_error("{" BASE_ARM ", \"console\": 0}", "console: expected a string");
 }
 
 /* ---- lookup, files ---- */
@@ -643,6 +661,227 @@ static void test_guess(void)
     image_free(img);
 }
 
+/* ---- the machine a board builds ---- */
+
+/* A Cortex-M0 board: a DWT (no console) first, two CMSDK UARTs, SysTick; `extra_dev`
+ * is spliced into the device list and `extra` into the top level. */
+#define ARM_BOARD(extra_dev, extra)                                                                             \
+    "{\"name\": \"t\", \"core\": \"cortex-m0\", \"clock_hz\": \"16MHz\", "                                      \
+    "\"memories\": [{\"name\": \"flash\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"}, "               \
+    "{\"name\": \"sram\", \"base\": \"0x20000000\", \"size\": \"16K\", \"kind\": \"sram\"}], "                  \
+    "\"devices\": [{\"type\": \"dwt\", \"name\": \"dwt\", \"base\": \"0xE0001000\"}, "                         \
+    "{\"type\": \"cmsdk-uart\", \"name\": \"uart0\", \"base\": \"0x40004000\", \"irq\": [0, 1]}, "              \
+    "{\"type\": \"cmsdk-uart\", \"name\": \"uart1\", \"base\": \"0x40005000\", \"irq\": [2, 3]}, "              \
+    "{\"type\": \"systick\", \"name\": \"systick\", \"base\": \"0xE000E010\", \"irq\": 15}" extra_dev "]" extra \
+    "}"
+
+/* Devices to splice into ARM_BOARD: the exception model listed at its usual base; a
+ * CMSDK timer on line `irq` (JSON text). */
+#define SCS_DEV ", {\"type\": \"nvic\", \"name\": \"scs\", \"base\": \"0xE000E000\"}"
+#define TIMER_DEV(irq) ", {\"type\": \"cmsdk-timer\", \"name\": \"t\", \"base\": \"0x40000000\", \"irq\": " irq "}"
+
+/* A RISC-V board whose CLINT's mtime runs at 1 Hz (it moves only when written). */
+#define RV_BOARD                                                                                                \
+    "{\"name\": \"rv\", \"core\": \"rv32imac\", \"clock_hz\": \"10MHz\", "                                      \
+    "\"memories\": [{\"name\": \"ram\", \"base\": \"0x80000000\", \"size\": \"64K\", \"kind\": \"sram\"}], "    \
+    "\"devices\": [{\"type\": \"ns16550a\", \"name\": \"uart0\", \"base\": \"0x10000000\", \"irq\": 10}, "      \
+    "{\"type\": \"clint\", \"name\": \"clint\", \"base\": \"0x02000000\", \"irq\": [\"msip\", \"mtip\"], "      \
+    "\"timebase_hz\": 1}, "                                                                                    \
+    "{\"type\": \"plic\", \"name\": \"plic\", \"base\": \"0x0C000000\", \"irq\": \"meip\"}]}"
+
+enum { SCS = 0xE000E000u, CPUID = 0xD00, ICSR = 0xD04, ICSR_PENDSTSET = 1u << 26 };
+enum { ST_CSR = 0xE000E010u, ST_RVR = 0xE000E014u, ST_CALIB = 0xE000E01Cu };
+enum { UART0 = 0x40004000u, UART1 = 0x40005000u, U_DATA = 0x0, U_CTRL = 0x8 };
+enum { MTIME = 0x0200BFF8u };
+
+/* One machine on a board from JSON, its console output in a memory stream. */
+typedef struct MachineRig {
+    Board *board;
+    Image *img;
+    FILE *out;
+    char *outbuf;
+    size_t outlen; /* bytes */
+    Machine *m;
+} MachineRig;
+
+/* An image of 64 bytes at `addr` whose contents do not matter (the tests write what
+ * they run), split after 3 bytes so that a Cortex-M reset vector (bytes 4..7, the
+ * second segment's bytes 1..4) has the Thumb bit set. */
+static Image *image_at(unsigned machine, uint32_t addr)
+{
+    const TeSeg seg[] = {
+        {.paddr = addr, .vaddr = addr, .filesz = 3, .memsz = 3, .flags = PF_R | PF_X},
+        {.paddr = addr + 3, .vaddr = addr + 3, .filesz = 61, .memsz = 61, .flags = PF_R | PF_X},
+    };
+    return image_with(machine, addr, seg, 2, 0);
+}
+
+/* Builds the machine; returns false with *err set when machine_new refuses the board. */
+static bool machine_rig_open(MachineRig *r, const char *json, char **err)
+{
+    memset(r, 0, sizeof *r);
+    r->board = board_parse(json, "t.json", err);
+    if (!r->board)
+        fprintf(stderr, "\n  %s\n", *err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->board);
+    bool arm = core_arch(r->board->core) == ARCH_ARM_M;
+    r->img = arm ? image_at(EM_ARM, 0) : image_at(EM_RISCV, 0x80000000u);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->img);
+    r->out = open_memstream(&r->outbuf, &r->outlen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->out);
+    MachineConfig mc = {.board = r->board, .img = r->img, .uart_out = r->out, .uart_in_fd = -1, .max_cycles = 1000};
+    r->m = machine_new(&mc, err);
+    return r->m != NULL;
+}
+
+static void machine_rig_close(MachineRig *r)
+{
+    machine_free(r->m);
+    fclose(r->out);
+    free(r->outbuf);
+    image_free(r->img);
+    board_free(r->board);
+}
+
+/* The machine must refuse the board with a message containing `want`. */
+static void expect_refused(const char *json, const char *want)
+{
+    MachineRig r;
+    char *err = NULL;
+    CU_ASSERT_FALSE(machine_rig_open(&r, json, &err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    if (!strstr(err, want))
+        fprintf(stderr, "\n  error \"%s\" lacks \"%s\"\n", err, want);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+    free(err);
+    machine_rig_close(&r);
+}
+
+/* Register accesses as the guest makes them (through the MMIO windows). */
+static uint32_t mrd(MachineRig *r, uint32_t addr)
+{
+    uint32_t v = 0;
+    CU_ASSERT_EQUAL(cpu_mem_read(machine_cpu(r->m), addr, &v, 4), 0);
+    return v;
+}
+
+static void mwr(MachineRig *r, uint32_t addr, uint32_t v)
+{
+    CU_ASSERT_EQUAL(cpu_mem_write(machine_cpu(r->m), addr, &v, 4), 0);
+}
+
+/* What the console received so far (NUL-terminated). */
+static const char *console_output(MachineRig *r)
+{
+    chardev_flush(machine_console(r->m));
+    fflush(r->out);
+    return r->outbuf ? r->outbuf : "";
+}
+
+/* Each UART sends one letter; the console shows only its own. */
+static void send_from_both_uarts(MachineRig *r)
+{
+    mwr(r, UART0 + U_CTRL, 1); /* TX enable */
+    mwr(r, UART1 + U_CTRL, 1);
+    mwr(r, UART0 + U_DATA, 'A');
+    mwr(r, UART1 + U_DATA, 'B');
+}
+
+/* The exception model answers at the SCS page, SysTick inside that page keeps its
+ * registers, and its line pends the SysTick exception. */
+static void check_exception_model(MachineRig *r)
+{
+    CU_ASSERT_EQUAL(mrd(r, SCS + CPUID), 0x410CC200u); /* Cortex-M0 */
+    CU_ASSERT_EQUAL(mrd(r, ST_CALIB), 1000000 / 100 - 1); /* SysTick (1 MHz reference), not the NVIC */
+    CU_ASSERT_EQUAL(mrd(r, SCS + ICSR) & ICSR_PENDSTSET, 0);
+    mwr(r, ST_RVR, 9);
+    mwr(r, ST_CSR, 7); /* enable, TICKINT, core clock */
+    Sched *s = machine_sched(r->m);
+    s->now = sched_next(s);
+    sched_run_due(s);
+    CU_ASSERT(mrd(r, SCS + ICSR) & ICSR_PENDSTSET);
+}
+
+/* the console */
+
+static void test_console_first_capable(void)
+{
+    MachineRig r;
+    char *err = NULL;
+    CU_ASSERT_FATAL(machine_rig_open(&r, ARM_BOARD("", ""), &err));
+    send_from_both_uarts(&r);
+    CU_ASSERT_STRING_EQUAL(console_output(&r), "A"); /* the DWT listed first cannot be the console */
+    machine_rig_close(&r);
+}
+
+static void test_console_named(void)
+{
+    MachineRig r;
+    char *err = NULL;
+    CU_ASSERT_FATAL(machine_rig_open(&r, ARM_BOARD("", ", \"console\": \"uart1\""), &err));
+    send_from_both_uarts(&r);
+    CU_ASSERT_STRING_EQUAL(console_output(&r), "B");
+    machine_rig_close(&r);
+    expect_refused(ARM_BOARD("", ", \"console\": \"dwt\""), "console: device dwt (dwt) cannot be a console");
+}
+
+/* the exception model */
+
+static void test_exception_model_implicit(void)
+{
+    MachineRig r;
+    char *err = NULL;
+    CU_ASSERT_FATAL(machine_rig_open(&r, ARM_BOARD("", ""), &err));
+    check_exception_model(&r);
+    machine_rig_close(&r);
+}
+
+static void test_exception_model_listed(void)
+{
+    MachineRig r;
+    char *err = NULL;
+    CU_ASSERT_FATAL(machine_rig_open(&r, ARM_BOARD(SCS_DEV, ""), &err));
+    check_exception_model(&r);
+    machine_rig_close(&r);
+    expect_refused(ARM_BOARD(", {\"type\": \"nvic\", \"name\": \"a\", \"base\": \"0xE000E000\"}, "
+                             "{\"type\": \"nvic\", \"name\": \"b\", \"base\": \"0xE000F000\"}",
+                             ""),
+                   "devices a and b: a core has one exception model");
+    expect_refused("{\"name\": \"rv\", \"core\": \"rv32imac\", \"clock_hz\": 1000, \"memories\": [{\"name\": \"ram\", "
+                   "\"base\": \"0x80000000\", \"size\": \"64K\", \"kind\": \"sram\"}], \"devices\": [{\"type\": "
+                   "\"nvic\", \"name\": \"scs\", \"base\": \"0xE000E000\"}]}",
+                   "device scs: a rv32imac core has no exception model like nvic");
+}
+
+/* Numbered lines end in the exception model's inputs, within its IRQ count. */
+static void test_exception_model_inputs(void)
+{
+    expect_refused(ARM_BOARD(TIMER_DEV("32"), ""), "device t: IRQ 32 is not an input of the interrupt controller nvic");
+    expect_refused(ARM_BOARD(TIMER_DEV("\"mtip\""), ""), "CPU-local interrupt lines exist only on RISC-V");
+}
+
+/* the timebase */
+
+/* `csrr a1, time; csrr a2, timeh` then an ebreak with no trap handler (the run stops). */
+static const uint32_t rv_read_time[] = {0xC01025F3u, 0xC8102673u, 0x00100073u};
+
+static void test_timebase(void)
+{
+    MachineRig r;
+    char *err = NULL;
+    CU_ASSERT_FATAL(machine_rig_open(&r, RV_BOARD, &err));
+    Cpu *c = machine_cpu(r.m);
+    CU_ASSERT_EQUAL(cpu_mem_write(c, 0x80000000u, rv_read_time, sizeof rv_read_time), 0);
+    mwr(&r, MTIME + 4, 0x6);
+    mwr(&r, MTIME, 0x12345);
+    CpuStop stop;
+    machine_run(r.m, &stop);
+    CU_ASSERT_EQUAL(stop.reason, STOP_HARDFAULT);
+    CU_ASSERT_EQUAL(cpu_arg(c, 1), 0x12345); /* rdtime reads the CLINT's mtime */
+    CU_ASSERT_EQUAL(cpu_arg(c, 2), 0x6);
+    machine_rig_close(&r);
+}
+
 static const TestCase builtin_cases[] = {
     {"every built-in board parses, in order", test_builtins_parse},
     {"mps2-an385 / an386 facts", test_builtin_mps2},
@@ -656,6 +895,7 @@ static const TestCase schema_cases[] = {
     {"memory errors and overlaps", test_schema_errors_memories},
     {"NVIC and boot address", test_schema_errors_core_specific},
     {"device errors", test_schema_errors_devices},
+    {"the console key", test_console_key},
     {"lookup by name and by file", test_lookup},
     {NULL, NULL},
 };
@@ -668,10 +908,21 @@ static const TestCase fit_cases[] = {
     {NULL, NULL},
 };
 
+static const TestCase machine_cases[] = {
+    {"console: the first console-capable device", test_console_first_capable},
+    {"console: the device the board names", test_console_named},
+    {"exception model: made when the board lists none", test_exception_model_implicit},
+    {"exception model: the one the board lists", test_exception_model_listed},
+    {"exception model: its inputs", test_exception_model_inputs},
+    {"rdtime reads the timebase", test_timebase},
+    {NULL, NULL},
+};
+
 static const TestSuite suites[] = {
     {"board: built-in boards", builtin_cases},
     {"board: schema", schema_cases},
     {"board: images", fit_cases},
+    {"board: the machine it builds", machine_cases},
     {NULL, NULL},
 };
 

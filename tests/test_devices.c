@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "devices/device.h"
+#include "devices/nvic.h"
 #include "tests/cunit_main.h"
 
 /* ---- the rig: one device, its scheduler, its host end and its IRQ lines ---- */
@@ -139,17 +140,48 @@ static void expect_create_fails(const char *type, uint32_t clock_hz, const char 
 
 static void test_registry(void)
 {
-    static const char *const types[] = {"cmsdk-uart", "cmsdk-timer", "nrf51-uart", "sifive-uart", "ns16550a",
-                                        "systick",    "dwt",         "clint",      "plic"};
-    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-        const DeviceClass *c = device_class_find(types[i]);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-        CU_ASSERT_STRING_EQUAL(c->type, types[i]);
-        CU_ASSERT(c->size > 0);
-        CU_ASSERT(c->create && c->destroy && c->reset && c->read && c->write);
-        CU_ASSERT_EQUAL(c->is_intc, c->irq_input != NULL);
+    for (const DeviceClass *const *c = device_classes; *c; c++) {
+        CU_ASSERT((*c)->size > 0);
+        CU_ASSERT((*c)->create && (*c)->destroy && (*c)->reset && (*c)->read && (*c)->write);
+        CU_ASSERT_PTR_EQUAL(device_class_find((*c)->type), *c); /* type names are unique */
     }
     CU_ASSERT_PTR_NULL(device_class_find("pl011"));
+}
+
+/* What each model declares the machine may use it for (a model added later brings
+ * its own line here, nothing else changes). */
+static void test_roles_declared(void)
+{
+    enum { CON = DEVICE_ROLE_CONSOLE, TB = DEVICE_ROLE_TIMEBASE, IC = DEVICE_ROLE_INTC, EM = DEVICE_ROLE_EXC_MODEL };
+    static const struct {
+        const char *type;
+        unsigned roles;
+        int sys_exc;
+    } want[] = {
+        {"cmsdk-uart", CON, 0}, {"nrf51-uart", CON, 0},          {"sifive-uart", CON, 0}, {"ns16550a", CON, 0},
+        {"cmsdk-timer", 0, 0},  {"systick", 0, EXC_SYSTICK},     {"dwt", 0, 0},           {"clint", TB, 0},
+        {"plic", IC, 0},        {"itm", 0, 0},                   {"gc-trace-port", 0, 0}, {"nvic", IC | EM, 0},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        const DeviceClass *c = device_class_find(want[i].type);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+        CU_ASSERT_EQUAL(c->roles, want[i].roles);
+        CU_ASSERT_EQUAL(c->sys_exc, want[i].sys_exc);
+    }
+    /* every role comes with what the machine uses of it, and nothing without it */
+    for (const DeviceClass *const *p = device_classes; *p; p++) {
+        const DeviceClass *c = *p;
+        CU_ASSERT_EQUAL((c->roles & DEVICE_ROLE_INTC) != 0, c->irq_input != NULL);
+        CU_ASSERT_EQUAL((c->roles & DEVICE_ROLE_TIMEBASE) != 0, c->timebase != NULL);
+        CU_ASSERT_EQUAL((c->roles & DEVICE_ROLE_EXC_MODEL) != 0, c->exc_line != NULL);
+        CU_ASSERT_EQUAL((c->roles & DEVICE_ROLE_EXC_MODEL) != 0, c->default_base != 0);
+        CU_ASSERT(c->sys_exc >= 0 && c->sys_exc < EXC_IRQ0);
+    }
+    /* the machine finds the exception model by role: the NVIC, at the SCS page */
+    const DeviceClass *em = device_class_with_role(DEVICE_ROLE_EXC_MODEL);
+    CU_ASSERT_PTR_EQUAL(em, device_class_find("nvic"));
+    CU_ASSERT_EQUAL(em->default_base, 0xE000E000u);
+    CU_ASSERT_PTR_NULL(device_class_with_role(DEVICE_ROLE_CONSOLE | DEVICE_ROLE_EXC_MODEL));
 }
 
 static void test_param_u32(void)
@@ -607,6 +639,28 @@ static void test_cmsdk_timer_count(void)
     rig_close(&r);
 }
 
+/* INTCLEAR clears the interrupt only where a 1 is written (DDI 0479C 4.4.2). */
+static void test_cmsdk_timer_intclear_ones(void)
+{
+    Rig r;
+    rig_open(&r, "cmsdk-timer", 25000000, NULL, NULL);
+    wr(&r, CT_RELOAD, 4);
+    wr(&r, CT_CTRL, 0x9);
+    run_to(&r.sched, 4);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, CT_INT, 0); /* no 1: nothing cleared */
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, CT_INT, 0xFFFFFFFE); /* ones only above the one bit INTCLEAR has */
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, CT_INT, 1);
+    CU_ASSERT_EQUAL(rd(&r, CT_INT), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    rig_close(&r);
+}
+
 static void test_cmsdk_timer_irqen_and_reload0(void)
 {
     Rig r;
@@ -820,6 +874,24 @@ static void test_clint_mtime_and_timer(void)
     rig_close(&r);
 }
 
+/* The timebase op is mtime, as the registers read it, however mtime was set. */
+static void test_clint_timebase(void)
+{
+    Rig r;
+    rig_open(&r, "clint", 16000000, NULL, "{\"timebase_hz\": 1000000}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r.cls->timebase);
+    CU_ASSERT_EQUAL(r.cls->timebase(r.dev), 0);
+    run_to(&r.sched, 176);
+    CU_ASSERT_EQUAL(r.cls->timebase(r.dev), 11);
+    wr(&r, CL_MTIME_HI, 0x12);
+    wr(&r, CL_MTIME, 0x34);
+    run_to(&r.sched, 176 + 32);
+    uint64_t want = (uint64_t)rd(&r, CL_MTIME_HI) << 32 | rd(&r, CL_MTIME);
+    CU_ASSERT_EQUAL(want, 0x1200000036ull);
+    CU_ASSERT_EQUAL(r.cls->timebase(r.dev), want);
+    rig_close(&r);
+}
+
 static void test_clint_fractional_and_mtime_write(void)
 {
     Rig r;
@@ -996,6 +1068,7 @@ static void test_plic_bad_params(void)
 static const TestCase registry_cases[] = {
     {"registry", test_registry},
     {"device_param_u32", test_param_u32},
+    {"roles declared with their operations", test_roles_declared},
     {NULL, NULL},
 };
 
@@ -1020,12 +1093,14 @@ static const TestCase uart_cases[] = {
 static const TestCase timer_cases[] = {
     {"cmsdk-timer count", test_cmsdk_timer_count},
     {"cmsdk-timer irqen, reload 0", test_cmsdk_timer_irqen_and_reload0},
+    {"cmsdk-timer intclear ones", test_cmsdk_timer_intclear_ones},
     {"systick core clock", test_systick_core_clock},
     {"systick refclk, calib", test_systick_refclk_and_calib},
     {"systick reload 0", test_systick_reload0},
     {"systick bad params", test_systick_bad_params},
     {"dwt", test_dwt},
     {"clint mtime, mtimecmp", test_clint_mtime_and_timer},
+    {"clint timebase", test_clint_timebase},
     {"clint fractional, mtime write", test_clint_fractional_and_mtime_write},
     {"clint msip", test_clint_msip},
     {"clint bad params", test_clint_bad_params},

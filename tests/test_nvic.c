@@ -1,6 +1,9 @@
 /* test_nvic.c: the Cortex-M NVIC/SCB model: registers, priorities, masking, input lines, AIRCR reset requests. */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "devices/nvic.h"
 #include "tests/cunit_main.h"
 
@@ -430,6 +433,55 @@ static void test_config_defaults(void)
     nvic_free(n);
 }
 
+/* The registry's exception model: made from a DeviceConfig, its object is the Nvic
+ * the core uses, its inputs are the external IRQs and its exception lines pend
+ * system exceptions. */
+static void test_device_class(void)
+{
+    const DeviceClass *cls = device_class_with_role(DEVICE_ROLE_EXC_MODEL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cls);
+    CU_ASSERT_STRING_EQUAL(cls->type, "nvic");
+    CU_ASSERT_EQUAL(cls->size, 0x1000);
+    Probe p = {0};
+    Sched s;
+    sched_init(&s, 16000000);
+    DeviceConfig cfg = {
+        .name = "scs", .base = cls->default_base, .clock_hz = 16000000, .sched = &s,
+        .core = {.armv6m = true, .cpuid = CPUID_M0, .num_irq = 8, .prio_bits = 2,
+                 .notify = on_notify, .sysreset = on_sysreset, .opaque = &p},
+    };
+    char *err = NULL;
+    Nvic *n = cls->create(&cfg, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+    CU_ASSERT_EQUAL(cls->read(n, CPUID, 4), CPUID_M0);
+    CU_ASSERT_EQUAL(cls->read(n, CCR, 4), 0x208); /* ARMv6-M */
+    cls->write(n, IPR, 0xFFFFFFFF, 4);
+    CU_ASSERT_EQUAL(nvic_priority(n, EXC_IRQ0), 0xC0); /* 2 bits */
+    CU_ASSERT_PTR_NULL(cls->irq_input(n, 8).set);     /* 8 inputs */
+    IrqLine l = cls->irq_input(n, 7);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l.set);
+    s.now = 1234;
+    irq_set(&l, 1);
+    CU_ASSERT(nvic_is_pending(n, EXC_IRQ0 + 7));
+    CU_ASSERT_EQUAL(nvic_pending_since(n, EXC_IRQ0 + 7), 1234); /* the scheduler's clock */
+    CU_ASSERT(p.notified > 0);
+    CU_ASSERT_PTR_NULL(cls->exc_line(n, EXC_IRQ0).set);
+    l = cls->exc_line(n, EXC_SYSTICK);
+    irq_set(&l, 1);
+    irq_set(&l, 0);
+    CU_ASSERT(nvic_is_pending(n, EXC_SYSTICK));
+    cls->write(n, AIRCR, 0x05FA0004, 4);
+    CU_ASSERT_EQUAL(p.sysresets, 1);
+    cls->reset(n);
+    CU_ASSERT(!nvic_is_pending(n, EXC_SYSTICK));
+    cls->destroy(n);
+    /* more external interrupts than the model has: an error, not a quiet default */
+    cfg.core.num_irq = 241;
+    CU_ASSERT_PTR_NULL(cls->create(&cfg, &err));
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "at most 240"));
+    free(err);
+}
+
 static const TestCase nvic_cases[] = {
     {"enable, pending, active", test_enable_pending_active},
     {"pending since", test_pending_since},
@@ -441,6 +493,7 @@ static const TestCase nvic_cases[] = {
     {"icsr set/clear, stir", test_icsr_set_clear},
     {"scb registers", test_scb},
     {"config defaults", test_config_defaults},
+    {"the registry's exception model", test_device_class},
     {NULL, NULL},
 };
 
