@@ -1,4 +1,4 @@
-/* core.c: names and architectures of the modelled cores. */
+/* core.c: names, architectures and architecture properties of the modelled cores. */
 #include "config.h"
 
 #include <string.h>
@@ -16,6 +16,17 @@ static const struct {
     [CORE_RV32IMAC] = {"rv32imac", ARCH_RISCV32},
 };
 
+/* One row per architecture: see core.h for each property. */
+static const struct {
+    int elf_machine;
+    bool vector_table;
+    bool nvic;
+    bool local_irq_lines;
+} arches[ARCH__COUNT] = {
+    [ARCH_ARM_M] = {.elf_machine = 40 /* EM_ARM */, .vector_table = true, .nvic = true},
+    [ARCH_RISCV32] = {.elf_machine = 243 /* EM_RISCV */, .local_irq_lines = true},
+};
+
 const char *core_name(CoreModel c) { return (unsigned)c < CORE__COUNT ? cores[c].name : "?"; }
 
 int core_from_name(const char *name)
@@ -28,4 +39,7 @@ int core_from_name(const char *name)
 
 CoreArch core_arch(CoreModel c) { return cores[c].arch; }
 
-int core_elf_machine(CoreModel c) { return cores[c].arch == ARCH_ARM_M ? 40 /* EM_ARM */ : 243 /* EM_RISCV */; }
+int core_elf_machine(CoreModel c) { return arches[cores[c].arch].elf_machine; }
+bool core_boots_from_vector_table(CoreModel c) { return arches[cores[c].arch].vector_table; }
+bool core_has_nvic(CoreModel c) { return arches[cores[c].arch].nvic; }
+bool core_has_local_irq_lines(CoreModel c) { return arches[cores[c].arch].local_irq_lines; }

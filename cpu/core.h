@@ -13,7 +13,7 @@ typedef enum CoreModel {
     CORE__COUNT
 } CoreModel;
 
-typedef enum CoreArch { ARCH_ARM_M, ARCH_RISCV32 } CoreArch;
+typedef enum CoreArch { ARCH_ARM_M, ARCH_RISCV32, ARCH__COUNT } CoreArch;
 
 /* "cortex-m0" ... "rv32imac"; core_from_name returns -1 for an unknown name. */
 const char *core_name(CoreModel c);
@@ -22,5 +22,16 @@ CoreArch core_arch(CoreModel c);
 /* ELF e_machine value images for this core carry (EM_ARM 40, EM_RISCV 243). */
 int core_elf_machine(CoreModel c);
 static inline bool core_is_armv6m(CoreModel c) { return c == CORE_CORTEX_M0 || c == CORE_CORTEX_M0PLUS; }
+
+/* What the layers above need to know of a core, as properties rather than
+ * architecture tests. */
+/* Reset takes SP and PC from a vector table at the board's boot address
+ * (Cortex-M); otherwise the core starts at the image's entry point (RISC-V). */
+bool core_boots_from_vector_table(CoreModel c);
+/* Exceptions and interrupts go through an NVIC (with its System Control Space)
+ * that the machine creates and hands to the CPU (CpuConfig.nvic). */
+bool core_has_nvic(CoreModel c);
+/* The core has CPU-local interrupt lines (cpu_local_irq: RISC-V mip bits). */
+bool core_has_local_irq_lines(CoreModel c);
 
 #endif

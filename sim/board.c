@@ -316,7 +316,6 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
         goto fail;
     }
     b->core = (CoreModel)core;
-    bool arm = core_arch(b->core) == ARCH_ARM_M;
 
     v = cJSON_GetObjectItemCaseSensitive(root, "clock_hz");
     if (!v) {
@@ -332,7 +331,7 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
     b->clock_hz = (uint32_t)x;
 
     v = cJSON_GetObjectItemCaseSensitive(root, "boot_addr");
-    if (v && !arm) {
+    if (v && !core_boots_from_vector_table(b->core)) {
         bad(c, "boot_addr: only Cortex-M boards have one (RISC-V starts at the ELF entry point)");
         goto fail;
     }
@@ -350,7 +349,7 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
     b->num_irq = 32;
     b->prio_bits = core_is_armv6m(b->core) ? 2 : 3;
     v = cJSON_GetObjectItemCaseSensitive(root, "nvic");
-    if (v && !arm) {
+    if (v && !core_has_nvic(b->core)) {
         bad(c, "nvic: only Cortex-M boards have an NVIC (RISC-V boards list a \"plic\" device)");
         goto fail;
     }

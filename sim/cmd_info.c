@@ -89,7 +89,7 @@ static void print_entry(const Image *img, const Board *b)
 {
     char desc[300];
     printf("entry point:  0x%08x  %s\n", image_entry(img), image_describe_addr(img, image_entry(img), desc, sizeof desc));
-    if (!b || core_arch(b->core) != ARCH_ARM_M)
+    if (!b || !core_boots_from_vector_table(b->core))
         return;
     uint32_t sp, reset;
     if (image_word(img, b->boot_addr, &sp) && image_word(img, b->boot_addr + 4, &reset)) {
