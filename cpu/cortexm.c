@@ -46,7 +46,7 @@ static const char *exc_name(int exc)
     return exc < 16 && names[exc] ? names[exc] : "IRQ";
 }
 
-int cortexm_setup(Cpu *c, char **err)
+static int cortexm_setup(Cpu *c, char **err)
 {
     int model;
     switch (c->core) {
@@ -74,7 +74,7 @@ int cortexm_setup(Cpu *c, char **err)
     return 0;
 }
 
-int cortexm_reset(Cpu *c, char **err)
+static int cortexm_reset(Cpu *c, char **err)
 {
     bool ok1, ok2;
     uint32_t sp = cpu_read_u32(c, c->boot_addr, &ok1);
@@ -183,7 +183,7 @@ static bool take_hardfault(Cpu *c, uint32_t ret_pc, const char *why)
     return exc_enter(c, EXC_HARDFAULT, ret_pc);
 }
 
-bool cortexm_check_irq(Cpu *c, uint32_t pc)
+static bool cortexm_check_irq(Cpu *c, uint32_t pc)
 {
     int exc = nvic_pending_to_take(c->nvic, exec_priority(c));
     if (!exc)
@@ -192,9 +192,9 @@ bool cortexm_check_irq(Cpu *c, uint32_t pc)
     return true;
 }
 
-bool cortexm_wake_pending(Cpu *c) { return nvic_wakeup_pending(c->nvic); }
+static bool cortexm_wake_pending(Cpu *c) { return nvic_wakeup_pending(c->nvic); }
 
-bool cortexm_is_wfi(Cpu *c, uint32_t pc)
+static bool cortexm_is_wfi(Cpu *c, uint32_t pc)
 {
     bool ok1, ok2;
     uint16_t h = cpu_read_u16(c, pc - 2, &ok1);
@@ -291,7 +291,7 @@ static void semihost_bkpt(Cpu *c, uint32_t pc)
     reg_set(c, UC_ARM_REG_PC, (pc + 2) | 1);
 }
 
-void cortexm_hook_intr(Cpu *c, uint32_t intno)
+static void cortexm_hook_intr(Cpu *c, uint32_t intno)
 {
     uint32_t pc = reg_get(c, UC_ARM_REG_PC) & ~1u;
     switch (intno) {
@@ -345,7 +345,7 @@ void cortexm_hook_intr(Cpu *c, uint32_t intno)
     }
 }
 
-bool cortexm_insn_invalid(Cpu *c, uint32_t pc)
+static bool cortexm_insn_invalid(Cpu *c, uint32_t pc)
 {
     bool ok;
     uint16_t prev = cpu_read_u16(c, pc - 2, &ok);
@@ -361,7 +361,7 @@ bool cortexm_insn_invalid(Cpu *c, uint32_t pc)
     return false;
 }
 
-bool cortexm_deliver_fault(Cpu *c)
+static bool cortexm_deliver_fault(Cpu *c)
 {
     CpuStop s = c->stop;
     uint32_t cfsr = s.reason == STOP_BAD_INSN ? CFSR_UNDEFINSTR : s.access == 'x' ? CFSR_IACCVIOL : CFSR_PRECISERR;
@@ -377,7 +377,7 @@ bool cortexm_deliver_fault(Cpu *c)
 /* Instructions that can unmask interrupts: CPSIE i/f, MSR PRIMASK/BASEPRI/
  * BASEPRI_MAX/FAULTMASK. Every halfword is looked at; a match in data costs a
  * hook that never fires. */
-void cortexm_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len)
+static void cortexm_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len)
 {
     for (size_t i = 0; i + 2 <= len; i += 2) {
         uint16_t h = (uint16_t)(data[i] | data[i + 1] << 8);
@@ -391,3 +391,33 @@ void cortexm_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len)
         }
     }
 }
+
+/* Decoder register numbers r0-r15 (cost.c) to Unicorn's ids. */
+static const int arm_gpr[16] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
+                                UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
+                                UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
+                                UC_ARM_REG_PC};
+
+const CpuArchOps cortexm_ops = {
+    .uc_arch = UC_ARCH_ARM,
+    .uc_mode = UC_MODE_THUMB, /* the model is set by cortexm_setup */
+    .reg_pc = UC_ARM_REG_PC,
+    .reg_sp = UC_ARM_REG_SP,
+    .reg_ra = UC_ARM_REG_LR,
+    .reg_ret = UC_ARM_REG_R0,
+    .gpr = arm_gpr,
+    .ngpr = 16,
+    .pc_gpr = 15,
+    .arg_regs = arm_gpr, /* r0-r3 */
+    .nargs = 4,
+    .start_bits = 1, /* Thumb */
+    .setup = cortexm_setup,
+    .reset = cortexm_reset,
+    .scan_code = cortexm_scan_code,
+    .check_irq = cortexm_check_irq,
+    .wake_pending = cortexm_wake_pending,
+    .is_wfi = cortexm_is_wfi,
+    .hook_intr = cortexm_hook_intr,
+    .insn_invalid = cortexm_insn_invalid,
+    .deliver_fault = cortexm_deliver_fault,
+};

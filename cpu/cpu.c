@@ -30,12 +30,8 @@ const char *cpu_stop_name(StopReason r) { return stop_names[r]; }
 
 /* ---- stops ------------------------------------------------------------- */
 
-static uint32_t pc_reg(const Cpu *c) { return c->arch == ARCH_ARM_M ? UC_ARM_REG_PC : UC_RISCV_REG_PC; }
-static uint32_t sp_reg(const Cpu *c) { return c->arch == ARCH_ARM_M ? UC_ARM_REG_SP : UC_RISCV_REG_SP; }
-static uint32_t lr_reg(const Cpu *c) { return c->arch == ARCH_ARM_M ? UC_ARM_REG_LR : UC_RISCV_REG_RA; }
-
-uint32_t cpu_pc(Cpu *c) { return reg_get(c, pc_reg(c)) & ~1u; }
-uint32_t cpu_sp(Cpu *c) { return reg_get(c, sp_reg(c)); }
+uint32_t cpu_pc(Cpu *c) { return reg_get(c, c->ops->reg_pc) & ~1u; }
+uint32_t cpu_sp(Cpu *c) { return reg_get(c, c->ops->reg_sp); }
 
 /* Record the first stop of a run slice and ask Unicorn to stop. */
 static void stop_begin(Cpu *c, StopReason r, uint32_t pc)
@@ -47,7 +43,7 @@ static void stop_begin(Cpu *c, StopReason r, uint32_t pc)
     c->stop.reason = r;
     c->stop.pc = pc;
     c->stop.sp = cpu_sp(c);
-    c->stop.lr = reg_get(c, lr_reg(c));
+    c->stop.lr = reg_get(c, c->ops->reg_ra);
     uc_emu_stop(c->uc);
 }
 
@@ -268,11 +264,6 @@ static void on_earlier_event(void *opaque, uint64_t when)
         c->deadline = when;
 }
 
-static bool check_irq(Cpu *c, uint32_t pc)
-{
-    return c->arch == ARCH_ARM_M ? cortexm_check_irq(c, pc) : riscv_check_irq(c, pc);
-}
-
 /* Everything that is not the common case. Returns true if execution was
  * redirected or is stopping (the block at addr must not be charged). */
 static bool block_slow_path(Cpu *c, uint32_t addr)
@@ -294,7 +285,7 @@ static bool block_slow_path(Cpu *c, uint32_t addr)
     bool redirected = false;
     if (c->irq_check) {
         c->irq_check = false;
-        redirected = check_irq(c, addr);
+        redirected = c->ops->check_irq(c, addr);
         if (c->stopping)
             return true;
     }
@@ -415,7 +406,7 @@ static void shadow_return(Cpu *c, uint32_t addr)
         if (!c->obs.returned)
             continue;
         if (!have) {
-            retval = cpu_arg(c, 0);
+            retval = reg_get(c, c->ops->reg_ret);
             have = true;
         }
         c->obs.returned(c->obs.opaque, cookie, retval);
@@ -622,25 +613,19 @@ full: /* the same arguments: a plain jump */
 
 /* ---- memory faults -------------------------------------------------------- */
 
+/* A core register by the decoder's number for it (MemAccess, CpuArchOps.gpr). */
 static uint32_t xreg(Cpu *c, int r)
 {
-    if (c->arch == ARCH_RISCV32)
-        return r ? reg_get(c, UC_RISCV_REG_X0 + r) : 0;
-    static const int arm[16] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
-                                UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
-                                UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
-                                UC_ARM_REG_PC};
-    return reg_get(c, arm[r & 15]);
+    int id = c->ops->gpr[(unsigned)r & (c->ops->ngpr - 1)];
+    return id ? reg_get(c, id) : 0;
 }
 
 uint32_t cpu_arg(Cpu *c, int n)
 {
-    if (c->arch == ARCH_RISCV32)
-        return n >= 0 && n < 8 ? xreg(c, 10 + n) : 0;
-    return n >= 0 && n < 4 ? xreg(c, n) : 0;
+    return n >= 0 && n < c->ops->nargs ? reg_get(c, c->ops->arg_regs[n]) : 0;
 }
 
-uint32_t cpu_return_address(Cpu *c) { return (c->arch == ARCH_RISCV32 ? xreg(c, 1) : xreg(c, 14)) & ~1u; }
+uint32_t cpu_return_address(Cpu *c) { return reg_get(c, c->ops->reg_ra) & ~1u; }
 
 /* Unicorn reports a faulting data access with the PC of its block's first
  * instruction: find the load/store in the block (it runs to c->prev_end) whose
@@ -658,7 +643,7 @@ static uint32_t locate_access(Cpu *c, uint32_t addr, bool store)
         const MemAccess *m = &acc[i];
         if (m->store != store)
             continue;
-        uint32_t ea = (c->arch == ARCH_ARM_M && m->base == 15) ? ((m->pc + 4) & ~3u) : xreg(c, m->base);
+        uint32_t ea = m->base == c->ops->pc_gpr ? ((m->pc + 4) & ~3u) : xreg(c, m->base);
         if (m->index >= 0) {
             uint32_t x = xreg(c, m->index) << m->shift;
             ea = m->scale < 0 ? ea - x : ea + x;
@@ -701,18 +686,13 @@ static bool hook_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t address, in
 static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
     Cpu *c = ud;
-    if (c->arch == ARCH_ARM_M)
-        cortexm_hook_intr(c, intno);
-    else
-        riscv_hook_intr(c, intno);
+    c->ops->hook_intr(c, intno);
 }
-
-static uint32_t invalid_pc;
 
 static bool hook_insn_invalid(uc_engine *uc, void *ud)
 {
     Cpu *c = ud;
-    invalid_pc = cpu_pc(c);
+    c->invalid_pc = cpu_pc(c);
     return false;
 }
 
@@ -897,6 +877,12 @@ static int map_devices(Cpu *c, char **err)
 
 /* ---- creation ------------------------------------------------------------- */
 
+/* Each architecture's table (cpu_internal.h, CpuArchOps), by CoreArch. */
+static const CpuArchOps *const arch_ops[ARCH__COUNT] = {
+    [ARCH_ARM_M] = &cortexm_ops,
+    [ARCH_RISCV32] = &riscv_ops,
+};
+
 static int map_memories(Cpu *c, char **err)
 {
     for (size_t i = 0; i < c->nmem; i++) {
@@ -930,7 +916,7 @@ Cpu *cpu_new(const CpuConfig *cfg, char **err)
 {
     Cpu *c = xcalloc_aligned(64, sizeof *c); /* the block hook's state in one cache line */
     c->core = cfg->core;
-    c->arch = core_arch(cfg->core);
+    c->ops = arch_ops[core_arch(cfg->core)];
     c->sched = cfg->sched;
     c->nmem = cfg->nmem;
     c->mem = xcalloc(cfg->nmem, sizeof *c->mem);
@@ -948,16 +934,12 @@ Cpu *cpu_new(const CpuConfig *cfg, char **err)
         goto fail;
     blocks_grow(c);
 
-    uc_err e;
-    if (c->arch == ARCH_ARM_M)
-        e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);
-    else
-        e = uc_open(UC_ARCH_RISCV, UC_MODE_RISCV32, &c->uc);
+    uc_err e = uc_open(c->ops->uc_arch, c->ops->uc_mode, &c->uc);
     if (e != UC_ERR_OK) {
         set_err(err, "Unicorn: cannot create a %s CPU: %s", core_name(c->core), uc_strerror(e));
         goto fail;
     }
-    if ((c->arch == ARCH_ARM_M ? cortexm_setup(c, err) : riscv_setup(c, err)) < 0)
+    if (c->ops->setup(c, err) < 0)
         goto fail;
     if (map_memories(c, err) < 0)
         goto fail;
@@ -1020,10 +1002,7 @@ int cpu_load(Cpu *c, uint32_t addr, const void *data, size_t len, char **err)
             }
         }
     }
-    if (c->arch == ARCH_RISCV32)
-        riscv_scan_code(c, addr, data, len);
-    else
-        cortexm_scan_code(c, addr, data, len);
+    c->ops->scan_code(c, addr, data, len);
     return 0;
 }
 
@@ -1055,8 +1034,8 @@ static void add_hooks(Cpu *c)
     uc_hook_add(c->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, hook_mem_fault, c, 1, 0);
     uc_hook_add(c->uc, &h, UC_HOOK_INTR, hook_intr, c, 1, 0);
     uc_hook_add(c->uc, &h, UC_HOOK_INSN_INVALID, hook_insn_invalid, c, 1, 0);
-    if (c->arch == ARCH_RISCV32)
-        riscv_add_hooks(c);
+    if (c->ops->add_hooks)
+        c->ops->add_hooks(c);
     c->hooks_added = true;
 }
 
@@ -1076,7 +1055,7 @@ int cpu_boot(Cpu *c, char **err)
     c->nwatches = 0;
     c->min_sp = UINT32_MAX;
     c->irq_check = true;
-    int rc = c->arch == ARCH_ARM_M ? cortexm_reset(c, err) : riscv_reset(c, err);
+    int rc = c->ops->reset(c, err);
     /* SP as reset left it (ARM: from the vector table; RISC-V: 0 until the start-up
      * code sets it, which is a write the blocks report). Not a low yet. */
     c->sp = cpu_sp(c);
@@ -1085,8 +1064,6 @@ int cpu_boot(Cpu *c, char **err)
 }
 
 /* ---- the run loop ------------------------------------------------------- */
-
-static bool wake_pending(Cpu *c) { return c->arch == ARCH_ARM_M ? cortexm_wake_pending(c) : riscv_wake_pending(c); }
 
 /* The core sleeps (WFI): jump simulated time to the next event until something
  * wakes it. Returns false when the run must stop (c->stop filled). */
@@ -1099,7 +1076,7 @@ bool cpu_sleep(Cpu *c)
             cpu_stop_now(c, STOP_INTERRUPTED, pc, "interrupted");
             return false;
         }
-        if (wake_pending(c)) {
+        if (c->ops->wake_pending(c)) {
             cpu_request_irq_check(c);
             return true;
         }
@@ -1123,8 +1100,6 @@ bool cpu_sleep(Cpu *c)
     }
 }
 
-static bool is_wfi(Cpu *c, uint32_t pc) { return c->arch == ARCH_ARM_M ? cortexm_is_wfi(c, pc) : riscv_is_wfi(c, pc); }
-
 static bool deliver_fault(Cpu *c)
 {
     if (!c->keep_going)
@@ -1138,7 +1113,7 @@ static bool deliver_fault(Cpu *c)
     default:
         return false;
     }
-    return c->arch == ARCH_ARM_M ? cortexm_deliver_fault(c) : riscv_deliver_fault(c);
+    return c->ops->deliver_fault(c);
 }
 
 void cpu_run(Cpu *c, CpuStop *stop)
@@ -1151,10 +1126,9 @@ void cpu_run(Cpu *c, CpuStop *stop)
             snprintf(c->stop.detail, sizeof c->stop.detail, "interrupted");
             break;
         }
-        uint32_t pc = reg_get(c, pc_reg(c));
-        uint64_t start = c->arch == ARCH_ARM_M ? (pc | 1) : pc;
-        invalid_pc = 0;
-        uc_err e = uc_emu_start(c->uc, start, 0xFFFFFFFFull, 0, 0);
+        uint32_t pc = reg_get(c, c->ops->reg_pc);
+        c->invalid_pc = 0;
+        uc_err e = uc_emu_start(c->uc, pc | c->ops->start_bits, 0xFFFFFFFFull, 0, 0);
         if (c->stopping) {
             if (c->sleep_on_exit) { /* SLEEPONEXIT: the return to thread mode sleeps */
                 c->sleep_on_exit = false;
@@ -1169,7 +1143,7 @@ void cpu_run(Cpu *c, CpuStop *stop)
         }
         if (e == UC_ERR_OK) {
             pc = cpu_pc(c);
-            if (is_wfi(c, pc)) {
+            if (c->ops->is_wfi(c, pc)) {
                 if (cpu_sleep(c))
                     continue;
                 break;
@@ -1178,8 +1152,8 @@ void cpu_run(Cpu *c, CpuStop *stop)
             break;
         }
         if (e == UC_ERR_INSN_INVALID || e == UC_ERR_EXCEPTION) {
-            uint32_t ipc = invalid_pc ? invalid_pc : cpu_pc(c);
-            bool ok = c->arch == ARCH_ARM_M ? cortexm_insn_invalid(c, ipc) : riscv_insn_invalid(c, ipc);
+            uint32_t ipc = c->invalid_pc ? c->invalid_pc : cpu_pc(c);
+            bool ok = c->ops->insn_invalid(c, ipc);
             if (ok && !c->stopping)
                 continue;
             if (!c->stopping) {

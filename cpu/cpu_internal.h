@@ -63,6 +63,8 @@ typedef struct CsrRead {
     uint8_t rd;
 } CsrRead;
 
+typedef struct CpuArchOps CpuArchOps; /* below */
+
 struct Cpu {
     /* The block hook's hot state, in one cache line (Cpu is allocated 64-aligned):
      * the hook runs for every block, between Unicorn's own accesses. */
@@ -81,8 +83,8 @@ struct Cpu {
     bool verify_sp;        /* BAREGC_CHECK_SP: read back after every move and compare */
 
     uc_engine *uc;
+    const CpuArchOps *ops;
     CoreModel core;
-    CoreArch arch;
     CpuMemRegion *mem;
     size_t nmem;
     uint32_t boot_addr;
@@ -119,6 +121,7 @@ struct Cpu {
     /* Stop bookkeeping */
     bool stopping;
     CpuStop stop;
+    uint32_t invalid_pc;   /* PC the insn-invalid hook saw in this run slice (0: none) */
     bool hooks_added;
 
     /* Cortex-M */
@@ -173,32 +176,51 @@ static inline uint32_t reg_get(Cpu *c, int reg)
 }
 static inline void reg_set(Cpu *c, int reg, uint32_t v) { uc_reg_write(c->uc, reg, &v); }
 
-/* Architecture entry points (cortexm.c / riscv.c) */
-int cortexm_setup(Cpu *c, char **err);
-int cortexm_reset(Cpu *c, char **err);
-/* At a block boundary with PC at `pc`: take a pending exception if one can
- * preempt. Returns true if execution was redirected (or is stopping). Masked
- * interrupts are looked at again when an unmasking instruction runs. */
-bool cortexm_check_irq(Cpu *c, uint32_t pc);
-bool cortexm_wake_pending(Cpu *c);
-void cortexm_hook_intr(Cpu *c, uint32_t intno);
-/* emu_start came back with UC_ERR_INSN_INVALID at pc (the insn-invalid hook's PC).
- * Returns true if handled and execution can resume (PC set). */
-bool cortexm_insn_invalid(Cpu *c, uint32_t pc);
-/* After a fault stop with --keep-going: try to deliver it (HardFault). true if resumed. */
-bool cortexm_deliver_fault(Cpu *c);
-bool cortexm_is_wfi(Cpu *c, uint32_t pc);
-void cortexm_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len);
+/* What differs between architectures, one const table each (cortexm.c, riscv.c):
+ * cpu.c calls through c->ops and tests no architecture itself. None of it is on
+ * the block hook's common case; check_irq runs only when something is due. */
+struct CpuArchOps {
+    uc_arch uc_arch;       /* uc_open arguments */
+    uc_mode uc_mode;
+    int reg_pc, reg_sp;    /* Unicorn register ids */
+    int reg_ra;            /* the return-address register (LR / ra) */
+    int reg_ret;           /* the return-value register (r0 / a0) */
+    /* Decoder register numbers (MemAccess.base/index, r0-r15 / x0-x31) to Unicorn
+     * ids, ngpr entries (a power of two); an id of 0 reads as zero (x0). */
+    const int *gpr;
+    unsigned ngpr;
+    int8_t pc_gpr;         /* the decoder number that is the PC as a base (Align(pc + 4, 4)), -1: none */
+    const int *arg_regs;   /* Unicorn ids of the argument registers (r0-r3 / a0-a7) */
+    int nargs;
+    uint32_t start_bits;   /* ORed into PC to resume execution (the Thumb bit) */
 
-int riscv_setup(Cpu *c, char **err);
-int riscv_reset(Cpu *c, char **err);
-bool riscv_check_irq(Cpu *c, uint32_t pc);
-bool riscv_wake_pending(Cpu *c);
-void riscv_hook_intr(Cpu *c, uint32_t intno);
-bool riscv_insn_invalid(Cpu *c, uint32_t pc);
-bool riscv_deliver_fault(Cpu *c);
-bool riscv_is_wfi(Cpu *c, uint32_t pc);
-void riscv_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len);
-void riscv_add_hooks(Cpu *c);
+    /* After uc_open: select the Unicorn CPU model, check the configuration. */
+    int (*setup)(Cpu *c, char **err);
+    /* cpu_boot: registers (and the exception controller) as out of reset. */
+    int (*reset)(Cpu *c, char **err);
+    /* Image bytes loaded at addr: note unmasking instructions and the like. */
+    void (*scan_code)(Cpu *c, uint32_t addr, const uint8_t *data, size_t len);
+    /* Unicorn hooks of the architecture's own, registered with cpu.c's (NULL: none). */
+    void (*add_hooks)(Cpu *c);
+    /* At a block boundary with PC at `pc`: take a pending exception if one can
+     * preempt. Returns true if execution was redirected (or is stopping). Masked
+     * interrupts are looked at again when an unmasking instruction runs. */
+    bool (*check_irq)(Cpu *c, uint32_t pc);
+    /* Sleeping: is something pending that wakes the core? */
+    bool (*wake_pending)(Cpu *c);
+    /* emu_start returned cleanly with PC at pc: did a WFI just stop it? */
+    bool (*is_wfi)(Cpu *c, uint32_t pc);
+    /* A CPU exception (UC_HOOK_INTR) with Unicorn's number for it. */
+    void (*hook_intr)(Cpu *c, uint32_t intno);
+    /* emu_start came back with UC_ERR_INSN_INVALID at pc (the insn-invalid hook's PC).
+     * Returns true if handled and execution can resume (PC set). */
+    bool (*insn_invalid)(Cpu *c, uint32_t pc);
+    /* After a fault stop with --keep-going: deliver it to the firmware (HardFault,
+     * a trap). true if resumed. */
+    bool (*deliver_fault)(Cpu *c);
+};
+
+extern const CpuArchOps cortexm_ops;
+extern const CpuArchOps riscv_ops;
 
 #endif

@@ -57,7 +57,7 @@ IrqLine cpu_local_irq(Cpu *c, int mip_bit)
     return (IrqLine){.set = irq_line_set, .opaque = c, .num = mip_bit};
 }
 
-int riscv_setup(Cpu *c, char **err)
+static int riscv_setup(Cpu *c, char **err)
 {
     uc_err e = uc_ctl_set_cpu_model(c->uc, UC_CPU_RISCV32_SIFIVE_E31); /* RV32IMAC */
     if (e != UC_ERR_OK) {
@@ -67,7 +67,7 @@ int riscv_setup(Cpu *c, char **err)
     return 0;
 }
 
-int riscv_reset(Cpu *c, char **err)
+static int riscv_reset(Cpu *c, char **err)
 {
     reg_set(c, UC_RISCV_REG_PC, c->boot_addr);
     reg_set(c, UC_RISCV_REG_MSTATUS, 0);
@@ -102,7 +102,7 @@ static bool rv_trap(Cpu *c, uint32_t cause, uint32_t epc, uint32_t tval)
     return true;
 }
 
-bool riscv_check_irq(Cpu *c, uint32_t pc)
+static bool riscv_check_irq(Cpu *c, uint32_t pc)
 {
     if (!c->mip)
         return false;
@@ -118,9 +118,9 @@ bool riscv_check_irq(Cpu *c, uint32_t pc)
     return true;
 }
 
-bool riscv_wake_pending(Cpu *c) { return (c->mip & reg_get(c, UC_RISCV_REG_MIE)) != 0; }
+static bool riscv_wake_pending(Cpu *c) { return (c->mip & reg_get(c, UC_RISCV_REG_MIE)) != 0; }
 
-bool riscv_is_wfi(Cpu *c, uint32_t pc)
+static bool riscv_is_wfi(Cpu *c, uint32_t pc)
 {
     bool ok;
     return cpu_read_u32(c, pc - 4, &ok) == INSN_WFI && ok;
@@ -164,7 +164,7 @@ static bool emulate_csr_read(Cpu *c, uint32_t insn)
     return true;
 }
 
-void riscv_hook_intr(Cpu *c, uint32_t intno)
+static void riscv_hook_intr(Cpu *c, uint32_t intno)
 {
     uint32_t pc = reg_get(c, UC_RISCV_REG_PC);
     switch (intno) {
@@ -192,7 +192,7 @@ void riscv_hook_intr(Cpu *c, uint32_t intno)
     }
 }
 
-bool riscv_insn_invalid(Cpu *c, uint32_t pc)
+static bool riscv_insn_invalid(Cpu *c, uint32_t pc)
 {
     bool ok1, ok2, ok3;
     uint32_t insn = cpu_read_u32(c, pc, &ok1);
@@ -221,7 +221,7 @@ bool riscv_insn_invalid(Cpu *c, uint32_t pc)
     return true;
 }
 
-bool riscv_deliver_fault(Cpu *c)
+static bool riscv_deliver_fault(Cpu *c)
 {
     CpuStop s = c->stop;
     uint32_t cause = s.reason == STOP_BAD_INSN ? CAUSE_ILLEGAL
@@ -246,7 +246,7 @@ static void note_csr_read(Cpu *c, uint32_t addr, uint32_t csr, unsigned rd)
     c->csr_reads[c->ncsr++] = (CsrRead){.addr = addr, .csr = (uint16_t)csr, .rd = (uint8_t)rd};
 }
 
-void riscv_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len)
+static void riscv_scan_code(Cpu *c, uint32_t addr, const uint8_t *data, size_t len)
 {
     for (size_t i = 0; i + 4 <= len; i += 2) {
         uint32_t w = (uint32_t)data[i] | (uint32_t)data[i + 1] << 8 | (uint32_t)data[i + 2] << 16 |
@@ -293,7 +293,7 @@ static void hook_csr_fixup(uc_engine *uc, uint64_t address, uint32_t size, void 
     }
 }
 
-void riscv_add_hooks(Cpu *c)
+static void riscv_add_hooks(Cpu *c)
 {
     uc_hook h;
     for (size_t i = 0; i < c->ncsr; i++) {
@@ -302,3 +302,39 @@ void riscv_add_hooks(Cpu *c)
         uc_hook_add(c->uc, &h, UC_HOOK_CODE, hook_csr_fixup, c, a + 4, a + 4);
     }
 }
+
+/* Decoder register numbers x0-x31 (cost.c) to Unicorn's ids; x0 reads as zero. */
+static const int rv_gpr[32] = {
+    0, UC_RISCV_REG_X1, UC_RISCV_REG_X2, UC_RISCV_REG_X3, UC_RISCV_REG_X4, UC_RISCV_REG_X5,
+    UC_RISCV_REG_X6, UC_RISCV_REG_X7, UC_RISCV_REG_X8, UC_RISCV_REG_X9, UC_RISCV_REG_X10,
+    UC_RISCV_REG_X11, UC_RISCV_REG_X12, UC_RISCV_REG_X13, UC_RISCV_REG_X14, UC_RISCV_REG_X15,
+    UC_RISCV_REG_X16, UC_RISCV_REG_X17, UC_RISCV_REG_X18, UC_RISCV_REG_X19, UC_RISCV_REG_X20,
+    UC_RISCV_REG_X21, UC_RISCV_REG_X22, UC_RISCV_REG_X23, UC_RISCV_REG_X24, UC_RISCV_REG_X25,
+    UC_RISCV_REG_X26, UC_RISCV_REG_X27, UC_RISCV_REG_X28, UC_RISCV_REG_X29, UC_RISCV_REG_X30,
+    UC_RISCV_REG_X31,
+};
+
+const CpuArchOps riscv_ops = {
+    .uc_arch = UC_ARCH_RISCV,
+    .uc_mode = UC_MODE_RISCV32, /* the model is set by riscv_setup */
+    .reg_pc = UC_RISCV_REG_PC,
+    .reg_sp = UC_RISCV_REG_SP,
+    .reg_ra = UC_RISCV_REG_RA,
+    .reg_ret = UC_RISCV_REG_A0,
+    .gpr = rv_gpr,
+    .ngpr = 32,
+    .pc_gpr = -1,
+    .arg_regs = &rv_gpr[10], /* a0-a7 */
+    .nargs = 8,
+    .start_bits = 0,
+    .setup = riscv_setup,
+    .reset = riscv_reset,
+    .scan_code = riscv_scan_code,
+    .add_hooks = riscv_add_hooks,
+    .check_irq = riscv_check_irq,
+    .wake_pending = riscv_wake_pending,
+    .is_wfi = riscv_is_wfi,
+    .hook_intr = riscv_hook_intr,
+    .insn_invalid = riscv_insn_invalid,
+    .deliver_fault = riscv_deliver_fault,
+};

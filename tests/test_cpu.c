@@ -2,6 +2,7 @@
  * semihosting exit, faults, cycle limits, RISC-V traps and counters. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,16 @@ static const uint8_t arm_deadlock[] = {0x72, 0xb6, 0x30, 0xbf, 0xfe, 0xe7};
    b .
  */
 static const uint8_t arm_spin[] = {0xfe, 0xe7};
+/* Thumb, linked at 0x80:
+   udf #0
+ */
+static const uint8_t arm_udf[] = {0x00, 0xde};
+/* Thumb, linked at 0x80:
+   loop:
+     yield
+     b loop
+ */
+static const uint8_t arm_yield_loop[] = {0x10, 0xbf, 0xfd, 0xe7};
 /* Thumb, linked at 0x80:
    svc 1
      movs r0, #0x18
@@ -361,6 +372,79 @@ static void raise_mtip(void *opaque, uint64_t due)
     irq_set(&l, 1);
 }
 
+/* A Cpu booted and run again and again to its undefined instruction, on a
+ * thread of its own. */
+typedef struct UdfRuns {
+    Cpu *cpu;
+    int runs, wrong; /* runs made, and those that did not stop at the UDF at 0x80 */
+} UdfRuns;
+
+static void *udf_runs(void *arg)
+{
+    UdfRuns *u = arg;
+    for (int i = 0; i < u->runs; i++) {
+        char *err = NULL;
+        CpuStop st;
+        if (cpu_boot(u->cpu, &err) < 0) {
+            free(err);
+            u->wrong++;
+            continue;
+        }
+        cpu_run(u->cpu, &st);
+        if (st.reason != STOP_BAD_INSN || st.pc != 0x80)
+            u->wrong++;
+    }
+    return NULL;
+}
+
+/* A Cpu in a YIELD loop until interrupted: each YIELD comes back from Unicorn as
+ * an invalid instruction (at the hook's PC, 0x82) and is resumed. A stop for any
+ * other reason counts, and the loop starts again. */
+typedef struct YieldRun {
+    Cpu *cpu;
+    int wrong;
+} YieldRun;
+
+static void *yield_run(void *arg)
+{
+    YieldRun *y = arg;
+    for (;;) {
+        CpuStop st;
+        cpu_run(y->cpu, &st);
+        if (st.reason == STOP_INTERRUPTED)
+            return NULL;
+        y->wrong++;
+        char *err = NULL;
+        if (cpu_boot(y->cpu, &err) < 0) {
+            free(err);
+            return NULL;
+        }
+    }
+}
+
+/* Two Cpus in one process at the same time: one stops at its undefined
+ * instruction again and again while the other resumes YIELD after YIELD. Each
+ * must act on the PC its own insn-invalid hook saw (a PC shared by the process
+ * mixes them up: the first stops elsewhere, the second stops at the first's UDF). */
+static void test_arm_two_cpus_invalid_pc(void)
+{
+    Rig a, b;
+    rig_arm(&a, arm_udf, sizeof arm_udf, 0, 0, 0x10000, 0, 0);
+    rig_arm(&b, arm_yield_loop, sizeof arm_yield_loop, 0, 0, 0x10000, 0, 0);
+    UdfRuns ua = {.cpu = a.cpu, .runs = 20000};
+    YieldRun yb = {.cpu = b.cpu};
+    pthread_t ta, tb;
+    CU_ASSERT_EQUAL_FATAL(pthread_create(&tb, NULL, yield_run, &yb), 0);
+    CU_ASSERT_EQUAL_FATAL(pthread_create(&ta, NULL, udf_runs, &ua), 0);
+    pthread_join(ta, NULL);
+    cpu_request_interrupt(b.cpu);
+    pthread_join(tb, NULL);
+    CU_ASSERT_EQUAL(ua.wrong, 0);
+    CU_ASSERT_EQUAL(yb.wrong, 0);
+    rig_free(&a);
+    rig_free(&b);
+}
+
 /* RV32: WFI until a machine-timer interrupt (raised by an event at cycle 50000),
  * the handler sees mcause 0x80000007; mcycle reads simulated time; ecall enters
  * the handler with mcause 11; semihosting exit. */
@@ -404,6 +488,7 @@ static const TestCase cpu_tests[] = {
     {"arm: deadlock", test_arm_deadlock},
     {"arm: cycle limit", test_arm_cycle_limit},
     {"arm: deterministic time", test_arm_deterministic_time},
+    {"arm: two Cpus keep their own invalid-instruction PC", test_arm_two_cpus_invalid_pc},
     {"rv32: timer interrupt, ecall, mcycle", test_rv_timer_ecall_mcycle},
     {NULL, NULL},
 };
