@@ -195,49 +195,46 @@ typedef struct RvInsn {
 
 /* ==== the model object ==================================================== */
 
+/* An architecture's decoder: one const table each (the end of this file), chosen
+ * by the core's architecture. */
+typedef struct CostIsa {
+    /* Set up the decoder's state in cm for core (NULL: none). 0, or -1 with *err set. */
+    int (*open)(CostModel *cm, CoreModel core, char **err);
+    void (*close)(CostModel *cm); /* NULL: nothing to release */
+    /* cost_block and cost_mem_accesses for a block with code. */
+    void (*block)(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out);
+    size_t (*mem_accesses)(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, MemAccess *out,
+                           size_t max);
+} CostIsa;
+
 struct CostModel {
-    CoreModel core;
-    const ArmTiming *t; /* NULL for RV32 */
+    const CostIsa *isa;
+    const ArmTiming *t; /* Cortex-M only */
     csh cs;             /* capstone handle (Cortex-M only) */
-    cs_insn *insn;      /* one reusable decode buffer */
+    cs_insn *insn;      /* one reusable decode buffer (Cortex-M only) */
 };
 
-CostModel *cost_new(CoreModel core, char **err)
+static int arm_open(CostModel *cm, CoreModel core, char **err)
 {
-    if ((unsigned)core >= CORE__COUNT) {
-        set_err(err, "cost model: unknown core %d", (int)core);
-        return NULL;
+    cm->t = &arm_timing[core];
+    if (cs_open(CS_ARCH_ARM, CS_MODE_THUMB | CS_MODE_MCLASS, &cm->cs) != CS_ERR_OK) {
+        set_err(err, "cost model: capstone cannot open ARM Thumb (M-class)");
+        return -1;
     }
-    CostModel *cm = xcalloc(1, sizeof *cm);
-    cm->core = core;
-    if (core_arch(core) == ARCH_ARM_M) {
-        cm->t = &arm_timing[core];
-        if (cs_open(CS_ARCH_ARM, CS_MODE_THUMB | CS_MODE_MCLASS, &cm->cs) != CS_ERR_OK) {
-            set_err(err, "cost model: capstone cannot open ARM Thumb (M-class)");
-            free(cm);
-            return NULL;
-        }
-        cs_option(cm->cs, CS_OPT_DETAIL, CS_OPT_ON);
-        cm->insn = cs_malloc(cm->cs);
-        if (!cm->insn) {
-            set_err(err, "cost model: capstone cannot allocate an instruction buffer");
-            cs_close(&cm->cs);
-            free(cm);
-            return NULL;
-        }
+    cs_option(cm->cs, CS_OPT_DETAIL, CS_OPT_ON);
+    cm->insn = cs_malloc(cm->cs);
+    if (!cm->insn) {
+        set_err(err, "cost model: capstone cannot allocate an instruction buffer");
+        cs_close(&cm->cs);
+        return -1;
     }
-    return cm;
+    return 0;
 }
 
-void cost_free(CostModel *cm)
+static void arm_close(CostModel *cm)
 {
-    if (!cm)
-        return;
-    if (cm->insn)
-        cs_free(cm->insn, 1);
-    if (cm->t)
-        cs_close(&cm->cs);
-    free(cm);
+    cs_free(cm->insn, 1);
+    cs_close(&cm->cs);
 }
 
 static uint32_t sat_add(uint32_t a, uint32_t b) { return a + b < a ? UINT32_MAX : a + b; }
@@ -903,7 +900,7 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
 
 static inline uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
 
-static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
+static void rv_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
 {
     uint32_t ready[32] = {0}; /* cycle (from block start) each register's value is usable */
     uint32_t t = 0;           /* cycle the next instruction can issue */
@@ -986,18 +983,6 @@ static void rv_block(const uint8_t *code, size_t len, BlockCost *out)
     if (mdu_free > t)
         t = mdu_free;
     finish(out, t, insns, penalty, flags, &st);
-}
-
-void cost_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
-{
-    if (!len || !code) {
-        finish(out, 1, 1, 0, BC_UNDECODED | BC_SP_DYNAMIC, NULL);
-        return;
-    }
-    if (cm->t)
-        arm_block(cm, addr, code, len, out);
-    else
-        rv_block(code, len, out);
 }
 
 /* ==== locating a faulting access ========================================== */
@@ -1090,7 +1075,8 @@ static size_t arm_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code
 static int32_t sext(uint32_t v, int bits) { return (int32_t)(v << (32 - bits)) >> (32 - bits); }
 
 /* RV32 loads/stores: LB..LW, SB..SW, c.lw/c.sw, c.lwsp/c.swsp (AMOs and LR/SC: base only). */
-static size_t rv_mem_accesses(uint32_t addr, const uint8_t *code, size_t len, MemAccess *out, size_t max)
+static size_t rv_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, MemAccess *out,
+                              size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i + 2 <= len && n < max;) {
@@ -1141,11 +1127,63 @@ static size_t rv_mem_accesses(uint32_t addr, const uint8_t *code, size_t len, Me
     return n;
 }
 
+/* ==== the model object's entry points ====================================== */
+
+static const CostIsa thumb_isa = {
+    .open = arm_open,
+    .close = arm_close,
+    .block = arm_block,
+    .mem_accesses = arm_mem_accesses,
+};
+
+static const CostIsa rv32_isa = {
+    .block = rv_block,
+    .mem_accesses = rv_mem_accesses,
+};
+
+static const CostIsa *const isa_of_arch[ARCH__COUNT] = {
+    [ARCH_ARM_M] = &thumb_isa,
+    [ARCH_RISCV32] = &rv32_isa,
+};
+
+CostModel *cost_new(CoreModel core, char **err)
+{
+    if ((unsigned)core >= CORE__COUNT) {
+        set_err(err, "cost model: unknown core %d", (int)core);
+        return NULL;
+    }
+    CostModel *cm = xcalloc(1, sizeof *cm);
+    cm->isa = isa_of_arch[core_arch(core)];
+    if (cm->isa->open && cm->isa->open(cm, core, err) < 0) {
+        free(cm);
+        return NULL;
+    }
+    return cm;
+}
+
+void cost_free(CostModel *cm)
+{
+    if (!cm)
+        return;
+    if (cm->isa->close)
+        cm->isa->close(cm);
+    free(cm);
+}
+
+void cost_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
+{
+    if (!len || !code) {
+        finish(out, 1, 1, 0, BC_UNDECODED | BC_SP_DYNAMIC, NULL);
+        return;
+    }
+    cm->isa->block(cm, addr, code, len, out);
+}
+
 size_t cost_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, MemAccess *out, size_t max)
 {
     if (!code || !len)
         return 0;
-    return cm->t ? arm_mem_accesses(cm, addr, code, len, out, max) : rv_mem_accesses(addr, code, len, out, max);
+    return cm->isa->mem_accesses(cm, addr, code, len, out, max);
 }
 
 /* Exception entry (from the request to the first handler instruction), exit
