@@ -51,12 +51,6 @@ uint32_t machine_stack_limit(const Machine *m, const char **symbol)
 
 /* ---- what the machine asks of the core ---- */
 
-/* The one question about the architecture: a Cortex-M core takes its exceptions
- * from an exception-model device (the NVIC/SCS) and boots from the vector table at
- * the board's boot_addr; a RISC-V core has CPU-local interrupt lines instead and
- * starts at the ELF entry point. */
-static bool core_has_exception_model(CoreModel c) { return core_arch(c) == ARCH_ARM_M; }
-
 static void core_notify(void *opaque)
 {
     Machine *m = opaque;
@@ -145,8 +139,9 @@ static int wire_irqs(Machine *m, const BoardDevice *bd, const DeviceClass *cls, 
                 return -1;
             }
         } else if (q->cpu_local) {
-            if (core_has_exception_model(b->core)) {
-                set_err(err, "board %s: device %s: CPU-local interrupt lines exist only on RISC-V", b->name, bd->name);
+            if (!core_has_local_irq_lines(b->core)) {
+                set_err(err, "board %s: device %s: the %s core has no CPU-local interrupt lines", b->name, bd->name,
+                        core_name(b->core));
                 return -1;
             }
             dc->irq[i] = cpu_local_irq(m->cpu, q->num);
@@ -306,7 +301,8 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
     m->console = chardev_new(cfg->uart_out, cfg->uart_in_fd);
     m->devs = xcalloc(b->ndev + 1, sizeof *m->devs);
     find_stack_limit(m);
-    bool exc_model = core_has_exception_model(b->core);
+    /* A core with an NVIC takes its exceptions from an exception-model device. */
+    bool exc_model = core_has_nvic(b->core);
     if (find_classes(m, err) < 0 || find_console(m, err) < 0 || (exc_model && create_exception_model(m, err) < 0))
         goto fail;
 
@@ -326,7 +322,7 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
         .sched = &m->sched,
         .mem = mem,
         .nmem = b->nmem,
-        .boot_addr = exc_model ? b->boot_addr : image_entry(cfg->img),
+        .boot_addr = core_boots_from_vector_table(b->core) ? b->boot_addr : image_entry(cfg->img),
         .stack_limit = m->stack_limit,
         .max_cycles = cfg->max_cycles,
         .keep_going = cfg->keep_going,
