@@ -7,18 +7,21 @@ libbaregc_a_SOURCES += ui/heapmap.c ui/heapmap.h ui/png.c ui/png.h ui/tui_model.
 noinst_LIBRARIES += ui/libbaregc_ui.a
 ui_libbaregc_ui_a_SOURCES = ui/tui.h ui/view.h
 ui_libbaregc_ui_a_CPPFLAGS = $(AM_CPPFLAGS)
+## The system libraries come after the core's on the link line (UI_SYSLIBS): the
+## dynamic linker searches libraries in that order for every symbol it binds.
 UI_LIBS = ui/libbaregc_ui.a
+UI_SYSLIBS =
 if HAVE_NCURSES
 ui_libbaregc_ui_a_SOURCES += ui/tui.c
 ui_libbaregc_ui_a_CPPFLAGS += $(NCURSES_CFLAGS)
-UI_LIBS += $(NCURSES_LIBS)
+UI_SYSLIBS += $(NCURSES_LIBS)
 else
 ui_libbaregc_ui_a_SOURCES += ui/tui_stub.c
 endif
 if HAVE_SDL2
 ui_libbaregc_ui_a_SOURCES += ui/view.c
 ui_libbaregc_ui_a_CPPFLAGS += $(SDL2_CFLAGS)
-UI_LIBS += $(SDL2_LIBS)
+UI_SYSLIBS += $(SDL2_LIBS)
 else
 ui_libbaregc_ui_a_SOURCES += ui/view_nosdl.c
 endif
