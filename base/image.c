@@ -1,5 +1,6 @@
 /* image.c: reads a firmware ELF (ELF32 LE, ARM or RISC-V) with libelf: segments, symbols,
- * the ARM build attributes, and DWARF line info with libdw (built lazily, once). */
+ * the ARM build attributes, and from DWARF with libdw (looked up lazily, cached): code
+ * ranges, lines, inline chains and struct layouts. */
 #include "config.h"
 
 #include <elf.h>
@@ -22,12 +23,8 @@
 #define SHT_ARM_ATTRIBUTES 0x70000003
 #endif
 
-/* One row of the flattened DWARF line table: an address range start. */
-typedef struct LineRow {
-    uint32_t addr;
-    int line;          /* 0 = no line (the end of a sequence) */
-    const char *file;  /* owned by libdw */
-} LineRow;
+typedef struct ImageCode ImageCode;
+typedef struct ImageChain ImageChain;
 
 struct Image {
     char *path;
@@ -46,11 +43,15 @@ struct Image {
     size_t *funcs;       /* indices of function symbols, sorted by address */
     size_t nfunc;
     bool has_dwarf;      /* a .debug_info / .debug_line section exists */
-    bool lines_built;
     bool dwarf_tried;    /* dwarf_begin_elf was attempted (once) */
     Dwarf *dwarf;
-    LineRow *lines;      /* sorted by address */
-    size_t nlines;
+    bool code_built;
+    ImageCode *code;     /* DWARF code ranges: disjoint, sorted by address */
+    size_t ncode;
+    ImageChain *chains;  /* inline chains looked up: an open-addressing table by address */
+    size_t nchains, capchains;
+    ImageFrame *levels;  /* the chains' levels */
+    size_t nlevels, caplevels;
 };
 
 /* ---- error helpers ---- */
@@ -503,7 +504,9 @@ void image_free(Image *img)
         dwarf_end(img->dwarf);
     if (img->elf)
         elf_end(img->elf);
-    free(img->lines);
+    free(img->code);
+    free(img->chains);
+    free(img->levels);
     free(img->seg);
     free(img->sym);
     free(img->names);
@@ -543,12 +546,6 @@ static bool func_at_or_below(const void *ctx, size_t i)
 {
     const ImageKey *k = ctx;
     return k->img->sym[k->img->funcs[i]].addr <= k->addr;
-}
-
-static bool line_at_or_below(const void *ctx, size_t i)
-{
-    const ImageKey *k = ctx;
-    return k->img->lines[i].addr <= k->addr;
 }
 
 const ImageSymbol *image_symbol_by_name(const Image *img, const char *name)
@@ -595,23 +592,37 @@ const ImageSymbol *image_function_at(const Image *img, uint32_t addr)
     return NULL;
 }
 
-/* ---- DWARF lines ---- */
+/* ---- DWARF code ranges, lines and inline chains ---- */
 
-typedef struct RowSort {
-    LineRow row;
-    size_t seq;   /* original order */
-} RowSort;
+/* Where code lies, from DWARF: address ranges owned by a function (a DW_TAG_subprogram
+ * with code) or, where no function claims them, by a compile unit. After overlaps are
+ * resolved they are disjoint and sorted. */
+struct ImageCode {
+    uint32_t lo, hi;     /* [lo, hi) */
+    uint32_t owner_lo;   /* where the owner's range starts: line rows before it are not its */
+    Dwarf_Off die;       /* the subprogram's DIE, 0 for a compile unit's range */
+    Dwarf_Off cu;        /* the compile unit's DIE */
+};
 
-static int cmp_rows(const void *a, const void *b)
-{
-    const RowSort *x = a, *y = b;
-    if (x->row.addr != y->row.addr)
-        return x->row.addr < y->row.addr ? -1 : 1;
-    /* an end of sequence first, so that a sequence starting there wins */
-    if ((x->row.line == 0) != (y->row.line == 0))
-        return x->row.line == 0 ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
+/* A range before overlaps are resolved. */
+typedef struct Span {
+    uint64_t lo, hi;
+    Dwarf_Off die, cu;
+    size_t seq;          /* order found: a total order for qsort */
+} Span;
+
+typedef struct Spans {
+    Span *s;
+    size_t n, cap;
+} Spans;
+
+/* An inline chain looked up once: levels [first, first + n) of Image.levels. */
+struct ImageChain {
+    uint32_t addr;
+    uint32_t first;
+    uint32_t n;
+    bool used;
+};
 
 /* The libdw handle, opened on first use; NULL without DWARF. */
 static Dwarf *image_dwarf(Image *img)
@@ -624,68 +635,386 @@ static Dwarf *image_dwarf(Image *img)
     return img->dwarf;
 }
 
-/* Flattens every CU's line table into one sorted array, once. */
-static void build_lines(Image *img)
+/* die's address ranges. On ARM the Thumb bit is cleared (an assembler's DW_TAG_subprogram
+ * has it in DW_AT_low_pc, as in the symbol's value). */
+static void span_add(const Image *img, Spans *sp, Dwarf_Die *die, Dwarf_Off die_off, Dwarf_Off cu)
 {
-    img->lines_built = true;
-    if (!image_dwarf(img))
+    Dwarf_Addr base, lo, hi, mask = img->machine == EM_ARM ? ~(Dwarf_Addr)1 : ~(Dwarf_Addr)0;
+    for (ptrdiff_t off = 0; (off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0;) {
+        if (sp->n == sp->cap) {
+            sp->cap = sp->cap ? sp->cap * 2 : 256;
+            sp->s = xrealloc(sp->s, sp->cap * sizeof *sp->s);
+        }
+        sp->s[sp->n] = (Span){.lo = lo & mask, .hi = hi & mask, .die = die_off, .cu = cu, .seq = sp->n};
+        sp->n++;
+    }
+}
+
+/* The subprograms with code among parent's children, and inside namespaces, modules and
+ * classes (where C++, Rust and Go compilers put them). */
+static void span_functions(const Image *img, Spans *sp, Dwarf_Die *parent, Dwarf_Off cu, int depth)
+{
+    Dwarf_Die c;
+    if (depth > 8 || dwarf_child(parent, &c) != 0)
         return;
-    RowSort *rows = NULL;
-    size_t n = 0, cap = 0;
+    do {
+        switch (dwarf_tag(&c)) {
+        case DW_TAG_subprogram:
+            span_add(img, sp, &c, dwarf_dieoffset(&c), cu);
+            break;
+        case DW_TAG_namespace:
+        case DW_TAG_module:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+            span_functions(img, sp, &c, cu, depth + 1);
+            break;
+        default:
+            break;
+        }
+    } while (dwarf_siblingof(&c, &c) == 0);
+}
+
+static int cmp_spans(const void *a, const void *b)
+{
+    const Span *x = a, *y = b;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    if (x->hi != y->hi)
+        return x->hi > y->hi ? -1 : 1;  /* the longer first: the narrower one wins */
+    if ((x->die != 0) != (y->die != 0))
+        return x->die ? 1 : -1;         /* a function wins over its compile unit */
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Whether a range is real code: not empty, inside 32 bits, and not a linker's tombstone
+ * for a discarded section (GNU ld relocates it to 0, lld to -1 or -2: a range that
+ * starts at 0 counts only when the entry point or a function of known size is there). */
+static bool span_real(const Image *img, const Span *s)
+{
+    if (s->lo >= s->hi || s->hi > UINT32_MAX)
+        return false;
+    if (s->lo == 0) {
+        const ImageSymbol *f = image_function_at(img, 0);
+        return (f && f->addr == 0 && f->size) || (img->entry & ~1u) == 0;
+    }
+    return true;
+}
+
+static void code_emit(Image *img, size_t *cap, uint64_t lo, uint64_t hi, const Span *owner)
+{
+    ImageCode *last = img->ncode ? &img->code[img->ncode - 1] : NULL;
+    if (last && last->hi == lo && last->die == owner->die && last->cu == owner->cu &&
+        last->owner_lo == (uint32_t)owner->lo) {
+        last->hi = (uint32_t)hi;
+        return;
+    }
+    if (img->ncode == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        img->code = xrealloc(img->code, *cap * sizeof *img->code);
+    }
+    img->code[img->ncode++] = (ImageCode){(uint32_t)lo, (uint32_t)hi, (uint32_t)owner->lo, owner->die, owner->cu};
+}
+
+/* Resolves overlapping ranges (sorted by cmp_spans) into disjoint ones: where ranges
+ * overlap, the one that starts last owns the addresses until it ends, then the one it
+ * covered owns them again. A function thus wins over its compile unit and real code over
+ * a discarded function's range at address 0 (when that counts as code at all). */
+static void code_resolve(Image *img, const Span *s, size_t n)
+{
+    const Span **stack = xmalloc((n ? n : 1) * sizeof *stack);
+    size_t depth = 0, cap = 0;
+    uint64_t pos = 0;
+    for (size_t i = 0; i <= n; i++) {
+        uint64_t next = i < n ? s[i].lo : UINT64_MAX;
+        while (depth && pos < next) {
+            const Span *top = stack[depth - 1];
+            if (top->hi <= pos) {
+                depth--;
+                continue;
+            }
+            uint64_t end = top->hi < next ? top->hi : next;
+            code_emit(img, &cap, pos, end, top);
+            pos = end;
+        }
+        if (i < n) {
+            stack[depth++] = &s[i];
+            pos = s[i].lo;
+        }
+    }
+    free(stack);
+}
+
+/* Every compile unit's and function's code ranges, once. */
+static void build_code(Image *img)
+{
+    img->code_built = true;
+    Dwarf *dw = image_dwarf(img);
+    if (!dw)
+        return;
+    Spans sp = {0};
     Dwarf_Off off = 0, next;
     size_t hsize;
-    while (dwarf_nextcu(img->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-        Dwarf_Die cudie;
-        Dwarf_Lines *lines;
-        size_t nl;
-        if (dwarf_offdie(img->dwarf, off + hsize, &cudie) && dwarf_getsrclines(&cudie, &lines, &nl) == 0) {
-            for (size_t i = 0; i < nl; i++) {
-                Dwarf_Line *l = dwarf_onesrcline(lines, i);
-                Dwarf_Addr a;
-                int lineno = 0;
-                bool end = false;
-                if (!l || dwarf_lineaddr(l, &a) != 0 || a > UINT32_MAX)
-                    continue;
-                dwarf_lineendsequence(l, &end);
-                const char *file = end ? NULL : dwarf_linesrc(l, NULL, NULL);
-                if (!end && (dwarf_lineno(l, &lineno) != 0 || lineno <= 0 || !file))
-                    continue;
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 1024;
-                    rows = xrealloc(rows, cap * sizeof *rows);
-                }
-                rows[n] = (RowSort){{(uint32_t)a, end ? 0 : lineno, file}, n};
-                n++;
-            }
+    while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cu;
+        if (dwarf_offdie(dw, off + hsize, &cu)) {
+            span_add(img, &sp, &cu, 0, off + hsize);
+            span_functions(img, &sp, &cu, off + hsize, 0);
         }
         off = next;
     }
-    if (n)
-        qsort(rows, n, sizeof *rows, cmp_rows);
-    img->lines = xcalloc(n ? n : 1, sizeof *img->lines);
-    for (size_t i = 0; i < n; i++) {
-        /* Among rows at one address the last one describes it: drop the others. */
-        if (i + 1 < n && rows[i + 1].row.addr == rows[i].row.addr)
-            continue;
-        img->lines[img->nlines++] = rows[i].row;
+    size_t k = 0;
+    for (size_t i = 0; i < sp.n; i++)
+        if (span_real(img, &sp.s[i]))
+            sp.s[k++] = sp.s[i];
+    if (k)
+        qsort(sp.s, k, sizeof *sp.s, cmp_spans);
+    code_resolve(img, sp.s, k);
+    free(sp.s);
+}
+
+static bool code_at_or_below(const void *ctx, size_t i)
+{
+    const ImageKey *k = ctx;
+    return k->img->code[i].lo <= k->addr;
+}
+
+static const ImageCode *code_at(const Image *img, uint32_t addr)
+{
+    size_t i = partition_point(img->ncode, code_at_or_below, &(ImageKey){.img = img, .addr = addr});
+    return i > 0 && addr < img->code[i - 1].hi ? &img->code[i - 1] : NULL;
+}
+
+/* The line row of addr in its compile unit's line table: the last row at or below it
+ * (libdw sorts the rows by address, an end of sequence before a row at the same address),
+ * if that row is neither an end of sequence nor before the owner's range, and has a line. */
+static bool code_line(Dwarf_Die *cu, const ImageCode *c, uint32_t addr, const char **file, int *line)
+{
+    Dwarf_Lines *lines;
+    size_t n;
+    if (dwarf_getsrclines(cu, &lines, &n) != 0)
+        return false;
+    size_t lo = 0, hi = n; /* the first row above addr */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        Dwarf_Addr a;
+        if (dwarf_lineaddr(dwarf_onesrcline(lines, mid), &a) == 0 && a <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    free(rows);
+    if (lo == 0)
+        return false;
+    Dwarf_Line *l = dwarf_onesrcline(lines, lo - 1);
+    Dwarf_Addr a;
+    bool end = true;
+    if (!l || dwarf_lineaddr(l, &a) != 0 || a < c->owner_lo || dwarf_lineendsequence(l, &end) != 0 || end ||
+        dwarf_lineno(l, line) != 0 || *line <= 0)
+        return false;
+    *file = dwarf_linesrc(l, NULL, NULL);
+    return *file != NULL;
+}
+
+/* A function's name as DWARF gives it: its linkage name (as the symbol table spells it)
+ * when it has one, else its name; an inlined or out-of-line instance takes them from
+ * its abstract origin. NULL when it has none (or an empty one). */
+static const char *die_function_name(Dwarf_Die *die)
+{
+    Dwarf_Attribute a;
+    const char *s = NULL;
+    if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) || dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a))
+        s = dwarf_formstring(&a);
+    if (!s || !*s)
+        s = dwarf_diename(die);
+    return s && *s ? s : NULL;
+}
+
+/* The line declaring die's function, when it is declared in `file`; else 0. */
+static int die_start_line(Dwarf_Die *die, const char *file)
+{
+    int line = 0;
+    const char *decl = dwarf_decl_file(die);
+    if (!file || !decl || strcmp(decl, file) != 0 || dwarf_decl_line(die, &line) != 0 || line < 0)
+        return 0;
+    return line;
+}
+
+/* The file and line an inlined subroutine was called from (DW_AT_call_file/line). */
+static void die_call_site(Dwarf_Die *cu, Dwarf_Die *inl, const char **file, int *line)
+{
+    Dwarf_Attribute a;
+    Dwarf_Word w;
+    Dwarf_Files *files;
+    size_t nfiles;
+    *file = NULL;
+    *line = 0;
+    if (dwarf_attr(inl, DW_AT_call_line, &a) && dwarf_formudata(&a, &w) == 0 && w <= INT32_MAX)
+        *line = (int)w;
+    if (dwarf_attr(inl, DW_AT_call_file, &a) && dwarf_formudata(&a, &w) == 0 &&
+        dwarf_getsrcfiles(cu, &files, &nfiles) == 0 && w < nfiles)
+        *file = dwarf_filesrc(files, w, NULL, NULL);
+}
+
+/* The scopes from the function at fn down to the innermost inlined subroutine holding
+ * addr (lexical blocks are looked through, not kept): out[0] = fn. Returns how many. A
+ * chain deeper than max keeps its outer levels; *cut is then the first inlined
+ * subroutine left out (its call site is the line of the innermost level kept). */
+static size_t inline_path(Dwarf_Die *fn, uint32_t addr, Dwarf_Die *out, size_t max, Dwarf_Die *cut, bool *is_cut)
+{
+    size_t n = 0;
+    out[n++] = *fn;
+    *is_cut = false;
+    Dwarf_Die cur = *fn, c;
+    for (int guard = 0; guard < 256 && dwarf_child(&cur, &c) == 0; guard++) {
+        bool found = false;
+        do {
+            int tag = dwarf_tag(&c);
+            if ((tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block || tag == DW_TAG_try_block ||
+                 tag == DW_TAG_catch_block) &&
+                dwarf_haspc(&c, addr) == 1) {
+                found = true;
+                break;
+            }
+        } while (dwarf_siblingof(&c, &c) == 0);
+        if (!found)
+            break;
+        cur = c;
+        if (dwarf_tag(&c) != DW_TAG_inlined_subroutine)
+            continue;
+        if (n == max) {
+            *cut = c;
+            *is_cut = true;
+            break;
+        }
+        out[n++] = c;
+    }
+    return n;
+}
+
+/* Where a function without a DWARF entry (assembly) starts, for its start_line: the line
+ * at its symbol's address, when that is in `file`; else 0. */
+static int symbol_start_line(Image *img, const ImageSymbol *sym, const char *file)
+{
+    const ImageCode *c = sym && file ? code_at(img, sym->addr) : NULL;
+    Dwarf_Die cu;
+    const char *f;
+    int line;
+    if (!c || !dwarf_offdie(img->dwarf, c->cu, &cu) || !code_line(&cu, c, sym->addr, &f, &line) || strcmp(f, file))
+        return 0;
+    return line;
+}
+
+/* Looks addr's chain up (not cached) into out (IMAGE_MAX_INLINE levels); returns how many. */
+static size_t chain_lookup(Image *img, uint32_t addr, ImageFrame *out)
+{
+    const ImageSymbol *sym = image_function_at(img, addr);
+    if (!img->code_built)
+        build_code(img);
+    const ImageCode *c = code_at(img, addr);
+    Dwarf_Die cu, fn;
+    if (!c || !dwarf_offdie(img->dwarf, c->cu, &cu)) {
+        if (!sym)
+            return 0;
+        out[0] = (ImageFrame){.function = sym->name};
+        return 1;
+    }
+    const char *file = NULL;
+    int line = 0;
+    if (!code_line(&cu, c, addr, &file, &line)) {
+        file = NULL;
+        line = 0;
+    }
+    if (!c->die || !dwarf_offdie(img->dwarf, c->die, &fn)) {
+        if (!sym && !file)
+            return 0;
+        out[0] = (ImageFrame){.function = sym ? sym->name : NULL, .file = file, .line = line,
+                              .start_line = symbol_start_line(img, sym, file)};
+        return 1;
+    }
+    Dwarf_Die path[IMAGE_MAX_INLINE], cut;
+    bool is_cut;
+    size_t n = inline_path(&fn, addr, path, IMAGE_MAX_INLINE, &cut, &is_cut);
+    if (is_cut)
+        die_call_site(&cu, &cut, &file, &line);
+    for (size_t k = 0; k < n; k++) { /* out[k] = path[n - 1 - k]: innermost first */
+        Dwarf_Die *d = &path[n - 1 - k];
+        bool outer = k == n - 1;
+        const char *name = outer && sym ? sym->name : die_function_name(d);
+        out[k] = (ImageFrame){.function = name, .file = file, .line = line, .inlined = !outer,
+                              .start_line = die_start_line(d, file)};
+        if (!outer)
+            die_call_site(&cu, d, &file, &line);
+    }
+    return n;
+}
+
+static size_t chain_home(uint32_t addr, size_t mask)
+{
+    return (size_t)((addr * 0x9e3779b1u) >> 7) & mask;
+}
+
+/* The cached chain of addr, looked up on first use. */
+static const ImageChain *chain_get(Image *img, uint32_t addr)
+{
+    size_t mask = img->capchains - 1;
+    if (img->capchains) {
+        for (size_t i = chain_home(addr, mask); img->chains[i].used; i = (i + 1) & mask)
+            if (img->chains[i].addr == addr)
+                return &img->chains[i];
+    }
+    if ((img->nchains + 1) * 2 > img->capchains) {
+        ImageChain *old = img->chains;
+        size_t oldcap = img->capchains;
+        img->capchains = oldcap ? oldcap * 2 : 1024;
+        img->chains = xcalloc(img->capchains, sizeof *img->chains);
+        mask = img->capchains - 1;
+        for (size_t k = 0; k < oldcap; k++) {
+            if (!old[k].used)
+                continue;
+            size_t i = chain_home(old[k].addr, mask);
+            while (img->chains[i].used)
+                i = (i + 1) & mask;
+            img->chains[i] = old[k];
+        }
+        free(old);
+    }
+    ImageFrame tmp[IMAGE_MAX_INLINE];
+    size_t n = chain_lookup(img, addr, tmp);
+    if (img->nlevels + n > img->caplevels) {
+        img->caplevels = (img->nlevels + n) * 2 + 256;
+        img->levels = xrealloc(img->levels, img->caplevels * sizeof *img->levels);
+    }
+    if (n)
+        memcpy(img->levels + img->nlevels, tmp, n * sizeof *tmp);
+    size_t i = chain_home(addr, mask);
+    while (img->chains[i].used)
+        i = (i + 1) & mask;
+    img->chains[i] = (ImageChain){.addr = addr, .first = (uint32_t)img->nlevels, .n = (uint32_t)n, .used = true};
+    img->nlevels += n;
+    img->nchains++;
+    return &img->chains[i];
+}
+
+size_t image_frames_at(const Image *img, uint32_t addr, ImageFrame *out, size_t max)
+{
+    Image *m = (Image *)img; /* the chains are a cache */
+    if (img->machine == EM_ARM)
+        addr &= ~1u;
+    const ImageChain *c = chain_get(m, addr);
+    size_t n = c->n < max ? c->n : max;
+    if (n)
+        memcpy(out, img->levels + c->first, n * sizeof *out);
+    return n;
 }
 
 bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line)
 {
-    Image *m = (Image *)img; /* the line table is a cache */
-    if (!m->lines_built)
-        build_lines(m);
-    if (img->machine == EM_ARM)
-        addr &= ~1u;
-    size_t lo = partition_point(img->nlines, line_at_or_below, &(ImageKey){.img = img, .addr = addr});
-    if (lo == 0 || img->lines[lo - 1].line == 0)
+    ImageFrame f;
+    if (!image_frames_at(img, addr, &f, 1) || !f.file || f.line <= 0)
         return false;
     if (file)
-        *file = img->lines[lo - 1].file;
+        *file = f.file;
     if (line)
-        *line = img->lines[lo - 1].line;
+        *line = f.line;
     return true;
 }
 

@@ -1,5 +1,6 @@
 /* test_image.c: the ELF loader on images built at test time: segments, symbols, the Thumb
- * bit, ARM build attributes, DWARF lines, every load error, and mutated files. */
+ * bit, ARM build attributes, DWARF lines, every load error, and mutated files; and the
+ * DWARF of the bundled firmware: inline chains, no line outside code. */
 #include "config.h"
 
 #include <elf.h>
@@ -319,14 +320,22 @@ static void test_arm_attributes(void)
     }
 }
 
-static void test_dwarf_lines(void)
+/* The ARM test image with its DWARF line table (a compile unit "t.c" without function
+ * entries), loaded from a file called name. */
+static Image *dwarf_image(const char *name)
 {
     size_t len;
     uint8_t *buf = arm_image(&len, 10, true);
     int kind;
     char *msg;
-    Image *img = load_bytes("dwarf.elf", buf, len, &kind, &msg);
+    Image *img = load_bytes(name, buf, len, &kind, &msg);
     free(buf);
+    return img;
+}
+
+static void test_dwarf_lines(void)
+{
+    Image *img = dwarf_image("dwarf.elf");
     CU_ASSERT_PTR_NOT_NULL_FATAL(img);
     CU_ASSERT_TRUE(image_has_dwarf(img));
     const char *file = NULL;
@@ -354,13 +363,186 @@ static void test_dwarf_lines(void)
         CU_ASSERT_TRUE_FATAL(image_line_at(img, 0x10 + (uint32_t)(i % 12), NULL, &line));
     image_free(img);
 
-    buf = arm_image(&len, 10, false);
+    size_t len;
+    int kind;
+    char *msg;
+    uint8_t *buf = arm_image(&len, 10, false);
     img = load_bytes("nodwarf.elf", buf, len, &kind, &msg);
     free(buf);
     CU_ASSERT_PTR_NOT_NULL_FATAL(img);
     CU_ASSERT_FALSE(image_has_dwarf(img));
     CU_ASSERT_FALSE(image_line_at(img, 0x10, &file, &line));
     image_free(img);
+}
+
+/* The chain of a compile unit without function entries (as an assembler writes it): one
+ * level, the symbol's name and the row's line; nothing past the unit's code. */
+static void test_dwarf_frames(void)
+{
+    Image *img = dwarf_image("frames.elf");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    ImageFrame f[IMAGE_MAX_INLINE];
+    CU_ASSERT_EQUAL_FATAL(image_frames_at(img, 0x15, f, IMAGE_MAX_INLINE), 1);
+    CU_ASSERT_STRING_EQUAL(f[0].function, "main");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f[0].file);
+    CU_ASSERT_PTR_NOT_NULL(strstr(f[0].file, "t.c"));
+    CU_ASSERT_EQUAL(f[0].line, 12);
+    CU_ASSERT_EQUAL(f[0].start_line, 10); /* the line at main's address */
+    CU_ASSERT_FALSE(f[0].inlined);
+    /* past the unit's code, still in main: the function without a line */
+    CU_ASSERT_EQUAL_FATAL(image_frames_at(img, 0x1e, f, IMAGE_MAX_INLINE), 1);
+    CU_ASSERT_STRING_EQUAL(f[0].function, "main");
+    CU_ASSERT_PTR_NULL(f[0].file);
+    CU_ASSERT_EQUAL(f[0].line, 0);
+    /* in no function and no unit: nothing */
+    CU_ASSERT_EQUAL(image_frames_at(img, 0x0c, f, IMAGE_MAX_INLINE), 0);
+    CU_ASSERT_EQUAL(image_frames_at(img, 0x30000000, f, IMAGE_MAX_INLINE), 0);
+    /* max 0: nothing written */
+    CU_ASSERT_EQUAL(image_frames_at(img, 0x15, f, 0), 0);
+    image_free(img);
+}
+
+/* ---- DWARF of the bundled firmware (FWDIR, set by make check) ---- */
+
+/* The bundled image `name`, or NULL (and a note) when the firmware was not built. */
+static Image *firmware_image(const char *name)
+{
+    const char *dir = getenv("FWDIR");
+    char *path = xasprintf("%s/%s", dir ? dir : ".", name);
+    Image *img = NULL;
+    if (dir && access(path, R_OK) == 0) {
+        int kind;
+        char *msg = NULL;
+        img = image_load(path, &kind, &msg);
+        CU_ASSERT_PTR_NOT_NULL(img);
+        free(msg);
+    } else {
+        fprintf(stderr, "(%s not built: skipped) ", path);
+    }
+    free(path);
+    return img;
+}
+
+/* The 1-based line of `text` in the source file `rel` (SRCDIR, set by make check), 0 if
+ * not found. */
+static int source_line(const char *rel, const char *text)
+{
+    const char *dir = getenv("SRCDIR");
+    char *path = xasprintf("%s/%s", dir ? dir : "..", rel);
+    FILE *f = fopen(path, "r");
+    free(path);
+    int found = 0;
+    char buf[512];
+    for (int line = 1; f && !found && fgets(buf, sizeof buf, f); line++)
+        if (strstr(buf, text))
+            found = line;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = s ? strlen(s) : 0, k = strlen(tail);
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* gc-demo's xalloc (workloads.c) is inlined into its callers, some of them inlined in
+ * turn: at every address of wl_strings the chain ends with wl_strings itself (not
+ * inlined), every level before it inlined; somewhere the chain is xalloc at its gc_alloc
+ * call <- str_new <- ... <- wl_strings, each outer level at the line of its call. */
+static void test_firmware_inline(void)
+{
+    Image *img = firmware_image("gc-demo-mps2-an385.elf");
+    if (!img)
+        return;
+    int call_line = source_line("firmware/demo/workloads.c", "void *p = gc_alloc(n);");
+    int decl_line = source_line("firmware/demo/workloads.c", "static void *xalloc(size_t n");
+    CU_ASSERT(call_line > 0 && decl_line > 0);
+    const ImageSymbol *ws = image_symbol_by_name(img, "wl_strings");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    CU_ASSERT_FATAL(ws->size > 0);
+    size_t deep = 0, xallocs = 0;
+    for (uint32_t a = ws->addr; a < ws->addr + ws->size; a += 2) {
+        ImageFrame f[IMAGE_MAX_INLINE], g[IMAGE_MAX_INLINE];
+        size_t n = image_frames_at(img, a, f, IMAGE_MAX_INLINE);
+        CU_ASSERT_FATAL(n >= 1);
+        CU_ASSERT_STRING_EQUAL(f[n - 1].function, "wl_strings");
+        CU_ASSERT_FALSE(f[n - 1].inlined);
+        for (size_t k = 0; k + 1 < n; k++) {
+            CU_ASSERT(f[k].inlined);
+            CU_ASSERT_PTR_NOT_NULL(f[k].function);
+            /* every outer level is at the line of its call, in workloads.c */
+            CU_ASSERT(ends_with(f[k + 1].file, "workloads.c") && f[k + 1].line > 0);
+        }
+        /* level 0 is the line table's row; the Thumb bit changes nothing */
+        const char *file;
+        int line;
+        if (image_line_at(img, a, &file, &line)) {
+            CU_ASSERT(file == f[0].file && line == f[0].line);
+        }
+        CU_ASSERT_EQUAL(image_frames_at(img, a | 1, g, IMAGE_MAX_INLINE), n);
+        CU_ASSERT(memcmp(f, g, n * sizeof *f) == 0);
+        if (n >= 3)
+            deep++;
+        if (n >= 3 && !strcmp(f[0].function, "xalloc") && ends_with(f[0].file, "workloads.c") &&
+            f[0].line == call_line) {
+            xallocs++;
+            CU_ASSERT_EQUAL(f[0].start_line, decl_line);
+            CU_ASSERT(!strcmp(f[1].function, "str_new") || !strcmp(f[1].function, "str_split"));
+        }
+    }
+    CU_ASSERT(deep > 0);
+    CU_ASSERT(xallocs > 0);
+    image_free(img);
+}
+
+/* Whether addr lies in a function symbol of known size. */
+static bool in_function(const Image *img, uint32_t addr)
+{
+    const ImageSymbol *f = image_function_at(img, addr);
+    return f && f->size && addr - f->addr < f->size;
+}
+
+/* No line outside code: the linker leaves discarded functions' line sequences at address 0
+ * (GNU ld's tombstone; on RISC-V every row of them at 0, ends of sequence included), and a
+ * function's last row may sit at its end, followed there by the end of its sequence. An
+ * address in no function (a vector table, padding between functions, data in .text, an
+ * unmapped address) gets no line, and in a function only its own unit's rows. */
+static void test_firmware_no_line_outside_code(void)
+{
+    static const char *const names[] = {"gc-demo-mps2-an385.elf", "gc-demo-virt-rv32.elf"};
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        Image *img = firmware_image(names[i]);
+        if (!img)
+            continue;
+        ImageFrame f[IMAGE_MAX_INLINE];
+        CU_ASSERT_EQUAL(image_frames_at(img, 0x30000000, f, IMAGE_MAX_INLINE), 0);
+        CU_ASSERT_FALSE(image_line_at(img, 0x30000000, NULL, NULL));
+        size_t outside = 0, inside = 0, lined = 0, wrong = 0;
+        for (size_t s = 0; s < image_segment_count(img); s++) {
+            const ImageSegment *sg = image_segment(img, s);
+            if (!(sg->flags & PF_X))
+                continue;
+            for (uint32_t a = sg->vaddr; a < sg->vaddr + sg->filesz; a += 2) {
+                const char *file;
+                int line;
+                bool has = image_line_at(img, a, &file, &line);
+                if (!in_function(img, a)) {
+                    if (has && wrong++ < 3)
+                        fprintf(stderr, "\n  %s: 0x%08x in no function has %s:%d", names[i], a, file, line);
+                    outside++;
+                    CU_ASSERT_FALSE(has);
+                } else {
+                    inside++;
+                    lined += has;
+                }
+            }
+        }
+        CU_ASSERT(outside > 0);
+        CU_ASSERT(lined * 10 > inside * 9); /* nearly all code has a line */
+        image_free(img);
+    }
 }
 
 /* ---- errors ---- */
@@ -540,8 +722,10 @@ static void test_mutations(void)
             }
             char d[200];
             for (uint32_t a = 0; a < 0x70; a += 2) {
+                ImageFrame f[IMAGE_MAX_INLINE];
                 image_function_at(img, a);
                 image_describe_addr(img, a, d, sizeof d);
+                CU_ASSERT(image_frames_at(img, a, f, IMAGE_MAX_INLINE) <= IMAGE_MAX_INLINE);
             }
             image_arm_arch(img);
             image_free(img);
@@ -567,6 +751,9 @@ static const TestCase loader_valid[] = {
     {"RISC-V image", test_riscv_image},
     {"ARM build attributes", test_arm_attributes},
     {"DWARF line table", test_dwarf_lines},
+    {"DWARF frames of an assembler's unit", test_dwarf_frames},
+    {"firmware: inline chains (gc-demo xalloc)", test_firmware_inline},
+    {"firmware: no line outside code", test_firmware_no_line_outside_code},
     {NULL, NULL},
 };
 
