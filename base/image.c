@@ -24,6 +24,8 @@
 #endif
 
 typedef struct ImageCode ImageCode;
+typedef struct ImageRow ImageRow;
+typedef struct ImageSeq ImageSeq;
 typedef struct ImageChain ImageChain;
 
 struct Image {
@@ -45,8 +47,14 @@ struct Image {
     bool has_dwarf;      /* a .debug_info / .debug_line section exists */
     bool dwarf_tried;    /* dwarf_begin_elf was attempted (once) */
     Dwarf *dwarf;
-    bool code_built;
-    ImageCode *code;     /* DWARF code ranges: disjoint, sorted by address */
+    bool code_built;     /* rows, seqs, lines and code below are built (once) */
+    ImageRow *rows;      /* every line program's rows, a sequence after another */
+    size_t nrows, caprows;
+    ImageSeq *seqs;      /* the line sequences */
+    size_t nseqs, capseqs;
+    ImageCode *lines;    /* which sequence owns an address: disjoint, sorted by address */
+    size_t nlines;
+    ImageCode *code;     /* which function (DIE) owns an address: disjoint, sorted */
     size_t ncode;
     ImageChain *chains;  /* inline chains looked up: an open-addressing table by address */
     size_t nchains, capchains;
@@ -504,6 +512,9 @@ void image_free(Image *img)
         dwarf_end(img->dwarf);
     if (img->elf)
         elf_end(img->elf);
+    free(img->rows);
+    free(img->seqs);
+    free(img->lines);
     free(img->code);
     free(img->chains);
     free(img->levels);
@@ -533,6 +544,8 @@ const ImageSymbol *image_symbol(const Image *img, size_t i) { return i < img->ns
 typedef struct ImageKey {
     const Image *img;
     const char *name;
+    const ImageCode *code; /* a table of code ranges */
+    const ImageRow *rows;  /* a line sequence's rows */
     uint32_t addr;
 } ImageKey;
 
@@ -594,20 +607,31 @@ const ImageSymbol *image_function_at(const Image *img, uint32_t addr)
 
 /* ---- DWARF code ranges, lines and inline chains ---- */
 
-/* Where code lies, from DWARF: address ranges owned by a function (a DW_TAG_subprogram
- * with code) or, where no function claims them, by a compile unit. After overlaps are
- * resolved they are disjoint and sorted. */
+/* An address range owned by one thing (a function's DIE, a line sequence); in a table
+ * of them, disjoint and sorted. */
 struct ImageCode {
     uint32_t lo, hi;     /* [lo, hi) */
-    uint32_t owner_lo;   /* where the owner's range starts: line rows before it are not its */
-    Dwarf_Off die;       /* the subprogram's DIE, 0 for a compile unit's range */
-    Dwarf_Off cu;        /* the compile unit's DIE */
+    uint64_t owner;      /* a DIE offset, or an index into Image.seqs */
+};
+
+/* A row of a line program: from addr to the next row of its sequence, `line` of `file`. */
+struct ImageRow {
+    uint32_t addr;
+    int line;            /* 0: no line (DWARF's line 0, or a line <= 0) */
+    const char *file;    /* owned by libdw; NULL if the file index is out of range */
+};
+
+/* A line sequence: its rows in program order (never decreasing in address), up to its
+ * end of sequence. */
+struct ImageSeq {
+    uint32_t lo, hi;     /* [first row's address, end of sequence) */
+    size_t first, n;     /* Image.rows[first, first + n) */
 };
 
 /* A range before overlaps are resolved. */
 typedef struct Span {
     uint64_t lo, hi;
-    Dwarf_Off die, cu;
+    uint64_t owner;
     size_t seq;          /* order found: a total order for qsort */
 } Span;
 
@@ -635,43 +659,14 @@ static Dwarf *image_dwarf(Image *img)
     return img->dwarf;
 }
 
-/* die's address ranges. On ARM the Thumb bit is cleared (an assembler's DW_TAG_subprogram
- * has it in DW_AT_low_pc, as in the symbol's value). */
-static void span_add(const Image *img, Spans *sp, Dwarf_Die *die, Dwarf_Off die_off, Dwarf_Off cu)
+static void span_push(Spans *sp, uint64_t lo, uint64_t hi, uint64_t owner)
 {
-    Dwarf_Addr base, lo, hi, mask = img->machine == EM_ARM ? ~(Dwarf_Addr)1 : ~(Dwarf_Addr)0;
-    for (ptrdiff_t off = 0; (off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0;) {
-        if (sp->n == sp->cap) {
-            sp->cap = sp->cap ? sp->cap * 2 : 256;
-            sp->s = xrealloc(sp->s, sp->cap * sizeof *sp->s);
-        }
-        sp->s[sp->n] = (Span){.lo = lo & mask, .hi = hi & mask, .die = die_off, .cu = cu, .seq = sp->n};
-        sp->n++;
+    if (sp->n == sp->cap) {
+        sp->cap = sp->cap ? sp->cap * 2 : 256;
+        sp->s = xrealloc(sp->s, sp->cap * sizeof *sp->s);
     }
-}
-
-/* The subprograms with code among parent's children, and inside namespaces, modules and
- * classes (where C++, Rust and Go compilers put them). */
-static void span_functions(const Image *img, Spans *sp, Dwarf_Die *parent, Dwarf_Off cu, int depth)
-{
-    Dwarf_Die c;
-    if (depth > 8 || dwarf_child(parent, &c) != 0)
-        return;
-    do {
-        switch (dwarf_tag(&c)) {
-        case DW_TAG_subprogram:
-            span_add(img, sp, &c, dwarf_dieoffset(&c), cu);
-            break;
-        case DW_TAG_namespace:
-        case DW_TAG_module:
-        case DW_TAG_class_type:
-        case DW_TAG_structure_type:
-            span_functions(img, sp, &c, cu, depth + 1);
-            break;
-        default:
-            break;
-        }
-    } while (dwarf_siblingof(&c, &c) == 0);
+    sp->s[sp->n] = (Span){.lo = lo, .hi = hi, .owner = owner, .seq = sp->n};
+    sp->n++;
 }
 
 static int cmp_spans(const void *a, const void *b)
@@ -680,9 +675,7 @@ static int cmp_spans(const void *a, const void *b)
     if (x->lo != y->lo)
         return x->lo < y->lo ? -1 : 1;
     if (x->hi != y->hi)
-        return x->hi > y->hi ? -1 : 1;  /* the longer first: the narrower one wins */
-    if ((x->die != 0) != (y->die != 0))
-        return x->die ? 1 : -1;         /* a function wins over its compile unit */
+        return x->hi > y->hi ? -1 : 1; /* the longer first: the narrower one wins */
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -700,32 +693,35 @@ static bool span_real(const Image *img, const Span *s)
     return true;
 }
 
-static void code_emit(Image *img, size_t *cap, uint64_t lo, uint64_t hi, const Span *owner)
+static void code_emit(ImageCode **t, size_t *n, size_t *cap, uint64_t lo, uint64_t hi, uint64_t owner)
 {
-    ImageCode *last = img->ncode ? &img->code[img->ncode - 1] : NULL;
-    if (last && last->hi == lo && last->die == owner->die && last->cu == owner->cu &&
-        last->owner_lo == (uint32_t)owner->lo) {
-        last->hi = (uint32_t)hi;
+    if (*n && (*t)[*n - 1].hi == lo && (*t)[*n - 1].owner == owner) {
+        (*t)[*n - 1].hi = (uint32_t)hi;
         return;
     }
-    if (img->ncode == *cap) {
+    if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 256;
-        img->code = xrealloc(img->code, *cap * sizeof *img->code);
+        *t = xrealloc(*t, *cap * sizeof **t);
     }
-    img->code[img->ncode++] = (ImageCode){(uint32_t)lo, (uint32_t)hi, (uint32_t)owner->lo, owner->die, owner->cu};
+    (*t)[(*n)++] = (ImageCode){(uint32_t)lo, (uint32_t)hi, owner};
 }
 
-/* Resolves overlapping ranges (sorted by cmp_spans) into disjoint ones: where ranges
- * overlap, the one that starts last owns the addresses until it ends, then the one it
- * covered owns them again. A function thus wins over its compile unit and real code over
- * a discarded function's range at address 0 (when that counts as code at all). */
-static void code_resolve(Image *img, const Span *s, size_t n)
+/* The real ranges among sp (span_real) as a table of disjoint ones into *t, *n: where
+ * ranges overlap, the one that starts last owns the addresses until it ends, then the
+ * one it covered owns them again. A function thus owns its code over a discarded one's
+ * range at address 0 (when that counts as code at all). Frees sp's array. */
+static void code_resolve(const Image *img, Spans *sp, ImageCode **t, size_t *n)
 {
-    const Span **stack = xmalloc((n ? n : 1) * sizeof *stack);
-    size_t depth = 0, cap = 0;
+    size_t k = 0, cap = 0, depth = 0;
+    for (size_t i = 0; i < sp->n; i++)
+        if (span_real(img, &sp->s[i]))
+            sp->s[k++] = sp->s[i];
+    if (k)
+        qsort(sp->s, k, sizeof *sp->s, cmp_spans);
+    const Span **stack = xmalloc((k ? k : 1) * sizeof *stack);
     uint64_t pos = 0;
-    for (size_t i = 0; i <= n; i++) {
-        uint64_t next = i < n ? s[i].lo : UINT64_MAX;
+    for (size_t i = 0; i <= k; i++) {
+        uint64_t next = i < k ? sp->s[i].lo : UINT64_MAX;
         while (depth && pos < next) {
             const Span *top = stack[depth - 1];
             if (top->hi <= pos) {
@@ -733,86 +729,325 @@ static void code_resolve(Image *img, const Span *s, size_t n)
                 continue;
             }
             uint64_t end = top->hi < next ? top->hi : next;
-            code_emit(img, &cap, pos, end, top);
+            code_emit(t, n, &cap, pos, end, top->owner);
             pos = end;
         }
-        if (i < n) {
-            stack[depth++] = &s[i];
-            pos = s[i].lo;
+        if (i < k) {
+            stack[depth++] = &sp->s[i];
+            pos = sp->s[i].lo;
         }
     }
     free(stack);
+    free(sp->s);
 }
 
-/* Every compile unit's and function's code ranges, once. */
+static bool code_at_or_below(const void *ctx, size_t i)
+{
+    const ImageKey *k = ctx;
+    return k->code[i].lo <= k->addr;
+}
+
+static bool row_at_or_below(const void *ctx, size_t i)
+{
+    const ImageKey *k = ctx;
+    return k->rows[i].addr <= k->addr;
+}
+
+/* The range of table t (n entries) holding addr, or NULL. */
+static const ImageCode *code_at(const ImageCode *t, size_t n, uint32_t addr)
+{
+    size_t i = partition_point(n, code_at_or_below, &(ImageKey){.code = t, .addr = addr});
+    return i > 0 && addr < t[i - 1].hi ? &t[i - 1] : NULL;
+}
+
+/* die's address ranges. On ARM the Thumb bit is cleared (an assembler's DW_TAG_subprogram
+ * has it in DW_AT_low_pc, as in the symbol's value). */
+static void span_die(const Image *img, Spans *sp, Dwarf_Die *die)
+{
+    Dwarf_Addr base, lo, hi, mask = img->machine == EM_ARM ? ~(Dwarf_Addr)1 : ~(Dwarf_Addr)0;
+    for (ptrdiff_t off = 0; (off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0;)
+        span_push(sp, lo & mask, hi & mask, dwarf_dieoffset(die));
+}
+
+/* The subprograms with code among parent's children, and inside namespaces, modules and
+ * classes (where C++, Rust and Go compilers put them). */
+static void span_functions(const Image *img, Spans *sp, Dwarf_Die *parent, int depth)
+{
+    Dwarf_Die c;
+    if (depth > 8 || dwarf_child(parent, &c) != 0)
+        return;
+    do {
+        switch (dwarf_tag(&c)) {
+        case DW_TAG_subprogram:
+            span_die(img, sp, &c);
+            break;
+        case DW_TAG_namespace:
+        case DW_TAG_module:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+            span_functions(img, sp, &c, depth + 1);
+            break;
+        default:
+            break;
+        }
+    } while (dwarf_siblingof(&c, &c) == 0);
+}
+
+/* ---- line programs ---- */
+
+/* A little-endian reader that stops at `end` (then `bad`). */
+typedef struct Rd {
+    const uint8_t *p, *end;
+    bool bad;
+} Rd;
+
+static uint64_t rd_n(Rd *r, size_t n)
+{
+    if (n > 8 || (size_t)(r->end - r->p) < n) {
+        r->bad = true;
+        r->p = r->end;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)r->p[i] << (8 * i);
+    r->p += n;
+    return v;
+}
+
+static uint64_t rd_uleb(Rd *r)
+{
+    uint64_t v = 0;
+    if (!uleb(&r->p, r->end, &v))
+        r->bad = true;
+    return v;
+}
+
+static int64_t rd_sleb(Rd *r)
+{
+    uint64_t x = 0;
+    unsigned shift = 0;
+    while (r->p < r->end) {
+        uint8_t b = *r->p++;
+        if (shift < 64)
+            x |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80)) {
+            if (shift < 64 && (b & 0x40))
+                x |= ~(uint64_t)0 << shift;
+            return (int64_t)x;
+        }
+    }
+    r->bad = true;
+    return 0;
+}
+
+/* The state of a line program while it runs (DWARF 5, 6.2.2). */
+typedef struct LineVm {
+    Image *img;
+    Dwarf_Files *files;
+    size_t nfiles;
+    uint64_t addr;
+    int64_t line;
+    uint64_t file;
+    size_t seq_first;    /* Image.rows index of the open sequence's first row */
+    bool seq_bad;        /* the open sequence goes backwards or past 32 bits: dropped */
+} LineVm;
+
+static void vm_reset(LineVm *vm)
+{
+    vm->addr = 0;
+    vm->line = 1;
+    vm->file = 1;
+    vm->seq_first = vm->img->nrows;
+    vm->seq_bad = false;
+}
+
+static void vm_row(LineVm *vm)
+{
+    Image *img = vm->img;
+    if (vm->addr > UINT32_MAX || (img->nrows > vm->seq_first && vm->addr < img->rows[img->nrows - 1].addr))
+        vm->seq_bad = true;
+    if (vm->seq_bad)
+        return;
+    if (img->nrows == img->caprows) {
+        img->caprows = img->caprows ? img->caprows * 2 : 4096;
+        img->rows = xrealloc(img->rows, img->caprows * sizeof *img->rows);
+    }
+    const char *file = vm->file < vm->nfiles ? dwarf_filesrc(vm->files, vm->file, NULL, NULL) : NULL;
+    img->rows[img->nrows++] =
+        (ImageRow){(uint32_t)vm->addr, vm->line > 0 && vm->line <= INT32_MAX ? (int)vm->line : 0, file};
+}
+
+/* DW_LNE_end_sequence: the rows since the last one become a sequence. */
+static void vm_end(LineVm *vm)
+{
+    Image *img = vm->img;
+    size_t n = img->nrows - vm->seq_first;
+    if (vm->seq_bad || vm->addr > UINT32_MAX || (n && vm->addr < img->rows[img->nrows - 1].addr))
+        img->nrows = vm->seq_first;
+    else if (n) {
+        if (img->nseqs == img->capseqs) {
+            img->capseqs = img->capseqs ? img->capseqs * 2 : 256;
+            img->seqs = xrealloc(img->seqs, img->capseqs * sizeof *img->seqs);
+        }
+        img->seqs[img->nseqs++] = (ImageSeq){img->rows[vm->seq_first].addr, (uint32_t)vm->addr, vm->seq_first, n};
+    }
+    vm_reset(vm);
+}
+
+/* Runs the line program at `off` of .debug_line (`sec`, `size` bytes), DWARF 2 to 5,
+ * appending its rows and sequences; file names from `files` (the unit's, as libdw
+ * read them from the same header). A program that ends without ending its sequence
+ * leaves that sequence out. False on a malformed header. */
+static bool run_line_program(Image *img, const uint8_t *sec, size_t size, uint64_t off, Dwarf_Files *files,
+                             size_t nfiles)
+{
+    if (off >= size)
+        return false;
+    Rd r = {sec + off, sec + size, false};
+    uint64_t len = rd_n(&r, 4);
+    size_t offsz = 4;
+    if (len == 0xffffffffu) {
+        len = rd_n(&r, 8);
+        offsz = 8;
+    }
+    if (r.bad || len > (uint64_t)(r.end - r.p))
+        return false;
+    r.end = r.p + len;
+    unsigned version = (unsigned)rd_n(&r, 2);
+    if (version < 2 || version > 5)
+        return false;
+    if (version >= 5)
+        rd_n(&r, 2); /* address_size, segment_selector_size */
+    uint64_t hlen = rd_n(&r, offsz);
+    if (r.bad || hlen > (uint64_t)(r.end - r.p))
+        return false;
+    const uint8_t *prog = r.p + hlen;
+    unsigned min_inst = (unsigned)rd_n(&r, 1);
+    if (version >= 4)
+        rd_n(&r, 1); /* maximum_operations_per_instruction: 1 but on VLIW machines */
+    rd_n(&r, 1);     /* default_is_stmt */
+    int line_base = (int8_t)rd_n(&r, 1);
+    unsigned line_range = (unsigned)rd_n(&r, 1), opcode_base = (unsigned)rd_n(&r, 1);
+    const uint8_t *std_len = r.p;
+    if (r.bad || line_range == 0 || opcode_base == 0 || (size_t)(prog - r.p) < opcode_base - 1)
+        return false;
+    r.p = prog;
+    LineVm vm = {.img = img, .files = files, .nfiles = nfiles};
+    vm_reset(&vm);
+    while (r.p < r.end && !r.bad) {
+        unsigned op = (unsigned)rd_n(&r, 1);
+        if (op >= opcode_base) { /* a special opcode */
+            unsigned adj = op - opcode_base;
+            vm.addr += (uint64_t)(adj / line_range) * min_inst;
+            vm.line += line_base + (int)(adj % line_range);
+            vm_row(&vm);
+            continue;
+        }
+        switch (op) {
+        case 0: { /* extended: length, sub-opcode, operands */
+            uint64_t n = rd_uleb(&r);
+            if (r.bad || n == 0 || n > (uint64_t)(r.end - r.p))
+                break;
+            const uint8_t *next = r.p + n;
+            unsigned sub = (unsigned)rd_n(&r, 1);
+            if (sub == 1) /* DW_LNE_end_sequence */
+                vm_end(&vm);
+            else if (sub == 2) /* DW_LNE_set_address */
+                vm.addr = rd_n(&r, (size_t)n - 1);
+            r.p = next; /* others (define_file, set_discriminator, ...) skipped */
+            break;
+        }
+        case 1: vm_row(&vm); break;                                       /* copy */
+        case 2: vm.addr += rd_uleb(&r) * min_inst; break;                 /* advance_pc */
+        case 3: vm.line += rd_sleb(&r); break;                            /* advance_line */
+        case 4: vm.file = rd_uleb(&r); break;                             /* set_file */
+        case 8: vm.addr += (uint64_t)((255 - opcode_base) / line_range) * min_inst; break; /* const_add_pc */
+        case 9: vm.addr += rd_n(&r, 2); break;                            /* fixed_advance_pc */
+        default: /* set_column, negate_stmt, ..., set_isa, unknown: skip their operands */
+            for (unsigned k = 0; k < std_len[op - 1] && !r.bad; k++)
+                rd_uleb(&r);
+            break;
+        }
+    }
+    img->nrows = vm.seq_first; /* an unended sequence */
+    return true;
+}
+
+/* .debug_line's bytes (decompressed if need be), or NULL. */
+static const uint8_t *debug_line(Image *img, size_t *size)
+{
+    size_t shstrndx;
+    if (elf_getshdrstrndx(img->elf, &shstrndx) != 0)
+        return NULL;
+    for (Elf_Scn *scn = elf_nextscn(img->elf, NULL); scn; scn = elf_nextscn(img->elf, scn)) {
+        GElf_Shdr sh;
+        const char *name;
+        if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(img->elf, shstrndx, sh.sh_name)) ||
+            strcmp(name, ".debug_line") != 0 || sh.sh_type == SHT_NOBITS)
+            continue;
+        if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(scn, 0, 0) < 0)
+            return NULL;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        if (!d || !d->d_buf)
+            return NULL;
+        *size = d->d_size;
+        return d->d_buf;
+    }
+    return NULL;
+}
+
+/* Every line sequence and every function's code ranges, once: img->lines (owners:
+ * sequences) and img->code (owners: subprogram DIEs). */
 static void build_code(Image *img)
 {
     img->code_built = true;
     Dwarf *dw = image_dwarf(img);
     if (!dw)
         return;
-    Spans sp = {0};
+    size_t size = 0;
+    const uint8_t *sec = debug_line(img, &size);
+    Spans fn = {0}, seq = {0};
     Dwarf_Off off = 0, next;
     size_t hsize;
     while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
         Dwarf_Die cu;
+        Dwarf_Attribute a;
+        Dwarf_Word stmt;
+        Dwarf_Files *files;
+        size_t nfiles;
         if (dwarf_offdie(dw, off + hsize, &cu)) {
-            span_add(img, &sp, &cu, 0, off + hsize);
-            span_functions(img, &sp, &cu, off + hsize, 0);
+            span_functions(img, &fn, &cu, 0);
+            if (sec && dwarf_attr(&cu, DW_AT_stmt_list, &a) && dwarf_formudata(&a, &stmt) == 0 &&
+                dwarf_getsrcfiles(&cu, &files, &nfiles) == 0)
+                run_line_program(img, sec, size, stmt, files, nfiles);
         }
         off = next;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < sp.n; i++)
-        if (span_real(img, &sp.s[i]))
-            sp.s[k++] = sp.s[i];
-    if (k)
-        qsort(sp.s, k, sizeof *sp.s, cmp_spans);
-    code_resolve(img, sp.s, k);
-    free(sp.s);
+    for (size_t i = 0; i < img->nseqs; i++)
+        span_push(&seq, img->seqs[i].lo, img->seqs[i].hi, i);
+    code_resolve(img, &fn, &img->code, &img->ncode);
+    code_resolve(img, &seq, &img->lines, &img->nlines);
 }
 
-static bool code_at_or_below(const void *ctx, size_t i)
+/* The file and line of addr: the last row at or below it of the sequence that owns it. */
+static bool line_at(const Image *img, uint32_t addr, const char **file, int *line)
 {
-    const ImageKey *k = ctx;
-    return k->img->code[i].lo <= k->addr;
+    const ImageCode *c = code_at(img->lines, img->nlines, addr);
+    if (!c)
+        return false;
+    const ImageSeq *s = &img->seqs[c->owner];
+    const ImageRow *rows = img->rows + s->first;
+    size_t i = partition_point(s->n, row_at_or_below, &(ImageKey){.rows = rows, .addr = addr});
+    if (i == 0 || !rows[i - 1].line || !rows[i - 1].file)
+        return false;
+    *file = rows[i - 1].file;
+    *line = rows[i - 1].line;
+    return true;
 }
 
-static const ImageCode *code_at(const Image *img, uint32_t addr)
-{
-    size_t i = partition_point(img->ncode, code_at_or_below, &(ImageKey){.img = img, .addr = addr});
-    return i > 0 && addr < img->code[i - 1].hi ? &img->code[i - 1] : NULL;
-}
-
-/* The line row of addr in its compile unit's line table: the last row at or below it
- * (libdw sorts the rows by address, an end of sequence before a row at the same address),
- * if that row is neither an end of sequence nor before the owner's range, and has a line. */
-static bool code_line(Dwarf_Die *cu, const ImageCode *c, uint32_t addr, const char **file, int *line)
-{
-    Dwarf_Lines *lines;
-    size_t n;
-    if (dwarf_getsrclines(cu, &lines, &n) != 0)
-        return false;
-    size_t lo = 0, hi = n; /* the first row above addr */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        Dwarf_Addr a;
-        if (dwarf_lineaddr(dwarf_onesrcline(lines, mid), &a) == 0 && a <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
-        return false;
-    Dwarf_Line *l = dwarf_onesrcline(lines, lo - 1);
-    Dwarf_Addr a;
-    bool end = true;
-    if (!l || dwarf_lineaddr(l, &a) != 0 || a < c->owner_lo || dwarf_lineendsequence(l, &end) != 0 || end ||
-        dwarf_lineno(l, line) != 0 || *line <= 0)
-        return false;
-    *file = dwarf_linesrc(l, NULL, NULL);
-    return *file != NULL;
-}
+/* ---- inline chains ---- */
 
 /* A function's name as DWARF gives it: its linkage name (as the symbol table spells it)
  * when it has one, else its name; an inlined or out-of-line instance takes them from
@@ -892,13 +1127,11 @@ static size_t inline_path(Dwarf_Die *fn, uint32_t addr, Dwarf_Die *out, size_t m
 
 /* Where a function without a DWARF entry (assembly) starts, for its start_line: the line
  * at its symbol's address, when that is in `file`; else 0. */
-static int symbol_start_line(Image *img, const ImageSymbol *sym, const char *file)
+static int symbol_start_line(const Image *img, const ImageSymbol *sym, const char *file)
 {
-    const ImageCode *c = sym && file ? code_at(img, sym->addr) : NULL;
-    Dwarf_Die cu;
     const char *f;
     int line;
-    if (!c || !dwarf_offdie(img->dwarf, c->cu, &cu) || !code_line(&cu, c, sym->addr, &f, &line) || strcmp(f, file))
+    if (!sym || !file || !line_at(img, sym->addr, &f, &line) || strcmp(f, file) != 0)
         return 0;
     return line;
 }
@@ -909,21 +1142,15 @@ static size_t chain_lookup(Image *img, uint32_t addr, ImageFrame *out)
     const ImageSymbol *sym = image_function_at(img, addr);
     if (!img->code_built)
         build_code(img);
-    const ImageCode *c = code_at(img, addr);
-    Dwarf_Die cu, fn;
-    if (!c || !dwarf_offdie(img->dwarf, c->cu, &cu)) {
-        if (!sym)
-            return 0;
-        out[0] = (ImageFrame){.function = sym->name};
-        return 1;
-    }
     const char *file = NULL;
     int line = 0;
-    if (!code_line(&cu, c, addr, &file, &line)) {
+    if (!line_at(img, addr, &file, &line)) {
         file = NULL;
         line = 0;
     }
-    if (!c->die || !dwarf_offdie(img->dwarf, c->die, &fn)) {
+    const ImageCode *c = code_at(img->code, img->ncode, addr);
+    Dwarf_Die fn, cu;
+    if (!c || !dwarf_offdie(img->dwarf, c->owner, &fn) || !dwarf_diecu(&fn, &cu, NULL, NULL)) {
         if (!sym && !file)
             return 0;
         out[0] = (ImageFrame){.function = sym ? sym->name : NULL, .file = file, .line = line,

@@ -67,11 +67,13 @@ typedef struct ImageFrame {
  * it: level 0 is the code at addr with addr's line (the line table's row: its file and
  * line); each next level the function the previous one was inlined into, at the line of
  * that call (DW_AT_call_file/line); the last, the function that holds the code. Up to
- * max levels into out; returns how many: 0 when addr lies in no function symbol and in
- * no DWARF code range. A line is given only inside a DWARF code range (a function's, or
- * a compile unit's where no function claims it), from a row of that unit at or after the
- * range's start, and never past an end of sequence; ranges a linker emptied for discarded
- * code (at address 0 or -1) are ignored. Looked up once per address, then cached. */
+ * max levels into out; returns how many: 0 when addr lies in no function symbol, no
+ * DWARF function and no line sequence. The line comes from the one line sequence that
+ * owns addr (its last row at or below addr), never from a row past an end of sequence
+ * or from another sequence; where sequences overlap, the one that starts last owns the
+ * addresses it covers. Sequences and functions a linker left at address 0 (GNU ld) or
+ * -1 (lld) for discarded code are ignored, unless code may lie at 0 (the entry point or
+ * a function of known size). Looked up once per address, then cached. */
 size_t image_frames_at(const Image *img, uint32_t addr, ImageFrame *out, size_t max);
 /* Level 0's file and line (image_frames_at); false when unknown. The file string is
  * owned by the image. */

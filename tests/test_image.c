@@ -745,6 +745,88 @@ static void test_mutations(void)
     free(orig);
 }
 
+/* The file offset and size of the section called `name` of the ELF32 file in buf. */
+static bool elf_section(const uint8_t *buf, size_t len, const char *name, size_t *off, size_t *size)
+{
+    Elf32_Ehdr eh;
+    if (len < sizeof eh)
+        return false;
+    memcpy(&eh, buf, sizeof eh);
+    Elf32_Shdr str;
+    if (eh.e_shstrndx >= eh.e_shnum || eh.e_shoff + (size_t)eh.e_shnum * sizeof str > len)
+        return false;
+    memcpy(&str, buf + eh.e_shoff + (size_t)eh.e_shstrndx * sizeof str, sizeof str);
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf32_Shdr sh;
+        memcpy(&sh, buf + eh.e_shoff + (size_t)i * sizeof sh, sizeof sh);
+        if (str.sh_offset + sh.sh_name < len && !strcmp((const char *)buf + str.sh_offset + sh.sh_name, name) &&
+            sh.sh_offset + (size_t)sh.sh_size <= len) {
+            *off = sh.sh_offset;
+            *size = sh.sh_size;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A discarded function's line sequence moved over real code from another compile unit
+ * (and the same one) changes no line of that code: gc-demo's sequences that GNU ld left
+ * at address 0 (DW_LNE_set_address 0) are moved to just below main, over it. */
+static void test_firmware_discarded_sequences(void)
+{
+    const char *dir = getenv("FWDIR");
+    char *path = xasprintf("%s/gc-demo-mps2-an385.elf", dir ? dir : ".");
+    Image *img = firmware_image("gc-demo-mps2-an385.elf");
+    size_t len = 0;
+    uint8_t *buf = NULL;
+    if (img)
+        CU_ASSERT(read_whole_file(path, &buf, &len, NULL) == 0);
+    free(path);
+    if (!img || !buf) {
+        image_free(img);
+        free(buf);
+        return;
+    }
+    const ImageSymbol *mainf = image_symbol_by_name(img, "main");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mainf);
+    size_t off = 0, size = 0, moved = 0;
+    CU_ASSERT_FATAL(elf_section(buf, len, ".debug_line", &off, &size));
+    static const uint8_t set_addr_0[] = {0x00, 0x05, 0x02, 0, 0, 0, 0}; /* DW_LNE_set_address 0 */
+    uint32_t to = mainf->addr - 0x20;
+    for (size_t i = off; i + sizeof set_addr_0 <= off + size; i++)
+        if (!memcmp(buf + i, set_addr_0, sizeof set_addr_0)) {
+            memcpy(buf + i + 3, &to, 4);
+            moved++;
+        }
+    CU_ASSERT(moved > 0);
+    int kind;
+    char *msg;
+    Image *moved_img = load_bytes("moved.elf", buf, len, &kind, &msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(moved_img);
+    size_t same = 0, wrong = 0;
+    for (size_t i = 0; i < image_symbol_count(img); i++) {
+        const ImageSymbol *f = image_symbol(img, i);
+        if (!f->is_func || f->addr < mainf->addr)
+            continue;
+        for (uint32_t a = f->addr; a < f->addr + f->size; a += 2) {
+            const char *f1 = NULL, *f2 = NULL;
+            int l1 = 0, l2 = 0;
+            bool h1 = image_line_at(img, a, &f1, &l1), h2 = image_line_at(moved_img, a, &f2, &l2);
+            if (h1 == h2 && l1 == l2 && (!h1 || !strcmp(f1, f2))) {
+                same++;
+            } else if (wrong++ < 3) {
+                fprintf(stderr, "\n  0x%08x: %s:%d, with the sequences moved %s:%d", a, f1 ? f1 : "-", l1,
+                        f2 ? f2 : "-", l2);
+            }
+        }
+    }
+    CU_ASSERT(same > 1000);
+    CU_ASSERT_EQUAL(wrong, 0);
+    image_free(moved_img);
+    image_free(img);
+    free(buf);
+}
+
 static const TestCase loader_valid[] = {
     {"ARM segments by physical address", test_arm_segments},
     {"ARM symbols, Thumb bit, function_at", test_arm_symbols},
@@ -754,6 +836,7 @@ static const TestCase loader_valid[] = {
     {"DWARF frames of an assembler's unit", test_dwarf_frames},
     {"firmware: inline chains (gc-demo xalloc)", test_firmware_inline},
     {"firmware: no line outside code", test_firmware_no_line_outside_code},
+    {"firmware: discarded sequences over real code", test_firmware_discarded_sequences},
     {NULL, NULL},
 };
 
