@@ -1,5 +1,6 @@
 /* image.c: reads a firmware ELF (ELF32 LE, ARM or RISC-V) with libelf: segments, symbols,
- * the ARM build attributes, and DWARF line info with libdw (built lazily, once). */
+ * the ARM build attributes, and from DWARF with libdw (looked up lazily, cached): code
+ * ranges, lines, inline chains and struct layouts. */
 #include "config.h"
 
 #include <elf.h>
@@ -22,12 +23,10 @@
 #define SHT_ARM_ATTRIBUTES 0x70000003
 #endif
 
-/* One row of the flattened DWARF line table: an address range start. */
-typedef struct LineRow {
-    uint32_t addr;
-    int line;          /* 0 = no line (the end of a sequence) */
-    const char *file;  /* owned by libdw */
-} LineRow;
+typedef struct ImageCode ImageCode;
+typedef struct ImageRow ImageRow;
+typedef struct ImageSeq ImageSeq;
+typedef struct ImageChain ImageChain;
 
 struct Image {
     char *path;
@@ -46,11 +45,21 @@ struct Image {
     size_t *funcs;       /* indices of function symbols, sorted by address */
     size_t nfunc;
     bool has_dwarf;      /* a .debug_info / .debug_line section exists */
-    bool lines_built;
     bool dwarf_tried;    /* dwarf_begin_elf was attempted (once) */
     Dwarf *dwarf;
-    LineRow *lines;      /* sorted by address */
+    bool code_built;     /* rows, seqs, lines and code below are built (once) */
+    ImageRow *rows;      /* every line program's rows, a sequence after another */
+    size_t nrows, caprows;
+    ImageSeq *seqs;      /* the line sequences */
+    size_t nseqs, capseqs;
+    ImageCode *lines;    /* which sequence owns an address: disjoint, sorted by address */
     size_t nlines;
+    ImageCode *code;     /* which function (DIE) owns an address: disjoint, sorted */
+    size_t ncode;
+    ImageChain *chains;  /* inline chains looked up: an open-addressing table by address */
+    size_t nchains, capchains;
+    ImageFrame *levels;  /* the chains' levels */
+    size_t nlevels, caplevels;
 };
 
 /* ---- error helpers ---- */
@@ -503,7 +512,12 @@ void image_free(Image *img)
         dwarf_end(img->dwarf);
     if (img->elf)
         elf_end(img->elf);
+    free(img->rows);
+    free(img->seqs);
     free(img->lines);
+    free(img->code);
+    free(img->chains);
+    free(img->levels);
     free(img->seg);
     free(img->sym);
     free(img->names);
@@ -530,6 +544,8 @@ const ImageSymbol *image_symbol(const Image *img, size_t i) { return i < img->ns
 typedef struct ImageKey {
     const Image *img;
     const char *name;
+    const ImageCode *code; /* a table of code ranges */
+    const ImageRow *rows;  /* a line sequence's rows */
     uint32_t addr;
 } ImageKey;
 
@@ -543,12 +559,6 @@ static bool func_at_or_below(const void *ctx, size_t i)
 {
     const ImageKey *k = ctx;
     return k->img->sym[k->img->funcs[i]].addr <= k->addr;
-}
-
-static bool line_at_or_below(const void *ctx, size_t i)
-{
-    const ImageKey *k = ctx;
-    return k->img->lines[i].addr <= k->addr;
 }
 
 const ImageSymbol *image_symbol_by_name(const Image *img, const char *name)
@@ -595,23 +605,48 @@ const ImageSymbol *image_function_at(const Image *img, uint32_t addr)
     return NULL;
 }
 
-/* ---- DWARF lines ---- */
+/* ---- DWARF code ranges, lines and inline chains ---- */
 
-typedef struct RowSort {
-    LineRow row;
-    size_t seq;   /* original order */
-} RowSort;
+/* An address range owned by one thing (a function's DIE, a line sequence); in a table
+ * of them, disjoint and sorted. */
+struct ImageCode {
+    uint32_t lo, hi;     /* [lo, hi) */
+    uint64_t owner;      /* a DIE offset, or an index into Image.seqs */
+};
 
-static int cmp_rows(const void *a, const void *b)
-{
-    const RowSort *x = a, *y = b;
-    if (x->row.addr != y->row.addr)
-        return x->row.addr < y->row.addr ? -1 : 1;
-    /* an end of sequence first, so that a sequence starting there wins */
-    if ((x->row.line == 0) != (y->row.line == 0))
-        return x->row.line == 0 ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
+/* A row of a line program: from addr to the next row of its sequence, `line` of `file`. */
+struct ImageRow {
+    uint32_t addr;
+    int line;            /* 0: no line (DWARF's line 0, or a line <= 0) */
+    const char *file;    /* owned by libdw; NULL if the file index is out of range */
+};
+
+/* A line sequence: its rows in program order (never decreasing in address), up to its
+ * end of sequence. */
+struct ImageSeq {
+    uint32_t lo, hi;     /* [first row's address, end of sequence) */
+    size_t first, n;     /* Image.rows[first, first + n) */
+};
+
+/* A range before overlaps are resolved. */
+typedef struct Span {
+    uint64_t lo, hi;
+    uint64_t owner;
+    size_t seq;          /* order found: a total order for qsort */
+} Span;
+
+typedef struct Spans {
+    Span *s;
+    size_t n, cap;
+} Spans;
+
+/* An inline chain looked up once: levels [first, first + n) of Image.levels. */
+struct ImageChain {
+    uint32_t addr;
+    uint32_t first;
+    uint32_t n;
+    bool used;
+};
 
 /* The libdw handle, opened on first use; NULL without DWARF. */
 static Dwarf *image_dwarf(Image *img)
@@ -624,68 +659,589 @@ static Dwarf *image_dwarf(Image *img)
     return img->dwarf;
 }
 
-/* Flattens every CU's line table into one sorted array, once. */
-static void build_lines(Image *img)
+static void span_push(Spans *sp, uint64_t lo, uint64_t hi, uint64_t owner)
 {
-    img->lines_built = true;
-    if (!image_dwarf(img))
+    if (sp->n == sp->cap) {
+        sp->cap = sp->cap ? sp->cap * 2 : 256;
+        sp->s = xrealloc(sp->s, sp->cap * sizeof *sp->s);
+    }
+    sp->s[sp->n] = (Span){.lo = lo, .hi = hi, .owner = owner, .seq = sp->n};
+    sp->n++;
+}
+
+static int cmp_spans(const void *a, const void *b)
+{
+    const Span *x = a, *y = b;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    if (x->hi != y->hi)
+        return x->hi > y->hi ? -1 : 1; /* the longer first: the narrower one wins */
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Whether a range is real code: not empty, inside 32 bits, and not a linker's tombstone
+ * for a discarded section (GNU ld relocates it to 0, lld to -1 or -2: a range that
+ * starts at 0 counts only when the entry point or a function of known size is there). */
+static bool span_real(const Image *img, const Span *s)
+{
+    if (s->lo >= s->hi || s->hi > UINT32_MAX)
+        return false;
+    if (s->lo == 0) {
+        const ImageSymbol *f = image_function_at(img, 0);
+        return (f && f->addr == 0 && f->size) || (img->entry & ~1u) == 0;
+    }
+    return true;
+}
+
+static void code_emit(ImageCode **t, size_t *n, size_t *cap, uint64_t lo, uint64_t hi, uint64_t owner)
+{
+    if (*n && (*t)[*n - 1].hi == lo && (*t)[*n - 1].owner == owner) {
+        (*t)[*n - 1].hi = (uint32_t)hi;
         return;
-    RowSort *rows = NULL;
-    size_t n = 0, cap = 0;
+    }
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *t = xrealloc(*t, *cap * sizeof **t);
+    }
+    (*t)[(*n)++] = (ImageCode){(uint32_t)lo, (uint32_t)hi, owner};
+}
+
+/* The real ranges among sp (span_real) as a table of disjoint ones into *t, *n: where
+ * ranges overlap, the one that starts last owns the addresses until it ends, then the
+ * one it covered owns them again. A function thus owns its code over a discarded one's
+ * range at address 0 (when that counts as code at all). Frees sp's array. */
+static void code_resolve(const Image *img, Spans *sp, ImageCode **t, size_t *n)
+{
+    size_t k = 0, cap = 0, depth = 0;
+    for (size_t i = 0; i < sp->n; i++)
+        if (span_real(img, &sp->s[i]))
+            sp->s[k++] = sp->s[i];
+    if (k)
+        qsort(sp->s, k, sizeof *sp->s, cmp_spans);
+    const Span **stack = xmalloc((k ? k : 1) * sizeof *stack);
+    uint64_t pos = 0;
+    for (size_t i = 0; i <= k; i++) {
+        uint64_t next = i < k ? sp->s[i].lo : UINT64_MAX;
+        while (depth && pos < next) {
+            const Span *top = stack[depth - 1];
+            if (top->hi <= pos) {
+                depth--;
+                continue;
+            }
+            uint64_t end = top->hi < next ? top->hi : next;
+            code_emit(t, n, &cap, pos, end, top->owner);
+            pos = end;
+        }
+        if (i < k) {
+            stack[depth++] = &sp->s[i];
+            pos = sp->s[i].lo;
+        }
+    }
+    free(stack);
+    free(sp->s);
+}
+
+static bool code_at_or_below(const void *ctx, size_t i)
+{
+    const ImageKey *k = ctx;
+    return k->code[i].lo <= k->addr;
+}
+
+static bool row_at_or_below(const void *ctx, size_t i)
+{
+    const ImageKey *k = ctx;
+    return k->rows[i].addr <= k->addr;
+}
+
+/* The range of table t (n entries) holding addr, or NULL. */
+static const ImageCode *code_at(const ImageCode *t, size_t n, uint32_t addr)
+{
+    size_t i = partition_point(n, code_at_or_below, &(ImageKey){.code = t, .addr = addr});
+    return i > 0 && addr < t[i - 1].hi ? &t[i - 1] : NULL;
+}
+
+/* die's address ranges. On ARM the Thumb bit is cleared (an assembler's DW_TAG_subprogram
+ * has it in DW_AT_low_pc, as in the symbol's value). */
+static void span_die(const Image *img, Spans *sp, Dwarf_Die *die)
+{
+    Dwarf_Addr base, lo, hi, mask = img->machine == EM_ARM ? ~(Dwarf_Addr)1 : ~(Dwarf_Addr)0;
+    for (ptrdiff_t off = 0; (off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0;)
+        span_push(sp, lo & mask, hi & mask, dwarf_dieoffset(die));
+}
+
+/* The subprograms with code among parent's children, and inside namespaces, modules and
+ * classes (where C++, Rust and Go compilers put them). */
+static void span_functions(const Image *img, Spans *sp, Dwarf_Die *parent, int depth)
+{
+    Dwarf_Die c;
+    if (depth > 8 || dwarf_child(parent, &c) != 0)
+        return;
+    do {
+        switch (dwarf_tag(&c)) {
+        case DW_TAG_subprogram:
+            span_die(img, sp, &c);
+            break;
+        case DW_TAG_namespace:
+        case DW_TAG_module:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+            span_functions(img, sp, &c, depth + 1);
+            break;
+        default:
+            break;
+        }
+    } while (dwarf_siblingof(&c, &c) == 0);
+}
+
+/* ---- line programs ---- */
+
+/* A little-endian reader that stops at `end` (then `bad`). */
+typedef struct Rd {
+    const uint8_t *p, *end;
+    bool bad;
+} Rd;
+
+static uint64_t rd_n(Rd *r, size_t n)
+{
+    if (n > 8 || (size_t)(r->end - r->p) < n) {
+        r->bad = true;
+        r->p = r->end;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)r->p[i] << (8 * i);
+    r->p += n;
+    return v;
+}
+
+static uint64_t rd_uleb(Rd *r)
+{
+    uint64_t v = 0;
+    if (!uleb(&r->p, r->end, &v))
+        r->bad = true;
+    return v;
+}
+
+static int64_t rd_sleb(Rd *r)
+{
+    uint64_t x = 0;
+    unsigned shift = 0;
+    while (r->p < r->end) {
+        uint8_t b = *r->p++;
+        if (shift < 64)
+            x |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80)) {
+            if (shift < 64 && (b & 0x40))
+                x |= ~(uint64_t)0 << shift;
+            return (int64_t)x;
+        }
+    }
+    r->bad = true;
+    return 0;
+}
+
+/* The state of a line program while it runs (DWARF 5, 6.2.2). */
+typedef struct LineVm {
+    Image *img;
+    Dwarf_Files *files;
+    size_t nfiles;
+    uint64_t addr;
+    int64_t line;
+    uint64_t file;
+    size_t seq_first;    /* Image.rows index of the open sequence's first row */
+    bool seq_bad;        /* the open sequence goes backwards or past 32 bits: dropped */
+} LineVm;
+
+static void vm_reset(LineVm *vm)
+{
+    vm->addr = 0;
+    vm->line = 1;
+    vm->file = 1;
+    vm->seq_first = vm->img->nrows;
+    vm->seq_bad = false;
+}
+
+static void vm_row(LineVm *vm)
+{
+    Image *img = vm->img;
+    if (vm->addr > UINT32_MAX || (img->nrows > vm->seq_first && vm->addr < img->rows[img->nrows - 1].addr))
+        vm->seq_bad = true;
+    if (vm->seq_bad)
+        return;
+    if (img->nrows == img->caprows) {
+        img->caprows = img->caprows ? img->caprows * 2 : 4096;
+        img->rows = xrealloc(img->rows, img->caprows * sizeof *img->rows);
+    }
+    const char *file = vm->file < vm->nfiles ? dwarf_filesrc(vm->files, vm->file, NULL, NULL) : NULL;
+    img->rows[img->nrows++] =
+        (ImageRow){(uint32_t)vm->addr, vm->line > 0 && vm->line <= INT32_MAX ? (int)vm->line : 0, file};
+}
+
+/* DW_LNE_end_sequence: the rows since the last one become a sequence. */
+static void vm_end(LineVm *vm)
+{
+    Image *img = vm->img;
+    size_t n = img->nrows - vm->seq_first;
+    if (vm->seq_bad || vm->addr > UINT32_MAX || (n && vm->addr < img->rows[img->nrows - 1].addr))
+        img->nrows = vm->seq_first;
+    else if (n) {
+        if (img->nseqs == img->capseqs) {
+            img->capseqs = img->capseqs ? img->capseqs * 2 : 256;
+            img->seqs = xrealloc(img->seqs, img->capseqs * sizeof *img->seqs);
+        }
+        img->seqs[img->nseqs++] = (ImageSeq){img->rows[vm->seq_first].addr, (uint32_t)vm->addr, vm->seq_first, n};
+    }
+    vm_reset(vm);
+}
+
+/* Runs the line program at `off` of .debug_line (`sec`, `size` bytes), DWARF 2 to 5,
+ * appending its rows and sequences; file names from `files` (the unit's, as libdw
+ * read them from the same header). A program that ends without ending its sequence
+ * leaves that sequence out. False on a malformed header. */
+static bool run_line_program(Image *img, const uint8_t *sec, size_t size, uint64_t off, Dwarf_Files *files,
+                             size_t nfiles)
+{
+    if (off >= size)
+        return false;
+    Rd r = {sec + off, sec + size, false};
+    uint64_t len = rd_n(&r, 4);
+    size_t offsz = 4;
+    if (len == 0xffffffffu) {
+        len = rd_n(&r, 8);
+        offsz = 8;
+    }
+    if (r.bad || len > (uint64_t)(r.end - r.p))
+        return false;
+    r.end = r.p + len;
+    unsigned version = (unsigned)rd_n(&r, 2);
+    if (version < 2 || version > 5)
+        return false;
+    if (version >= 5)
+        rd_n(&r, 2); /* address_size, segment_selector_size */
+    uint64_t hlen = rd_n(&r, offsz);
+    if (r.bad || hlen > (uint64_t)(r.end - r.p))
+        return false;
+    const uint8_t *prog = r.p + hlen;
+    unsigned min_inst = (unsigned)rd_n(&r, 1);
+    if (version >= 4)
+        rd_n(&r, 1); /* maximum_operations_per_instruction: 1 but on VLIW machines */
+    rd_n(&r, 1);     /* default_is_stmt */
+    int line_base = (int8_t)rd_n(&r, 1);
+    unsigned line_range = (unsigned)rd_n(&r, 1), opcode_base = (unsigned)rd_n(&r, 1);
+    const uint8_t *std_len = r.p;
+    if (r.bad || line_range == 0 || opcode_base == 0 || (size_t)(prog - r.p) < opcode_base - 1)
+        return false;
+    r.p = prog;
+    LineVm vm = {.img = img, .files = files, .nfiles = nfiles};
+    vm_reset(&vm);
+    while (r.p < r.end && !r.bad) {
+        unsigned op = (unsigned)rd_n(&r, 1);
+        if (op >= opcode_base) { /* a special opcode */
+            unsigned adj = op - opcode_base;
+            vm.addr += (uint64_t)(adj / line_range) * min_inst;
+            vm.line += line_base + (int)(adj % line_range);
+            vm_row(&vm);
+            continue;
+        }
+        switch (op) {
+        case 0: { /* extended: length, sub-opcode, operands */
+            uint64_t n = rd_uleb(&r);
+            if (r.bad || n == 0 || n > (uint64_t)(r.end - r.p))
+                break;
+            const uint8_t *next = r.p + n;
+            unsigned sub = (unsigned)rd_n(&r, 1);
+            if (sub == 1) /* DW_LNE_end_sequence */
+                vm_end(&vm);
+            else if (sub == 2) /* DW_LNE_set_address */
+                vm.addr = rd_n(&r, (size_t)n - 1);
+            r.p = next; /* others (define_file, set_discriminator, ...) skipped */
+            break;
+        }
+        case 1: vm_row(&vm); break;                                       /* copy */
+        case 2: vm.addr += rd_uleb(&r) * min_inst; break;                 /* advance_pc */
+        case 3: vm.line += rd_sleb(&r); break;                            /* advance_line */
+        case 4: vm.file = rd_uleb(&r); break;                             /* set_file */
+        case 8: vm.addr += (uint64_t)((255 - opcode_base) / line_range) * min_inst; break; /* const_add_pc */
+        case 9: vm.addr += rd_n(&r, 2); break;                            /* fixed_advance_pc */
+        default: /* set_column, negate_stmt, ..., set_isa, unknown: skip their operands */
+            for (unsigned k = 0; k < std_len[op - 1] && !r.bad; k++)
+                rd_uleb(&r);
+            break;
+        }
+    }
+    img->nrows = vm.seq_first; /* an unended sequence */
+    return true;
+}
+
+/* .debug_line's bytes (decompressed if need be), or NULL. */
+static const uint8_t *debug_line(Image *img, size_t *size)
+{
+    size_t shstrndx;
+    if (elf_getshdrstrndx(img->elf, &shstrndx) != 0)
+        return NULL;
+    for (Elf_Scn *scn = elf_nextscn(img->elf, NULL); scn; scn = elf_nextscn(img->elf, scn)) {
+        GElf_Shdr sh;
+        const char *name;
+        if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(img->elf, shstrndx, sh.sh_name)) ||
+            strcmp(name, ".debug_line") != 0 || sh.sh_type == SHT_NOBITS)
+            continue;
+        if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(scn, 0, 0) < 0)
+            return NULL;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        if (!d || !d->d_buf)
+            return NULL;
+        *size = d->d_size;
+        return d->d_buf;
+    }
+    return NULL;
+}
+
+/* Every line sequence and every function's code ranges, once: img->lines (owners:
+ * sequences) and img->code (owners: subprogram DIEs). */
+static void build_code(Image *img)
+{
+    img->code_built = true;
+    Dwarf *dw = image_dwarf(img);
+    if (!dw)
+        return;
+    size_t size = 0;
+    const uint8_t *sec = debug_line(img, &size);
+    Spans fn = {0}, seq = {0};
     Dwarf_Off off = 0, next;
     size_t hsize;
-    while (dwarf_nextcu(img->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-        Dwarf_Die cudie;
-        Dwarf_Lines *lines;
-        size_t nl;
-        if (dwarf_offdie(img->dwarf, off + hsize, &cudie) && dwarf_getsrclines(&cudie, &lines, &nl) == 0) {
-            for (size_t i = 0; i < nl; i++) {
-                Dwarf_Line *l = dwarf_onesrcline(lines, i);
-                Dwarf_Addr a;
-                int lineno = 0;
-                bool end = false;
-                if (!l || dwarf_lineaddr(l, &a) != 0 || a > UINT32_MAX)
-                    continue;
-                dwarf_lineendsequence(l, &end);
-                const char *file = end ? NULL : dwarf_linesrc(l, NULL, NULL);
-                if (!end && (dwarf_lineno(l, &lineno) != 0 || lineno <= 0 || !file))
-                    continue;
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 1024;
-                    rows = xrealloc(rows, cap * sizeof *rows);
-                }
-                rows[n] = (RowSort){{(uint32_t)a, end ? 0 : lineno, file}, n};
-                n++;
-            }
+    while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cu;
+        Dwarf_Attribute a;
+        Dwarf_Word stmt;
+        Dwarf_Files *files;
+        size_t nfiles;
+        if (dwarf_offdie(dw, off + hsize, &cu)) {
+            span_functions(img, &fn, &cu, 0);
+            if (sec && dwarf_attr(&cu, DW_AT_stmt_list, &a) && dwarf_formudata(&a, &stmt) == 0 &&
+                dwarf_getsrcfiles(&cu, &files, &nfiles) == 0)
+                run_line_program(img, sec, size, stmt, files, nfiles);
         }
         off = next;
     }
-    if (n)
-        qsort(rows, n, sizeof *rows, cmp_rows);
-    img->lines = xcalloc(n ? n : 1, sizeof *img->lines);
-    for (size_t i = 0; i < n; i++) {
-        /* Among rows at one address the last one describes it: drop the others. */
-        if (i + 1 < n && rows[i + 1].row.addr == rows[i].row.addr)
+    for (size_t i = 0; i < img->nseqs; i++)
+        span_push(&seq, img->seqs[i].lo, img->seqs[i].hi, i);
+    code_resolve(img, &fn, &img->code, &img->ncode);
+    code_resolve(img, &seq, &img->lines, &img->nlines);
+}
+
+/* The file and line of addr: the last row at or below it of the sequence that owns it. */
+static bool line_at(const Image *img, uint32_t addr, const char **file, int *line)
+{
+    const ImageCode *c = code_at(img->lines, img->nlines, addr);
+    if (!c)
+        return false;
+    const ImageSeq *s = &img->seqs[c->owner];
+    const ImageRow *rows = img->rows + s->first;
+    size_t i = partition_point(s->n, row_at_or_below, &(ImageKey){.rows = rows, .addr = addr});
+    if (i == 0 || !rows[i - 1].line || !rows[i - 1].file)
+        return false;
+    *file = rows[i - 1].file;
+    *line = rows[i - 1].line;
+    return true;
+}
+
+/* ---- inline chains ---- */
+
+/* A function's name as DWARF gives it: its linkage name (as the symbol table spells it)
+ * when it has one, else its name; an inlined or out-of-line instance takes them from
+ * its abstract origin. NULL when it has none (or an empty one). */
+static const char *die_function_name(Dwarf_Die *die)
+{
+    Dwarf_Attribute a;
+    const char *s = NULL;
+    if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) || dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a))
+        s = dwarf_formstring(&a);
+    if (!s || !*s)
+        s = dwarf_diename(die);
+    return s && *s ? s : NULL;
+}
+
+/* The line declaring die's function, when it is declared in `file`; else 0. */
+static int die_start_line(Dwarf_Die *die, const char *file)
+{
+    int line = 0;
+    const char *decl = dwarf_decl_file(die);
+    if (!file || !decl || strcmp(decl, file) != 0 || dwarf_decl_line(die, &line) != 0 || line < 0)
+        return 0;
+    return line;
+}
+
+/* The file and line an inlined subroutine was called from (DW_AT_call_file/line). */
+static void die_call_site(Dwarf_Die *cu, Dwarf_Die *inl, const char **file, int *line)
+{
+    Dwarf_Attribute a;
+    Dwarf_Word w;
+    Dwarf_Files *files;
+    size_t nfiles;
+    *file = NULL;
+    *line = 0;
+    if (dwarf_attr(inl, DW_AT_call_line, &a) && dwarf_formudata(&a, &w) == 0 && w <= INT32_MAX)
+        *line = (int)w;
+    if (dwarf_attr(inl, DW_AT_call_file, &a) && dwarf_formudata(&a, &w) == 0 &&
+        dwarf_getsrcfiles(cu, &files, &nfiles) == 0 && w < nfiles)
+        *file = dwarf_filesrc(files, w, NULL, NULL);
+}
+
+/* The scopes from the function at fn down to the innermost inlined subroutine holding
+ * addr (lexical blocks are looked through, not kept): out[0] = fn. Returns how many. A
+ * chain deeper than max keeps its outer levels; *cut is then the first inlined
+ * subroutine left out (its call site is the line of the innermost level kept). */
+static size_t inline_path(Dwarf_Die *fn, uint32_t addr, Dwarf_Die *out, size_t max, Dwarf_Die *cut, bool *is_cut)
+{
+    size_t n = 0;
+    out[n++] = *fn;
+    *is_cut = false;
+    Dwarf_Die cur = *fn, c;
+    for (int guard = 0; guard < 256 && dwarf_child(&cur, &c) == 0; guard++) {
+        bool found = false;
+        do {
+            int tag = dwarf_tag(&c);
+            if ((tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block || tag == DW_TAG_try_block ||
+                 tag == DW_TAG_catch_block) &&
+                dwarf_haspc(&c, addr) == 1) {
+                found = true;
+                break;
+            }
+        } while (dwarf_siblingof(&c, &c) == 0);
+        if (!found)
+            break;
+        cur = c;
+        if (dwarf_tag(&c) != DW_TAG_inlined_subroutine)
             continue;
-        img->lines[img->nlines++] = rows[i].row;
+        if (n == max) {
+            *cut = c;
+            *is_cut = true;
+            break;
+        }
+        out[n++] = c;
     }
-    free(rows);
+    return n;
+}
+
+/* Where a function without a DWARF entry (assembly) starts, for its start_line: the line
+ * at its symbol's address, when that is in `file`; else 0. */
+static int symbol_start_line(const Image *img, const ImageSymbol *sym, const char *file)
+{
+    const char *f;
+    int line;
+    if (!sym || !file || !line_at(img, sym->addr, &f, &line) || strcmp(f, file) != 0)
+        return 0;
+    return line;
+}
+
+/* Looks addr's chain up (not cached) into out (IMAGE_MAX_INLINE levels); returns how many. */
+static size_t chain_lookup(Image *img, uint32_t addr, ImageFrame *out)
+{
+    const ImageSymbol *sym = image_function_at(img, addr);
+    if (!img->code_built)
+        build_code(img);
+    const char *file = NULL;
+    int line = 0;
+    if (!line_at(img, addr, &file, &line)) {
+        file = NULL;
+        line = 0;
+    }
+    const ImageCode *c = code_at(img->code, img->ncode, addr);
+    Dwarf_Die fn, cu;
+    if (!c || !dwarf_offdie(img->dwarf, c->owner, &fn) || !dwarf_diecu(&fn, &cu, NULL, NULL)) {
+        if (!sym && !file)
+            return 0;
+        out[0] = (ImageFrame){.function = sym ? sym->name : NULL, .file = file, .line = line,
+                              .start_line = symbol_start_line(img, sym, file)};
+        return 1;
+    }
+    Dwarf_Die path[IMAGE_MAX_INLINE], cut;
+    bool is_cut;
+    size_t n = inline_path(&fn, addr, path, IMAGE_MAX_INLINE, &cut, &is_cut);
+    if (is_cut)
+        die_call_site(&cu, &cut, &file, &line);
+    for (size_t k = 0; k < n; k++) { /* out[k] = path[n - 1 - k]: innermost first */
+        Dwarf_Die *d = &path[n - 1 - k];
+        bool outer = k == n - 1;
+        const char *name = outer && sym ? sym->name : die_function_name(d);
+        out[k] = (ImageFrame){.function = name, .file = file, .line = line, .inlined = !outer,
+                              .start_line = die_start_line(d, file)};
+        if (!outer)
+            die_call_site(&cu, d, &file, &line);
+    }
+    return n;
+}
+
+static size_t chain_home(uint32_t addr, size_t mask)
+{
+    return (size_t)((addr * 0x9e3779b1u) >> 7) & mask;
+}
+
+/* The cached chain of addr, looked up on first use. */
+static const ImageChain *chain_get(Image *img, uint32_t addr)
+{
+    size_t mask = img->capchains - 1;
+    if (img->capchains) {
+        for (size_t i = chain_home(addr, mask); img->chains[i].used; i = (i + 1) & mask)
+            if (img->chains[i].addr == addr)
+                return &img->chains[i];
+    }
+    if ((img->nchains + 1) * 2 > img->capchains) {
+        ImageChain *old = img->chains;
+        size_t oldcap = img->capchains;
+        img->capchains = oldcap ? oldcap * 2 : 1024;
+        img->chains = xcalloc(img->capchains, sizeof *img->chains);
+        mask = img->capchains - 1;
+        for (size_t k = 0; k < oldcap; k++) {
+            if (!old[k].used)
+                continue;
+            size_t i = chain_home(old[k].addr, mask);
+            while (img->chains[i].used)
+                i = (i + 1) & mask;
+            img->chains[i] = old[k];
+        }
+        free(old);
+    }
+    ImageFrame tmp[IMAGE_MAX_INLINE];
+    size_t n = chain_lookup(img, addr, tmp);
+    if (img->nlevels + n > img->caplevels) {
+        img->caplevels = (img->nlevels + n) * 2 + 256;
+        img->levels = xrealloc(img->levels, img->caplevels * sizeof *img->levels);
+    }
+    if (n)
+        memcpy(img->levels + img->nlevels, tmp, n * sizeof *tmp);
+    size_t i = chain_home(addr, mask);
+    while (img->chains[i].used)
+        i = (i + 1) & mask;
+    img->chains[i] = (ImageChain){.addr = addr, .first = (uint32_t)img->nlevels, .n = (uint32_t)n, .used = true};
+    img->nlevels += n;
+    img->nchains++;
+    return &img->chains[i];
+}
+
+size_t image_frames_at(const Image *img, uint32_t addr, ImageFrame *out, size_t max)
+{
+    Image *m = (Image *)img; /* the chains are a cache */
+    if (img->machine == EM_ARM)
+        addr &= ~1u;
+    const ImageChain *c = chain_get(m, addr);
+    size_t n = c->n < max ? c->n : max;
+    if (n)
+        memcpy(out, img->levels + c->first, n * sizeof *out);
+    return n;
 }
 
 bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line)
 {
-    Image *m = (Image *)img; /* the line table is a cache */
-    if (!m->lines_built)
-        build_lines(m);
-    if (img->machine == EM_ARM)
-        addr &= ~1u;
-    size_t lo = partition_point(img->nlines, line_at_or_below, &(ImageKey){.img = img, .addr = addr});
-    if (lo == 0 || img->lines[lo - 1].line == 0)
+    ImageFrame f;
+    if (!image_frames_at(img, addr, &f, 1) || !f.file || f.line <= 0)
         return false;
     if (file)
-        *file = img->lines[lo - 1].file;
+        *file = f.file;
     if (line)
-        *line = img->lines[lo - 1].line;
+        *line = f.line;
     return true;
 }
 

@@ -1,5 +1,5 @@
 /* image.h: firmware ELF images (libelf): loadable segments by physical address,
- * symbols both ways, and DWARF line info (libdw) when present. */
+ * symbols both ways, and DWARF (libdw) when present: lines, inline chains, struct layouts. */
 #ifndef BAREGC_IMAGE_H
 #define BAREGC_IMAGE_H
 
@@ -49,8 +49,34 @@ const ImageSymbol *image_symbol(const Image *img, size_t i);   /* sorted by addr
 const ImageSymbol *image_symbol_by_name(const Image *img, const char *name);
 /* The function symbol containing addr (Thumb bit ignored), or NULL. */
 const ImageSymbol *image_function_at(const Image *img, uint32_t addr);
-/* Source file and line of addr from DWARF; returns false when unknown. The
- * file string is owned by the image. */
+
+/* One level of what the code at an address is: a function and a line in it. Code that
+ * was inlined has several levels. Strings are owned by the image; NULL when unknown. */
+typedef struct ImageFrame {
+    const char *function; /* the outermost level: the symbol's name (else DWARF's); an inlined
+                           * level: DWARF's (the linkage name, else the name) */
+    const char *file;     /* the file of `line`, as DWARF names it */
+    int line;             /* 0 when unknown */
+    int start_line;       /* the line declaring `function`, when that is in `file`; else 0 */
+    bool inlined;         /* this level was inlined into the next one */
+} ImageFrame;
+
+#define IMAGE_MAX_INLINE 32 /* levels of a chain kept (the outermost; deeper ones are left out) */
+
+/* The inline chain at addr (Thumb bit ignored), innermost first, as addr2line -i gives
+ * it: level 0 is the code at addr with addr's line (the line table's row: its file and
+ * line); each next level the function the previous one was inlined into, at the line of
+ * that call (DW_AT_call_file/line); the last, the function that holds the code. Up to
+ * max levels into out; returns how many: 0 when addr lies in no function symbol, no
+ * DWARF function and no line sequence. The line comes from the one line sequence that
+ * owns addr (its last row at or below addr), never from a row past an end of sequence
+ * or from another sequence; where sequences overlap, the one that starts last owns the
+ * addresses it covers. Sequences and functions a linker left at address 0 (GNU ld) or
+ * -1 (lld) for discarded code are ignored, unless code may lie at 0 (the entry point or
+ * a function of known size). Looked up once per address, then cached. */
+size_t image_frames_at(const Image *img, uint32_t addr, ImageFrame *out, size_t max);
+/* Level 0's file and line (image_frames_at); false when unknown. The file string is
+ * owned by the image. */
 bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line);
 bool image_has_dwarf(const Image *img);
 /* The byte offset of `member` inside the struct (or union) named `struct_name` (a

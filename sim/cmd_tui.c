@@ -150,12 +150,7 @@ typedef struct Live {
 
 static const char *name_function(void *opaque, uint32_t addr, char *buf, size_t n)
 {
-    const ImageSymbol *sym = image_function_at(opaque, addr & ~1u);
-    if (sym)
-        snprintf(buf, n, "%s", sym->name);
-    else
-        snprintf(buf, n, "0x%08x", addr);
-    return buf;
+    return traces_addr_text(opaque, addr, true, "\n", buf, n);
 }
 
 static void live_refresh(Live *l, TuiState state)
@@ -347,14 +342,7 @@ static int run_live(TuiOpts *o, double budget_us)
 
 static const char *name_recorded(void *opaque, uint32_t addr, char *buf, size_t n)
 {
-    char full[256];
-    traces_frame_name(opaque, NULL, addr, full, sizeof full);
-    /* "func (file.c:12)": the function is the site */
-    char *sp = strstr(full, " (");
-    if (sp)
-        *sp = 0;
-    snprintf(buf, n, "%s", full);
-    return buf;
+    return traces_frame_text(opaque, NULL, addr, "\n", buf, n);
 }
 
 static int run_replay(TuiOpts *o, double budget_us)

@@ -412,6 +412,38 @@ static void fmt_time(char *buf, size_t n, uint64_t ns)
         snprintf(buf, n, "%.3f us", ns / 1e3);
 }
 
+/* One frame of the fault's backtrace: its address, then the functions there, the
+ * inlined ones first, one a line. */
+static void report_frame(const Image *img, size_t k, uint32_t addr, bool return_address)
+{
+    char text[2048];
+    if (img)
+        traces_addr_text(img, addr, return_address, "\n                    ", text, sizeof text);
+    else
+        snprintf(text, sizeof text, "0x%08x", addr);
+    fprintf(stderr, "    #%-2zu 0x%08x  %s\n", k, addr, text);
+}
+
+/* The shadow call stack at the fault, symbolized: the faulting PC, then the return
+ * addresses of the active calls (named at their calls), innermost first. A deep one
+ * (runaway recursion) shows its innermost and outermost frames. */
+static void report_backtrace(Machine *m, const Image *img, uint32_t pc)
+{
+    enum { MAX_SHADOW = 65536, INNER = 16, OUTER = 4 };
+    uint32_t *ret = xmalloc(MAX_SHADOW * sizeof *ret);
+    size_t n = cpu_callers(machine_cpu(m), ret, MAX_SHADOW);
+    fprintf(stderr, "  backtrace (the shadow call stack, innermost first):\n");
+    report_frame(img, 0, pc, false);
+    for (size_t k = 0; k < n; k++) {
+        if (n > INNER + OUTER && k == INNER) {
+            fprintf(stderr, "    ... %zu frames left out ...\n", n - INNER - OUTER);
+            k = n - OUTER;
+        }
+        report_frame(img, k + 1, ret[k], true);
+    }
+    free(ret);
+}
+
 static void report_fault(const SessionOptions *o, Machine *m, const Image *img, const CpuStop *s)
 {
     Sched *sc = machine_sched(m);
@@ -430,6 +462,7 @@ static void report_fault(const SessionOptions *o, Machine *m, const Image *img, 
         fprintf(stderr, "  (stack limit 0x%08x from %s)", lim, sym);
     fprintf(stderr, "\n  time %s simulated (%llu cycles, %llu instructions)\n", t, (unsigned long long)sc->now,
             (unsigned long long)cpu_instructions(machine_cpu(m)));
+    report_backtrace(m, img, s->pc);
     if (!o->keep_going && (s->reason == STOP_UNMAPPED || s->reason == STOP_SRAM_LIMIT ||
                            s->reason == STOP_FLASH_WRITE || s->reason == STOP_BAD_INSN))
         fprintf(stderr, "  (--keep-going delivers this fault to the firmware's fault handler instead)\n");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # e2e_faults.sh: each fault firmware stops with a report naming what happened, the
-# address, PC, function and source line, the simulated time, and its exit code.
+# address, PC, function and source line, the simulated time, the backtrace, and its exit
+# code.
 . "$(dirname "$0")/lib.sh"
 
 # fault NAME EXIT REPORT_REGEX [baregc options...]; the source location is read off the
@@ -36,6 +37,19 @@ fault t-fault-runaway 84 "cycle limit" --max-cycles 2000000
 fault t-fault-deadlock 85 "deadlock: the core sleeps"
 fault t-fault-unmapped-read-rv 80 "unmapped access: .*read at 0x"
 FN=recurse fault t-fault-stack-rv 81 "stack overflow: this block would take the stack pointer"
+
+# The backtrace: the shadow call stack, innermost first, each frame named at its call.
+expect_grep "t-fault-stack: the backtrace lists the recursion" "$TMP/t-fault-stack.err" \
+  '^    #1  0x[0-9a-f]{8}  recurse \(t_fault\.c:[0-9]+\)$'
+expect_grep "t-fault-stack: ... down to main" "$TMP/t-fault-stack.err" '^    #[0-9]+ +0x[0-9a-f]{8}  main \(t_fault\.c:[0-9]+\)$'
+# gc-demo stopped inside a collection (the longest pause, at 25.79 M cycles): the frame
+# that allocated names xalloc, inlined into the function that holds the call, a line each.
+run_baregc "$TMP/gcbt" run "$FWDIR/gc-demo-mps2-an385.elf" --quiet --max-cycles 25900000
+expect_rc "gc-demo stopped in a collection" 84
+expect_grep "backtrace: the collector's caller" "$TMP/gcbt.err" '^    #[0-9]+ +0x[0-9a-f]{8}  gc_alloc \(gc\.c:[0-9]+\)$'
+check "backtrace: xalloc inlined into the allocating function, a level a line" \
+  grep -Eq '^    #[0-9]+ +0x[0-9a-f]{8}  xalloc \(workloads\.c:[0-9]+\) \[inlined\]$' "$TMP/gcbt.err"
+expect_grep "backtrace: ... the outermost level not marked" "$TMP/gcbt.err" '^ {20}wl_[a-z_]+ \(workloads\.c:[0-9]+\)$'
 
 # --keep-going: the fault goes to the firmware's HardFault handler, which reports and exits 9.
 run_baregc "$TMP/hf" run "$FWDIR/t-fault-hardfault.elf" --quiet --keep-going

@@ -34,7 +34,54 @@ done
 check "no budget section without --budget" bash -c "! grep -q 'id=\"budget\"' '$H'"
 expect_grep "budget verdict (max pause 9.1 ms > 8 ms)" "$B" 'class="fail">FAIL</span>'
 expect_grep "budget line on the timeline" "$B" 'budget max_pause_us 8000'
-expect_grep "the allocation sites are symbolized" "$B" '<td>tree_make \(workloads\.c:[0-9]+\)</td>'
+expect_grep "the allocation sites are symbolized, inlined functions included" "$B" \
+  '<td>xalloc \(workloads\.c:[0-9]+\) \[inlined\] ← tree_make \(workloads\.c:[0-9]+\)</td>'
+# One row a site: xalloc, inlined at every site, and code the compiler duplicated put one
+# source position at several addresses; the rows still differ.
+sed -n '/<table class="sites">/,/<\/table>/p' "$B" | sed -n 's/.*<td class="n">[0-9]*<\/td><td>\([^<]*\)<\/td>.*/\1/p' \
+  >"$TMP/sites.txt"
+check "the top sites are listed (at least 8)" test "$(wc -l <"$TMP/sites.txt")" -ge 8
+check "no two top sites are named alike" test -z "$(sort "$TMP/sites.txt" | uniq -d)"
+
+# The names record.json gives the callers of its stacks (return addresses, named at their
+# call) are the inline chains binutils' addr2line -i gives at the call instruction.
+A2L=$(command -v arm-none-eabi-addr2line || true)
+if [ -n "$A2L" ]; then
+  python3 - "$TMP/d/record.json" "$A2L" "$FW" >"$TMP/a2l.txt" 2>&1 <<'PY'
+import json, os, subprocess, sys
+rec, a2l, elf = sys.argv[1:4]
+d = json.load(open(rec))
+callers = sorted({f for st in d["stacks"] for f in st[1:]} |
+                 {f for p in d["pauses"] for f in d["stacks"][p["stack"] - 1][:1]})
+# addr2line -a: each address, then a name and a file:line per level, innermost first.
+out = subprocess.run([a2l, "-a", "-i", "-f", "-e", elf] + ["0x%x" % ((a & ~1) - 1) for a in callers],
+                     capture_output=True, text=True, check=True).stdout.split("\n")[:-1]
+blocks = []
+for l in out:
+    if l.startswith("0x") and len(blocks) < len(callers) and (not blocks or len(blocks[-1]) % 2 == 0):
+        blocks.append([])
+    else:
+        blocks[-1].append(l)
+bad = inlined = 0
+for a, o in zip(callers, blocks):
+    want = []
+    for fn, where in zip(o[0::2], o[1::2]):
+        where = where.split(" (discriminator")[0]
+        base, _, line = os.path.basename(where).rpartition(":")
+        want.append(fn if line in ("0", "?") else "%s (%s:%s)" % (fn, base, line))
+    got = d["symbols"]["0x%08x" % a]
+    inlined += len(got) > 1
+    if got != want:
+        bad += 1
+        print("0x%08x: record.json %s, addr2line %s" % (a, got, want))
+print("%d callers, %d with inlined functions, %d differ" % (len(callers), inlined, bad))
+sys.exit(1 if bad or not inlined else 0)
+PY
+  if [ $? = 0 ]; then ok "record.json's frame names are addr2line -i's ($(tail -1 "$TMP/a2l.txt"))"
+  else not_ok "record.json's frame names are addr2line -i's"; sed 's/^/    /' "$TMP/a2l.txt" | tail -20; fi
+else
+  skip "arm-none-eabi-addr2line not installed: frame names not compared"
+fi
 expect_grep "gctrace lines" "$B" 'gc 45 @[0-9.]+s [0-9]+%:'
 check "45 pause bars on the timeline" test "$(grep -c '<title>pause [0-9]* at' "$B")" = 45
 

@@ -1,5 +1,6 @@
 /* test_image.c: the ELF loader on images built at test time: segments, symbols, the Thumb
- * bit, ARM build attributes, DWARF lines, every load error, and mutated files. */
+ * bit, ARM build attributes, DWARF lines, every load error, and mutated files; and the
+ * DWARF of the bundled firmware: inline chains, no line outside code. */
 #include "config.h"
 
 #include <elf.h>
@@ -319,14 +320,22 @@ static void test_arm_attributes(void)
     }
 }
 
-static void test_dwarf_lines(void)
+/* The ARM test image with its DWARF line table (a compile unit "t.c" without function
+ * entries), loaded from a file called name. */
+static Image *dwarf_image(const char *name)
 {
     size_t len;
     uint8_t *buf = arm_image(&len, 10, true);
     int kind;
     char *msg;
-    Image *img = load_bytes("dwarf.elf", buf, len, &kind, &msg);
+    Image *img = load_bytes(name, buf, len, &kind, &msg);
     free(buf);
+    return img;
+}
+
+static void test_dwarf_lines(void)
+{
+    Image *img = dwarf_image("dwarf.elf");
     CU_ASSERT_PTR_NOT_NULL_FATAL(img);
     CU_ASSERT_TRUE(image_has_dwarf(img));
     const char *file = NULL;
@@ -354,13 +363,186 @@ static void test_dwarf_lines(void)
         CU_ASSERT_TRUE_FATAL(image_line_at(img, 0x10 + (uint32_t)(i % 12), NULL, &line));
     image_free(img);
 
-    buf = arm_image(&len, 10, false);
+    size_t len;
+    int kind;
+    char *msg;
+    uint8_t *buf = arm_image(&len, 10, false);
     img = load_bytes("nodwarf.elf", buf, len, &kind, &msg);
     free(buf);
     CU_ASSERT_PTR_NOT_NULL_FATAL(img);
     CU_ASSERT_FALSE(image_has_dwarf(img));
     CU_ASSERT_FALSE(image_line_at(img, 0x10, &file, &line));
     image_free(img);
+}
+
+/* The chain of a compile unit without function entries (as an assembler writes it): one
+ * level, the symbol's name and the row's line; nothing past the unit's code. */
+static void test_dwarf_frames(void)
+{
+    Image *img = dwarf_image("frames.elf");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    ImageFrame f[IMAGE_MAX_INLINE];
+    CU_ASSERT_EQUAL_FATAL(image_frames_at(img, 0x15, f, IMAGE_MAX_INLINE), 1);
+    CU_ASSERT_STRING_EQUAL(f[0].function, "main");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f[0].file);
+    CU_ASSERT_PTR_NOT_NULL(strstr(f[0].file, "t.c"));
+    CU_ASSERT_EQUAL(f[0].line, 12);
+    CU_ASSERT_EQUAL(f[0].start_line, 10); /* the line at main's address */
+    CU_ASSERT_FALSE(f[0].inlined);
+    /* past the unit's code, still in main: the function without a line */
+    CU_ASSERT_EQUAL_FATAL(image_frames_at(img, 0x1e, f, IMAGE_MAX_INLINE), 1);
+    CU_ASSERT_STRING_EQUAL(f[0].function, "main");
+    CU_ASSERT_PTR_NULL(f[0].file);
+    CU_ASSERT_EQUAL(f[0].line, 0);
+    /* in no function and no unit: nothing */
+    CU_ASSERT_EQUAL(image_frames_at(img, 0x0c, f, IMAGE_MAX_INLINE), 0);
+    CU_ASSERT_EQUAL(image_frames_at(img, 0x30000000, f, IMAGE_MAX_INLINE), 0);
+    /* max 0: nothing written */
+    CU_ASSERT_EQUAL(image_frames_at(img, 0x15, f, 0), 0);
+    image_free(img);
+}
+
+/* ---- DWARF of the bundled firmware (FWDIR, set by make check) ---- */
+
+/* The bundled image `name`, or NULL (and a note) when the firmware was not built. */
+static Image *firmware_image(const char *name)
+{
+    const char *dir = getenv("FWDIR");
+    char *path = xasprintf("%s/%s", dir ? dir : ".", name);
+    Image *img = NULL;
+    if (dir && access(path, R_OK) == 0) {
+        int kind;
+        char *msg = NULL;
+        img = image_load(path, &kind, &msg);
+        CU_ASSERT_PTR_NOT_NULL(img);
+        free(msg);
+    } else {
+        fprintf(stderr, "(%s not built: skipped) ", path);
+    }
+    free(path);
+    return img;
+}
+
+/* The 1-based line of `text` in the source file `rel` (SRCDIR, set by make check), 0 if
+ * not found. */
+static int source_line(const char *rel, const char *text)
+{
+    const char *dir = getenv("SRCDIR");
+    char *path = xasprintf("%s/%s", dir ? dir : "..", rel);
+    FILE *f = fopen(path, "r");
+    free(path);
+    int found = 0;
+    char buf[512];
+    for (int line = 1; f && !found && fgets(buf, sizeof buf, f); line++)
+        if (strstr(buf, text))
+            found = line;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = s ? strlen(s) : 0, k = strlen(tail);
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* gc-demo's xalloc (workloads.c) is inlined into its callers, some of them inlined in
+ * turn: at every address of wl_strings the chain ends with wl_strings itself (not
+ * inlined), every level before it inlined; somewhere the chain is xalloc at its gc_alloc
+ * call <- str_new <- ... <- wl_strings, each outer level at the line of its call. */
+static void test_firmware_inline(void)
+{
+    Image *img = firmware_image("gc-demo-mps2-an385.elf");
+    if (!img)
+        return;
+    int call_line = source_line("firmware/demo/workloads.c", "void *p = gc_alloc(n);");
+    int decl_line = source_line("firmware/demo/workloads.c", "static void *xalloc(size_t n");
+    CU_ASSERT(call_line > 0 && decl_line > 0);
+    const ImageSymbol *ws = image_symbol_by_name(img, "wl_strings");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    CU_ASSERT_FATAL(ws->size > 0);
+    size_t deep = 0, xallocs = 0;
+    for (uint32_t a = ws->addr; a < ws->addr + ws->size; a += 2) {
+        ImageFrame f[IMAGE_MAX_INLINE], g[IMAGE_MAX_INLINE];
+        size_t n = image_frames_at(img, a, f, IMAGE_MAX_INLINE);
+        CU_ASSERT_FATAL(n >= 1);
+        CU_ASSERT_STRING_EQUAL(f[n - 1].function, "wl_strings");
+        CU_ASSERT_FALSE(f[n - 1].inlined);
+        for (size_t k = 0; k + 1 < n; k++) {
+            CU_ASSERT(f[k].inlined);
+            CU_ASSERT_PTR_NOT_NULL(f[k].function);
+            /* every outer level is at the line of its call, in workloads.c */
+            CU_ASSERT(ends_with(f[k + 1].file, "workloads.c") && f[k + 1].line > 0);
+        }
+        /* level 0 is the line table's row; the Thumb bit changes nothing */
+        const char *file;
+        int line;
+        if (image_line_at(img, a, &file, &line)) {
+            CU_ASSERT(file == f[0].file && line == f[0].line);
+        }
+        CU_ASSERT_EQUAL(image_frames_at(img, a | 1, g, IMAGE_MAX_INLINE), n);
+        CU_ASSERT(memcmp(f, g, n * sizeof *f) == 0);
+        if (n >= 3)
+            deep++;
+        if (n >= 3 && !strcmp(f[0].function, "xalloc") && ends_with(f[0].file, "workloads.c") &&
+            f[0].line == call_line) {
+            xallocs++;
+            CU_ASSERT_EQUAL(f[0].start_line, decl_line);
+            CU_ASSERT(!strcmp(f[1].function, "str_new") || !strcmp(f[1].function, "str_split"));
+        }
+    }
+    CU_ASSERT(deep > 0);
+    CU_ASSERT(xallocs > 0);
+    image_free(img);
+}
+
+/* Whether addr lies in a function symbol of known size. */
+static bool in_function(const Image *img, uint32_t addr)
+{
+    const ImageSymbol *f = image_function_at(img, addr);
+    return f && f->size && addr - f->addr < f->size;
+}
+
+/* No line outside code: the linker leaves discarded functions' line sequences at address 0
+ * (GNU ld's tombstone; on RISC-V every row of them at 0, ends of sequence included), and a
+ * function's last row may sit at its end, followed there by the end of its sequence. An
+ * address in no function (a vector table, padding between functions, data in .text, an
+ * unmapped address) gets no line, and in a function only its own unit's rows. */
+static void test_firmware_no_line_outside_code(void)
+{
+    static const char *const names[] = {"gc-demo-mps2-an385.elf", "gc-demo-virt-rv32.elf"};
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        Image *img = firmware_image(names[i]);
+        if (!img)
+            continue;
+        ImageFrame f[IMAGE_MAX_INLINE];
+        CU_ASSERT_EQUAL(image_frames_at(img, 0x30000000, f, IMAGE_MAX_INLINE), 0);
+        CU_ASSERT_FALSE(image_line_at(img, 0x30000000, NULL, NULL));
+        size_t outside = 0, inside = 0, lined = 0, wrong = 0;
+        for (size_t s = 0; s < image_segment_count(img); s++) {
+            const ImageSegment *sg = image_segment(img, s);
+            if (!(sg->flags & PF_X))
+                continue;
+            for (uint32_t a = sg->vaddr; a < sg->vaddr + sg->filesz; a += 2) {
+                const char *file;
+                int line;
+                bool has = image_line_at(img, a, &file, &line);
+                if (!in_function(img, a)) {
+                    if (has && wrong++ < 3)
+                        fprintf(stderr, "\n  %s: 0x%08x in no function has %s:%d", names[i], a, file, line);
+                    outside++;
+                    CU_ASSERT_FALSE(has);
+                } else {
+                    inside++;
+                    lined += has;
+                }
+            }
+        }
+        CU_ASSERT(outside > 0);
+        CU_ASSERT(lined * 10 > inside * 9); /* nearly all code has a line */
+        image_free(img);
+    }
 }
 
 /* ---- errors ---- */
@@ -540,8 +722,10 @@ static void test_mutations(void)
             }
             char d[200];
             for (uint32_t a = 0; a < 0x70; a += 2) {
+                ImageFrame f[IMAGE_MAX_INLINE];
                 image_function_at(img, a);
                 image_describe_addr(img, a, d, sizeof d);
+                CU_ASSERT(image_frames_at(img, a, f, IMAGE_MAX_INLINE) <= IMAGE_MAX_INLINE);
             }
             image_arm_arch(img);
             image_free(img);
@@ -561,12 +745,98 @@ static void test_mutations(void)
     free(orig);
 }
 
+/* The file offset and size of the section called `name` of the ELF32 file in buf. */
+static bool elf_section(const uint8_t *buf, size_t len, const char *name, size_t *off, size_t *size)
+{
+    Elf32_Ehdr eh;
+    if (len < sizeof eh)
+        return false;
+    memcpy(&eh, buf, sizeof eh);
+    Elf32_Shdr str;
+    if (eh.e_shstrndx >= eh.e_shnum || eh.e_shoff + (size_t)eh.e_shnum * sizeof str > len)
+        return false;
+    memcpy(&str, buf + eh.e_shoff + (size_t)eh.e_shstrndx * sizeof str, sizeof str);
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf32_Shdr sh;
+        memcpy(&sh, buf + eh.e_shoff + (size_t)i * sizeof sh, sizeof sh);
+        if (str.sh_offset + sh.sh_name < len && !strcmp((const char *)buf + str.sh_offset + sh.sh_name, name) &&
+            sh.sh_offset + (size_t)sh.sh_size <= len) {
+            *off = sh.sh_offset;
+            *size = sh.sh_size;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A discarded function's line sequence moved over real code from another compile unit
+ * (and the same one) changes no line of that code: gc-demo's sequences that GNU ld left
+ * at address 0 (DW_LNE_set_address 0) are moved to just below main, over it. */
+static void test_firmware_discarded_sequences(void)
+{
+    const char *dir = getenv("FWDIR");
+    char *path = xasprintf("%s/gc-demo-mps2-an385.elf", dir ? dir : ".");
+    Image *img = firmware_image("gc-demo-mps2-an385.elf");
+    size_t len = 0;
+    uint8_t *buf = NULL;
+    if (img)
+        CU_ASSERT(read_whole_file(path, &buf, &len, NULL) == 0);
+    free(path);
+    if (!img || !buf) {
+        image_free(img);
+        free(buf);
+        return;
+    }
+    const ImageSymbol *mainf = image_symbol_by_name(img, "main");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mainf);
+    size_t off = 0, size = 0, moved = 0;
+    CU_ASSERT_FATAL(elf_section(buf, len, ".debug_line", &off, &size));
+    static const uint8_t set_addr_0[] = {0x00, 0x05, 0x02, 0, 0, 0, 0}; /* DW_LNE_set_address 0 */
+    uint32_t to = mainf->addr - 0x20;
+    for (size_t i = off; i + sizeof set_addr_0 <= off + size; i++)
+        if (!memcmp(buf + i, set_addr_0, sizeof set_addr_0)) {
+            memcpy(buf + i + 3, &to, 4);
+            moved++;
+        }
+    CU_ASSERT(moved > 0);
+    int kind;
+    char *msg;
+    Image *moved_img = load_bytes("moved.elf", buf, len, &kind, &msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(moved_img);
+    size_t same = 0, wrong = 0;
+    for (size_t i = 0; i < image_symbol_count(img); i++) {
+        const ImageSymbol *f = image_symbol(img, i);
+        if (!f->is_func || f->addr < mainf->addr)
+            continue;
+        for (uint32_t a = f->addr; a < f->addr + f->size; a += 2) {
+            const char *f1 = NULL, *f2 = NULL;
+            int l1 = 0, l2 = 0;
+            bool h1 = image_line_at(img, a, &f1, &l1), h2 = image_line_at(moved_img, a, &f2, &l2);
+            if (h1 == h2 && l1 == l2 && (!h1 || !strcmp(f1, f2))) {
+                same++;
+            } else if (wrong++ < 3) {
+                fprintf(stderr, "\n  0x%08x: %s:%d, with the sequences moved %s:%d", a, f1 ? f1 : "-", l1,
+                        f2 ? f2 : "-", l2);
+            }
+        }
+    }
+    CU_ASSERT(same > 1000);
+    CU_ASSERT_EQUAL(wrong, 0);
+    image_free(moved_img);
+    image_free(img);
+    free(buf);
+}
+
 static const TestCase loader_valid[] = {
     {"ARM segments by physical address", test_arm_segments},
     {"ARM symbols, Thumb bit, function_at", test_arm_symbols},
     {"RISC-V image", test_riscv_image},
     {"ARM build attributes", test_arm_attributes},
     {"DWARF line table", test_dwarf_lines},
+    {"DWARF frames of an assembler's unit", test_dwarf_frames},
+    {"firmware: inline chains (gc-demo xalloc)", test_firmware_inline},
+    {"firmware: no line outside code", test_firmware_no_line_outside_code},
+    {"firmware: discarded sequences over real code", test_firmware_discarded_sequences},
     {NULL, NULL},
 };
 

@@ -27,9 +27,11 @@
 #define MAXN 256
 
 typedef struct PLoc {
-    uint64_t id, mapping, addr, func;
+    uint64_t id, mapping, addr, func; /* func, line: the last Line's (the outermost function) */
     int64_t line;
     int nlines;
+    uint64_t lfunc[8];                /* every Line, innermost first */
+    int64_t lline[8];
 } PLoc;
 
 typedef struct PFunc {
@@ -52,7 +54,7 @@ typedef struct PProf {
     size_t nsamples;
     uint64_t map_id, map_start, map_limit;
     int64_t map_file;
-    bool map_funcs, map_files, map_lines;
+    bool map_funcs, map_files, map_lines, map_inline;
     size_t nmaps;
     PLoc locs[MAXN];
     size_t nlocs;
@@ -194,6 +196,7 @@ static void decode(const uint8_t *buf, size_t len, PProf *pp)
                 if (g == 7) pp->map_funcs = w;
                 if (g == 8) pp->map_files = w;
                 if (g == 9) pp->map_lines = w;
+                if (g == 10) pp->map_inline = w;
             }
             break;
         case 4: { /* location */
@@ -209,12 +212,18 @@ static void decode(const uint8_t *buf, size_t len, PProf *pp)
                     unsigned h;
                     uint64_t x;
                     bool kl;
-                    l->nlines++;
+                    l->func = 0;
+                    l->line = 0;
                     while (t.p < t.end && dfield(&t, &h, &x, &u, &kl))
                         if (h == 1)
                             l->func = x;
                         else if (h == 2)
                             l->line = (int64_t)x;
+                    if (l->nlines < 8) {
+                        l->lfunc[l->nlines] = l->func;
+                        l->lline[l->nlines] = l->line;
+                    }
+                    l->nlines++;
                 }
             }
             break;
@@ -297,8 +306,9 @@ static void check_valid(const PProf *pp)
     for (size_t i = 0; i < pp->nlocs; i++) {
         CU_ASSERT(pp->locs[i].id != 0);
         CU_ASSERT(pp->locs[i].mapping == 0 || pp->locs[i].mapping == 1);
-        CU_ASSERT_EQUAL(pp->locs[i].nlines, 1);
-        CU_ASSERT_PTR_NOT_NULL(func_by_id(pp, pp->locs[i].func));
+        CU_ASSERT(pp->locs[i].nlines >= 1 && pp->locs[i].nlines <= 8);
+        for (int k = 0; k < pp->locs[i].nlines && k < 8; k++)
+            CU_ASSERT_PTR_NOT_NULL(func_by_id(pp, pp->locs[i].lfunc[k]));
         for (size_t j = 0; j < i; j++)
             CU_ASSERT(pp->locs[j].id != pp->locs[i].id);
     }
@@ -777,11 +787,75 @@ static void test_write_all(void)
     image_free(img);
 }
 
+/* The bundled gc-demo (FWDIR, set by make check), or NULL when the firmware was not built. */
+static Image *gc_demo_image(void)
+{
+    const char *dir = getenv("FWDIR");
+    char *path = dir ? xasprintf("%s/gc-demo-mps2-an385.elf", dir) : NULL;
+    int kind = 0;
+    char *msg = NULL;
+    Image *img = path ? image_load(path, &kind, &msg) : NULL;
+    CU_ASSERT(kind != LOAD_ERR_FORMAT); /* there but not loadable */
+    if (!img)
+        fprintf(stderr, "(gc-demo not built: skipped) ");
+    free(msg);
+    free(path);
+    return img;
+}
+
+/* Inlined functions in a profile, as Go writes them: a Location holds a Line per level
+ * of its inline chain, innermost first, each with its own Function (name and the file of
+ * its line); the mapping says it has inline frames. gc-demo's xalloc is inlined into
+ * str_new, inlined into wl_strings (or deeper). */
+static void test_inline_frames(void)
+{
+    Image *img = gc_demo_image();
+    if (!img)
+        return;
+    const ImageSymbol *ws = image_symbol_by_name(img, "wl_strings");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    ImageFrame f[IMAGE_MAX_INLINE];
+    size_t n = 0;
+    uint32_t at = 0;
+    for (uint32_t a = ws->addr; a < ws->addr + ws->size && !at; a += 2) {
+        n = image_frames_at(img, a, f, IMAGE_MAX_INLINE);
+        if (n >= 3 && n <= 8 && !strcmp(f[0].function, "xalloc"))
+            at = a;
+    }
+    CU_ASSERT_FATAL(at != 0);
+    Recording *r = rec_new();
+    r->run.clock_hz = 1000000;
+    r->run.cycles = 1000;
+    uint32_t frames[] = {at + 2, 0x20d7}; /* a return address: looked up at its call, at */
+    rec_alloc(r, 1, 0x20001000, 16, rec_stack(r, frames, 2));
+    PProf pp;
+    decode_kind(r, img, PPROF_HEAP, &pp);
+    CU_ASSERT(pp.map_inline);
+    CU_ASSERT_EQUAL_FATAL(pp.nsamples, 1);
+    const PLoc *l = loc_by_id(&pp, pp.samples[0].locs[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    CU_ASSERT_EQUAL(l->addr, at + 2);
+    CU_ASSERT_EQUAL_FATAL(l->nlines, (int)n);
+    for (size_t k = 0; k < n; k++) {
+        const PFunc *fn = func_by_id(&pp, l->lfunc[k]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(fn);
+        CU_ASSERT_STRING_EQUAL(S(&pp, fn->name), f[k].function);
+        CU_ASSERT_STRING_EQUAL(S(&pp, fn->file), f[k].file);
+        CU_ASSERT_EQUAL(l->lline[k], f[k].line);
+        CU_ASSERT_EQUAL(fn->start, f[k].start_line);
+    }
+    CU_ASSERT_STRING_EQUAL(S(&pp, func_by_id(&pp, l->lfunc[n - 1])->name), "wl_strings");
+    pp_free(&pp);
+    rec_free(r);
+    image_free(img);
+}
+
 static const TestCase pprof_cases[] = {
     {"heap profile", test_heap_profile},
     {"pause and cpu profiles", test_pause_cpu_profiles},
     {"gzip round trip, determinism", test_gzip},
     {"traces_write_all", test_write_all},
+    {"inline frames (gc-demo)", test_inline_frames},
     {NULL, NULL},
 };
 

@@ -251,7 +251,7 @@ static void test_round_trip(void)
     /* Written again: the same bytes. */
     char *t1 = write_rec(r), *t2 = write_rec(b);
     CU_ASSERT_STRING_EQUAL(t1, t2);
-    CU_ASSERT(strstr(t1, "\"0x00000200\": \"0x00000200\"") != NULL);
+    CU_ASSERT(strstr(t1, "\"0x00000200\": [\"0x00000200\"]") != NULL);
     free(t1);
     free(t2);
     rec_free(b);
@@ -309,7 +309,7 @@ static void test_frame_names(void)
     write_events(ev.data, ev.len);
     rec_free(none);
     char *text = xasprintf(
-        "{\"format\": \"baregc-record/2\", \"run\": {\"image\": null, \"board\": null, \"core\": null, "
+        "{\"format\": \"baregc-record/3\", \"run\": {\"image\": null, \"board\": null, \"core\": null, "
         "\"runtime\": null, \"clock_hz\": 1, \"cycles\": 2, \"instructions\": 3, \"exit_reason\": null, "
         "\"exit_code\": 0, \"partial\": false, \"sram_base\": 0, \"sram_size\": 0, \"static_bytes\": 0, "
         "\"heap_start\": 0, \"heap_end\": 0, \"stack_top\": 0, \"stack_limit\": 0, \"stack_low\": 0}, "
@@ -317,7 +317,8 @@ static void test_frame_names(void)
         "\"pauses\": [], \"heap_samples\": [], \"heap_maps\": [], "
         "\"events\": {\"file\": \"events.bin\", \"allocs\": 0, \"frees\": 0, \"bytes\": %zu, \"crc32\": %u}, "
         "\"irqs\": [], \"instants\": [], \"cpu_samples\": [1], \"stacks\": [[256, 4096]], "
-        "\"symbols\": {\"0x00000100\": \"leaf (a.c:3)\", \"0x00001000\": \"main (main.c:12)\"}}",
+        "\"symbols\": {\"0x00000100\": [\"xalloc (a.c:3)\", \"leaf (a.c:9)\"], "
+        "\"0x00001000\": [\"main (main.c:12)\"]}}",
         ev.len, (unsigned)ev.crc);
     record_events_free(&ev);
     write_text(text, strlen(text));
@@ -326,10 +327,20 @@ static void test_frame_names(void)
     Recording *r = record_json_load(tmpdir, &err);
     CU_ASSERT_FATAL(r != NULL);
     char buf[64];
-    CU_ASSERT_STRING_EQUAL(traces_frame_name(r, NULL, 0x100, buf, sizeof buf), "leaf (a.c:3)");
+    /* the inline chain, innermost first, every level but the last marked inlined */
+    CU_ASSERT_STRING_EQUAL(traces_frame_name(r, NULL, 0x100, buf, sizeof buf),
+                           "xalloc (a.c:3) [inlined] \u2190 leaf (a.c:9)");
+    CU_ASSERT_STRING_EQUAL(traces_frame_text(r, NULL, 0x100, "\n", buf, sizeof buf),
+                           "xalloc (a.c:3) [inlined]\nleaf (a.c:9)");
     CU_ASSERT_STRING_EQUAL(traces_frame_name(r, NULL, 0x1000, buf, sizeof buf), "main (main.c:12)");
     CU_ASSERT_STRING_EQUAL(traces_frame_name(r, NULL, 0x1234, buf, sizeof buf), "0x00001234");
     CU_ASSERT_STRING_EQUAL(traces_frame_name(NULL, NULL, 0x10, buf, sizeof buf), "0x00000010");
+    /* a small buffer: cut, still terminated */
+    CU_ASSERT_STRING_EQUAL(traces_frame_name(r, NULL, 0x100, buf, 12), "xalloc (a.c");
+    /* written again without the image: the same levels */
+    char *t = write_rec(r);
+    CU_ASSERT(strstr(t, "\"0x00000100\": [\"xalloc (a.c:3)\", \"leaf (a.c:9)\"]") != NULL);
+    free(t);
     rec_free(r);
 }
 
@@ -361,7 +372,7 @@ static void expect_error(const char *from, const char *to, const char *want)
 
 static void test_malformed(void)
 {
-    expect_error("\"format\": \"baregc-record/2\"", "\"format\": \"baregc-record/9\"", "\"format\" is not");
+    expect_error("\"format\": \"baregc-record/3\"", "\"format\": \"baregc-record/2\"", "\"format\" is not");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": \"fast\"", "run: clock_hz is not a number");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": 2.5", "clock_hz is not an integer");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": -1", "clock_hz out of range");
@@ -390,7 +401,11 @@ static void test_malformed(void)
     expect_error("[256, 512, 768]", "[424, 512]", "stacks[1]: the same frames as stacks[0]");
     expect_error("[256, 512, 768]", "[256, -512, 768]", "stacks[0]: value 1 out of range");
     expect_error("\"0x00000100\":", "\"zz\":", "symbols: key \"zz\" is not an address");
-    expect_error("\"0x00000100\": \"0x00000100\"", "\"0x00000100\": 7", "not a string");
+    expect_error("\"0x00000100\": [\"0x00000100\"]", "\"0x00000100\": \"0x00000100\"", "not an array of 1 to 32");
+    expect_error("\"0x00000100\": [\"0x00000100\"]", "\"0x00000100\": []", "not an array of 1 to 32");
+    expect_error("\"0x00000100\": [\"0x00000100\"]", "\"0x00000100\": [\"f\", 7]", "not a non-empty one-line");
+    expect_error("\"0x00000100\": [\"0x00000100\"]", "\"0x00000100\": [\"\"]", "not a non-empty one-line");
+    expect_error("\"0x00000100\": [\"0x00000100\"]", "\"0x00000100\": [\"a\\nb\"]", "not a non-empty one-line");
     expect_error("\"phase_names\": [\"mark\", \"roots\"", "\"phase_names\": [\"mark\", \"mark\"",
                  "phase_names[1]: \"mark\" is listed twice");
     expect_error("\"pauses\": [", "\"pauses\": 3, \"x\": [", "\"pauses\" is not an array");

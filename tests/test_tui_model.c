@@ -174,6 +174,41 @@ static void test_allocator_skipped(void)
     rec_free(r);
 }
 
+/* Frames with inlined functions, one a line, as traces_frame_text gives them. */
+static const char *name_fn_inline(void *opaque, uint32_t addr, char *buf, size_t n)
+{
+    (void)opaque;
+    snprintf(buf, n, "%s",
+             addr == 0x10   ? "xalloc (w.c:31) [inlined]\nstr_new (w.c:151) [inlined]\nwl_strings (w.c:204)"
+             : addr == 0x20 ? "xalloc (w.c:31) [inlined]\ntree_make (w.c:46)"
+             : addr == 0x30 ? "xalloc (w.c:31) [inlined]\nstr_new (w.c:151) [inlined]\nstr_split (w.c:189) [inlined]\n"
+                              "wl_strings (w.c:222)"
+                            : "main (m.c:9)");
+    return buf;
+}
+
+/* xalloc, inlined at every allocation, is the allocator: the sites are the functions it
+ * was inlined into, marked as inlined where they were inlined in turn. */
+static void test_inlined_sites(void)
+{
+    Recording *r = make_rec();
+    TuiModel m;
+    tui_model_init(&m, 0, name_fn_inline, NULL);
+    uint32_t a[] = {0x10, 0x500}, b[] = {0x20, 0x600}, c[] = {0x30, 0x500};
+    rec_alloc(r, 1, 0x20000000, 8, rec_stack(r, a, 2));
+    rec_alloc(r, 2, 0x20000010, 100, rec_stack(r, b, 2));
+    rec_alloc(r, 3, 0x20000080, 16, rec_stack(r, c, 2));
+    TuiLive lv = {.state = TUI_RUNNING, .now = 10};
+    tui_model_update(&m, r, &lv);
+    CU_ASSERT_EQUAL_FATAL(m.nsites, 2);
+    CU_ASSERT_STRING_EQUAL(m.sites[0].name, "tree_make");
+    CU_ASSERT_STRING_EQUAL(m.sites[1].name, "str_new [inlined]"); /* both copies of str_new */
+    CU_ASSERT_EQUAL(m.sites[1].count, 2);
+    CU_ASSERT_EQUAL(m.sites[1].bytes, 24);
+    tui_model_free(&m);
+    rec_free(r);
+}
+
 static void test_format(void)
 {
     TuiModel m;
@@ -197,6 +232,7 @@ int main(void)
         {"time-axis columns (pauses, heap)", test_columns},
         {"console lines and allocation sites", test_uart_and_sites},
         {"allocation sites skip the allocator", test_allocator_skipped},
+        {"allocation sites of inlined code", test_inlined_sites},
         {"formatting", test_format},
         {NULL, NULL},
     };

@@ -95,10 +95,17 @@ void measured_from_recording(Measured *m, const Recording *r, const Stats *s, co
         m->worst_trigger = xstrdup(trigger_name(p->trigger));
         size_t n;
         const uint32_t *fr = rec_stack_frames(r, p->stack, &n);
-        for (size_t k = 0; k < n && k < MEASURED_MAX_FRAMES; k++) {
-            char buf[256];
-            /* As record.json names them, so a recorded run reads the same. */
-            m->frames[m->nframes++] = xstrdup(traces_frame_name(r, img, fr[k], buf, sizeof buf));
+        /* As record.json names them, so a recorded run reads the same; a frame with
+         * functions inlined at it gives a line to each (traces_frame_text). */
+        for (size_t k = 0; k < n && m->nframes < MEASURED_MAX_FRAMES; k++) {
+            char buf[1024];
+            traces_frame_text(r, img, fr[k], "\n", buf, sizeof buf);
+            for (char *lv = buf, *nl; lv && m->nframes < MEASURED_MAX_FRAMES; lv = nl ? nl + 1 : NULL) {
+                nl = strchr(lv, '\n');
+                if (nl)
+                    *nl = '\0';
+                m->frames[m->nframes++] = xstrdup(lv);
+            }
         }
         if (!n)
             m->stack_note = "no trigger stack recorded";

@@ -231,11 +231,16 @@ static void strtab_free(StrTab *t)
 
 /* ---- the profile under construction ---- */
 
+/* One Line of a Location: a function and a line in it. */
+typedef struct ProfLine {
+    uint64_t func;     /* function id */
+    int64_t line;
+} ProfLine;
+
 typedef struct ProfLoc {
     uint32_t addr;
     uint64_t mapping;  /* 0 or 1 */
-    uint64_t func;     /* function id */
-    int64_t line;
+    size_t first, n;   /* its lines: Prof.lines[first, first + n), innermost first */
 } ProfLoc;
 
 typedef struct ProfFunc {
@@ -250,6 +255,8 @@ typedef struct Prof {
     U64Map locmap, funcmap;  /* key -> id */
     ProfLoc *locs;
     size_t nlocs, caplocs;
+    ProfLine *lines;
+    size_t nlines, caplines;
     ProfFunc *funcs;
     size_t nfuncs, capfuncs;
     uint32_t map_lo, map_hi; /* the mapping's [start, limit) */
@@ -260,78 +267,62 @@ typedef struct Prof {
 } Prof;
 
 #define KEY_NO_STACK (1ull << 40)
-#define KEY_FUNC_BY_ADDR (1ull << 33)
 
-/* The function id for a frame at addr (looked up at `lookup`); without a symbol the
- * function is named after the frame's address. */
-static uint32_t prof_func(Prof *p, uint32_t addr, uint32_t lookup, const char *file_at)
+/* The function id of (name, file): one Function per function and source file, so that a
+ * Line's file is always the one its line is in. */
+static uint64_t prof_func(Prof *p, const char *name, const char *file, int start_line)
 {
-    const ImageSymbol *sym = p->img ? image_function_at(p->img, lookup) : NULL;
-    uint64_t key = sym ? sym->addr : KEY_FUNC_BY_ADDR | addr;
+    int64_t n = strtab_intern(&p->str, name), f = strtab_intern(&p->str, file);
+    uint64_t key = (uint64_t)n << 32 | (uint64_t)f;
     uint32_t id;
     if (u64_get(&p->funcmap, key, &id))
         return id;
-    ProfFunc f = {0};
-    char buf[24];
-    if (sym) {
-        f.name = strtab_intern(&p->str, sym->name);
-        const char *file = NULL;
-        int line = 0;
-        if (image_line_at(p->img, sym->addr, &file, &line)) {
-            f.file = strtab_intern(&p->str, file);
-            f.start_line = line;
-        } else if (file_at) {
-            f.file = strtab_intern(&p->str, file_at);
-        }
-    } else {
-        snprintf(buf, sizeof buf, "0x%08x", (unsigned)addr);
-        f.name = strtab_intern(&p->str, buf);
-        if (file_at)
-            f.file = strtab_intern(&p->str, file_at);
-    }
     if (p->nfuncs == p->capfuncs) {
         p->capfuncs = p->capfuncs ? p->capfuncs * 2 : 64;
         p->funcs = xrealloc(p->funcs, p->capfuncs * sizeof *p->funcs);
     }
-    p->funcs[p->nfuncs++] = f;
+    p->funcs[p->nfuncs++] = (ProfFunc){.name = n, .file = f, .start_line = start_line};
     id = (uint32_t)p->nfuncs;
     u64_put(&p->funcmap, key, id);
     return id;
 }
 
-/* The location id of a frame. Frames other than a sampled PC (`leaf`) are return
- * addresses: their line is the one of the call, looked up at (addr & ~1) - 1, so the
- * same address as a sampled PC and as a caller are two locations. */
+static void prof_line(Prof *p, uint64_t func, int64_t line)
+{
+    if (p->nlines == p->caplines) {
+        p->caplines = p->caplines ? p->caplines * 2 : 256;
+        p->lines = xrealloc(p->lines, p->caplines * sizeof *p->lines);
+    }
+    p->lines[p->nlines++] = (ProfLine){func, line};
+}
+
+/* The location id of a frame, with one Line per level of its inline chain (innermost
+ * first, as pprof wants them). Frames other than a sampled PC (`leaf`) are return
+ * addresses: their chain and lines are those of the call, looked up at (addr & ~1) - 1,
+ * so the same address as a sampled PC and as a caller are two locations. A frame that no
+ * symbol or DWARF names is a function named after its address. */
 static uint64_t prof_loc(Prof *p, uint32_t addr, bool leaf, bool no_stack)
 {
     uint64_t key = no_stack ? KEY_NO_STACK : ((uint64_t)addr << 1 | (leaf ? 1 : 0));
     uint32_t id;
     if (u64_get(&p->locmap, key, &id))
         return id;
-    ProfLoc l = {.addr = addr};
+    ProfLoc l = {.addr = addr, .first = p->nlines};
     if (no_stack) {
-        uint64_t fkey = KEY_NO_STACK;
-        if (!u64_get(&p->funcmap, fkey, &id)) {
-            if (p->nfuncs == p->capfuncs) {
-                p->capfuncs = p->capfuncs ? p->capfuncs * 2 : 64;
-                p->funcs = xrealloc(p->funcs, p->capfuncs * sizeof *p->funcs);
-            }
-            p->funcs[p->nfuncs++] = (ProfFunc){.name = strtab_intern(&p->str, "(no stack)")};
-            id = (uint32_t)p->nfuncs;
-            u64_put(&p->funcmap, fkey, id);
-        }
-        l.func = id;
+        prof_line(p, prof_func(p, "(no stack)", NULL, 0), 0);
     } else {
         uint32_t lookup = leaf ? addr : (addr >= 2 ? (addr & ~1u) - 1 : addr);
-        const char *file = NULL;
-        int line = 0;
-        if (p->img && image_line_at(p->img, lookup, &file, &line))
-            l.line = line;
-        else
-            file = NULL;
-        l.func = prof_func(p, addr, lookup, file);
+        ImageFrame f[IMAGE_MAX_INLINE];
+        size_t n = p->img ? image_frames_at(p->img, lookup, f, IMAGE_MAX_INLINE) : 0;
+        char hex[16];
+        snprintf(hex, sizeof hex, "0x%08x", (unsigned)addr);
+        for (size_t k = 0; k < n; k++)
+            prof_line(p, prof_func(p, f[k].function ? f[k].function : hex, f[k].file, f[k].start_line), f[k].line);
+        if (!n)
+            prof_line(p, prof_func(p, hex, NULL, 0), 0);
         l.mapping = (addr >= p->map_lo && addr < p->map_hi) ? 1 : 0;
     }
+    l.n = p->nlines - l.first;
     if (p->nlocs == p->caplocs) {
         p->caplocs = p->caplocs ? p->caplocs * 2 : 256;
         p->locs = xrealloc(p->locs, p->caplocs * sizeof *p->locs);
@@ -557,18 +548,21 @@ void pprof_encode(const Recording *r, const Image *img, PprofKind kind, uint8_t 
     pb_bool(m, 7, true);
     pb_bool(m, 8, true);
     pb_bool(m, 9, true);
+    pb_bool(m, 10, img != NULL); /* has_inline_frames: every level DWARF gives */
     pb_msg(&body, 3, m);
 
-    /* location (4): one Line each */
+    /* location (4): a Line per level of its inline chain */
     for (size_t i = 0; i < p.nlocs; i++) {
         const ProfLoc *l = &p.locs[i];
         PbBuf *lb = &p.scratch, *ln = &p.scratch2;
         pb_uint(lb, 1, i + 1);
         pb_uint(lb, 2, l->mapping);
         pb_uint(lb, 3, l->addr);
-        pb_uint(ln, 1, l->func);
-        pb_int(ln, 2, l->line);
-        pb_msg(lb, 4, ln);
+        for (size_t k = l->first; k < l->first + l->n; k++) {
+            pb_uint(ln, 1, p.lines[k].func);
+            pb_int(ln, 2, p.lines[k].line);
+            pb_msg(lb, 4, ln);
+        }
         pb_msg(&body, 4, lb);
     }
     /* function (5) */
@@ -592,6 +586,7 @@ void pprof_encode(const Recording *r, const Image *img, PprofKind kind, uint8_t 
     u64_free(&p.locmap);
     u64_free(&p.funcmap);
     free(p.locs);
+    free(p.lines);
     free(p.funcs);
     free(p.samples.p);
     free(p.scratch.p);

@@ -17,41 +17,87 @@
 #include "traces/json_out.h"
 #include "traces/traces.h"
 
-#define RECORD_FORMAT "baregc-record/2"
+#define RECORD_FORMAT "baregc-record/3"
 #define JSON_MAX_INT 9007199254740992.0 /* 2^53: integers above it are not exact doubles */
 
 /* ---- frame names ---- */
 
-/* Names a frame. As a caller (a return address) its function and line are those of
- * the call instruction, looked up at (addr & ~1) - 1, as in the pprof profiles; a
- * sampled PC is looked up at itself. */
-static void frame_describe(const Image *img, uint32_t addr, bool caller, char *buf, size_t n)
+enum { LEVELS_MAX = 2048 }; /* bytes of a frame's levels as text */
+
+/* The levels of a frame's inline chain from img, innermost first, one a line ('\n'
+ * between): "func (file.c:12)", "func" without a line, "0x%08x (file.c:12)" without a
+ * function, "0x%08x" when nothing is known. As a caller (a return address) the chain and
+ * lines are those of the call instruction, looked up at (addr & ~1) - 1, as in the pprof
+ * profiles; a sampled PC is looked up at itself. */
+static void frame_levels(const Image *img, uint32_t addr, bool caller, char *buf, size_t n)
 {
     uint32_t lookup = caller && addr >= 2 ? (addr & ~1u) - 1 : addr;
-    const ImageSymbol *sym = image_function_at(img, lookup);
-    const char *file = NULL;
-    int line = 0;
-    bool have_line = image_line_at(img, lookup, &file, &line);
-    char where[200] = "";
-    if (have_line) {
-        const char *base = strrchr(file, '/');
-        snprintf(where, sizeof where, " (%s:%d)", base ? base + 1 : file, line);
+    ImageFrame f[IMAGE_MAX_INLINE];
+    size_t nf = image_frames_at(img, lookup, f, IMAGE_MAX_INLINE);
+    char hex[16];
+    snprintf(hex, sizeof hex, "0x%08x", (unsigned)addr);
+    snprintf(buf, n, "%s", hex);
+    size_t at = 0;
+    for (size_t k = 0; k < nf && at < n; k++) {
+        const char *name = f[k].function ? f[k].function : hex;
+        const char *sep = k ? "\n" : "";
+        int w;
+        if (f[k].file && f[k].line > 0) {
+            const char *base = strrchr(f[k].file, '/');
+            w = snprintf(buf + at, n - at, "%s%s (%s:%d)", sep, name, base ? base + 1 : f[k].file, f[k].line);
+        } else {
+            w = snprintf(buf + at, n - at, "%s%s", sep, name);
+        }
+        at += w > 0 ? (size_t)w : 0;
     }
-    if (sym)
-        snprintf(buf, n, "%s%s", sym->name, where);
-    else
-        snprintf(buf, n, "0x%08x%s", (unsigned)addr, where);
 }
 
-/* Stacks referenced by CPU samples: their leaf is a sampled PC. Every other frame
+/* Levels (as frame_levels gives them) as text: every level but the last (the function
+ * that holds the code) marked TRACES_INLINED, joined by sep. */
+static const char *levels_text(const char *levels, const char *sep, char *buf, size_t n)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (const char *p = levels; at < n;) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        int w = snprintf(buf + at, n - at, "%.*s%s", len, p, nl ? TRACES_INLINED : "");
+        at += w > 0 ? (size_t)w : 0;
+        if (!nl || at >= n)
+            break;
+        w = snprintf(buf + at, n - at, "%s", sep);
+        at += w > 0 ? (size_t)w : 0;
+        p = nl + 1;
+    }
+    return buf;
+}
+
+const char *traces_addr_text(const Image *img, uint32_t addr, bool return_address, const char *sep, char *buf,
+                             size_t n)
+{
+    if (!buf || n == 0)
+        return buf;
+    char levels[LEVELS_MAX];
+    frame_levels(img, addr, return_address, levels, sizeof levels);
+    return levels_text(levels, sep, buf, n);
+}
+
+/* Stacks referenced by CPU samples alone: their leaf is a sampled PC. Every other frame
  * (callers, and the leaves of allocation and pause stacks, which the recorder takes
- * at the callee's entry with the callee left out) is a return address. */
+ * at the callee's entry with the callee left out) is a return address; so is the leaf of
+ * a stack that samples and allocations or pauses share (stacks are interned). */
 static uint8_t *cpu_leaf_stacks(const Recording *r)
 {
     uint8_t *is = xcalloc(r->nstacks ? r->nstacks : 1, 1);
     for (size_t i = 0; i < r->ncpu_samples; i++)
         if (r->cpu_samples[i] < r->nstacks)
             is[r->cpu_samples[i]] = 1;
+    for (size_t i = 0; i < r->nallocs; i++)
+        if (r->allocs[i].stack < r->nstacks)
+            is[r->allocs[i].stack] = 0;
+    for (size_t i = 0; i < r->npauses; i++)
+        if (r->pauses[i].stack < r->nstacks)
+            is[r->pauses[i].stack] = 0;
     return is;
 }
 
@@ -101,7 +147,17 @@ static size_t lower_bound_u32(const uint32_t *a, size_t n, uint32_t v)
     return lo;
 }
 
-const char *traces_frame_name(const Recording *r, const Image *img, uint32_t addr, char *buf, size_t n)
+/* A loaded recording's levels for addr (record.json's "symbols"), or NULL. */
+static const char *loaded_levels(const Recording *r, uint32_t addr)
+{
+    if (!r || !r->nnames)
+        return NULL;
+    size_t at = lower_bound_u32(r->name_addrs, r->nnames, addr);
+    return at < r->nnames && r->name_addrs[at] == addr ? r->names[at] : NULL;
+}
+
+const char *traces_frame_text(const Recording *r, const Image *img, uint32_t addr, const char *sep, char *buf,
+                              size_t n)
 {
     if (!buf || n == 0)
         return buf;
@@ -109,18 +165,18 @@ const char *traces_frame_name(const Recording *r, const Image *img, uint32_t add
         uint8_t *cl = r ? cpu_leaf_stacks(r) : NULL;
         bool caller = r ? addr_is_caller(r, cl, addr) : true;
         free(cl);
-        frame_describe(img, addr, caller, buf, n);
-        return buf;
+        return traces_addr_text(img, addr, caller, sep, buf, n);
     }
-    if (r && r->nnames) {
-        size_t at = lower_bound_u32(r->name_addrs, r->nnames, addr);
-        if (at < r->nnames && r->name_addrs[at] == addr) {
-            snprintf(buf, n, "%s", r->names[at]);
-            return buf;
-        }
-    }
+    const char *levels = loaded_levels(r, addr);
+    if (levels)
+        return levels_text(levels, sep, buf, n);
     snprintf(buf, n, "0x%08x", (unsigned)addr);
     return buf;
+}
+
+const char *traces_frame_name(const Recording *r, const Image *img, uint32_t addr, char *buf, size_t n)
+{
+    return traces_frame_text(r, img, addr, TRACES_FRAME_SEP, buf, n);
 }
 
 /* ---- writer ---- */
@@ -289,14 +345,26 @@ static void write_symbols(const Recording *r, const Image *img, FILE *f)
         }
     }
     fputs("  \"symbols\": {", f);
-    char name[512];
+    char levels[LEVELS_MAX];
     for (size_t i = 0; i < n; i++) {
+        const char *l = img ? NULL : loaded_levels(r, addrs[i]);
         if (img)
-            frame_describe(img, addrs[i], caller[i], name, sizeof name);
+            frame_levels(img, addrs[i], caller[i], levels, sizeof levels);
+        else if (l)
+            snprintf(levels, sizeof levels, "%s", l);
         else
-            traces_frame_name(r, NULL, addrs[i], name, sizeof name);
-        fprintf(f, "%s\n    \"0x%08" PRIx32 "\": ", i ? "," : "", addrs[i]);
-        json_put_string(f, name);
+            snprintf(levels, sizeof levels, "0x%08" PRIx32, addrs[i]);
+        fprintf(f, "%s\n    \"0x%08" PRIx32 "\": [", i ? "," : "", addrs[i]);
+        for (char *p = levels, *nl;; p = nl + 1) {
+            nl = strchr(p, '\n');
+            if (nl)
+                *nl = '\0';
+            fputs(p == levels ? "" : ", ", f);
+            json_put_string(f, p);
+            if (!nl)
+                break;
+        }
+        fputc(']', f);
     }
     fputs(n ? "\n  }\n" : "}\n", f);
     free(caller);
@@ -858,6 +926,29 @@ static void load_tuples(Loader *ld, const cJSON *root, Recording *r)
     }
 }
 
+/* One "symbols" entry: its inline chain, 1 to IMAGE_MAX_INLINE non-empty one-line
+ * strings, as the levels frame_levels gives ('\n' between; owned), or NULL. */
+static char *load_levels(Loader *ld, const cJSON *e)
+{
+    int n = cJSON_IsArray(e) ? cJSON_GetArraySize(e) : 0;
+    if (n < 1 || n > IMAGE_MAX_INLINE) {
+        fail(ld, "symbols[\"%s\"]: not an array of 1 to %d frame names", e->string, IMAGE_MAX_INLINE);
+        return NULL;
+    }
+    size_t len = 0;
+    for (const cJSON *x = e->child; x; x = x->next) {
+        if (!cJSON_IsString(x) || !x->valuestring[0] || strchr(x->valuestring, '\n')) {
+            fail(ld, "symbols[\"%s\"]: a frame name that is not a non-empty one-line string", e->string);
+            return NULL;
+        }
+        len += strlen(x->valuestring) + 1;
+    }
+    char *levels = xmalloc(len), *p = levels;
+    for (const cJSON *x = e->child; x; x = x->next)
+        p += sprintf(p, "%s%s", p == levels ? "" : "\n", x->valuestring);
+    return levels;
+}
+
 static void load_names(Loader *ld, const cJSON *root, Recording *r)
 {
     const cJSON *o = get_object(ld, root, "top level", "symbols");
@@ -874,16 +965,15 @@ static void load_names(Loader *ld, const cJSON *root, Recording *r)
             fail(ld, "symbols: key \"%s\" is not an address like \"0x000012a4\"", e->string ? e->string : "");
             return;
         }
-        if (!cJSON_IsString(e)) {
-            fail(ld, "symbols[\"%s\"]: not a string", e->string);
-            return;
-        }
         if (r->nnames && a <= r->name_addrs[r->nnames - 1]) {
             fail(ld, "symbols: \"%s\" is out of ascending address order", e->string);
             return;
         }
+        char *levels = load_levels(ld, e);
+        if (!levels)
+            return;
         r->name_addrs[r->nnames] = (uint32_t)a;
-        r->names[r->nnames++] = xstrdup(e->valuestring);
+        r->names[r->nnames++] = levels;
     }
 }
 

@@ -436,6 +436,7 @@ static void write_heap(const Recording *r, const Stats *s, FILE *f)
 
 typedef struct Site {
     uint32_t addr;       /* leaf frame of the allocation stack (0 with no stack) */
+    char *name;          /* its name with the functions inlined there (owned) */
     bool no_stack;
     StackId stack;       /* the first stack seen at this site */
     uint64_t bytes;      /* bytes, successful allocations */
@@ -451,6 +452,13 @@ static int cmp_site_key(const void *a, const void *b)
     return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+static int cmp_site_name(const void *a, const void *b)
+{
+    const Site *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : cmp_site_key(a, b);
+}
+
 static int cmp_site_bytes(const void *a, const void *b)
 {
     const Site *x = a, *y = b;
@@ -458,8 +466,32 @@ static int cmp_site_bytes(const void *a, const void *b)
         return x->bytes > y->bytes ? -1 : 1;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
-    return cmp_site_key(a, b);
+    return cmp_site_name(a, b);
 }
+
+/* Neighbours that `same` calls one site become one (sort by the same key first), which
+ * keeps the smallest stack id (qsort is not stable: the earliest interned stack keeps
+ * the result deterministic). Returns the new count. */
+static size_t merge_sites(Site *all, size_t n, bool (*same)(const Site *, const Site *))
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w && same(&all[w - 1], &all[i])) {
+            all[w - 1].bytes += all[i].bytes;
+            all[w - 1].count += all[i].count;
+            all[w - 1].failed += all[i].failed;
+            if (all[i].stack < all[w - 1].stack)
+                all[w - 1].stack = all[i].stack;
+            free(all[i].name);
+        } else {
+            all[w++] = all[i];
+        }
+    }
+    return w;
+}
+
+static bool same_addr(const Site *a, const Site *b) { return !cmp_site_key(a, b); }
+static bool same_name(const Site *a, const Site *b) { return !strcmp(a->name, b->name); }
 
 static void write_sites(const Recording *r, const Image *img, FILE *f)
 {
@@ -498,22 +530,24 @@ static void write_sites(const Recording *r, const Image *img, FILE *f)
         all[i] = (Site){.addr = n ? fr[skip] : 0, .no_stack = n == 0, .stack = a->stack,
                         .bytes = a->addr ? a->size : 0, .count = a->addr ? 1 : 0, .failed = a->addr ? 0 : 1};
     }
-    /* Group by site; each keeps its smallest stack id (qsort is not stable). */
+    /* Group by site address, then by what the site is called: code inlined or
+     * duplicated by the compiler puts one source position at several addresses. The
+     * sites are return addresses, named at their calls as record.json names them. */
     qsort(all, r->nallocs, sizeof *all, cmp_site_key);
-    size_t n = 0;
-    for (size_t i = 0; i < r->nallocs; i++) {
-        if (n && !cmp_site_key(&all[n - 1], &all[i])) {
-            all[n - 1].bytes += all[i].bytes;
-            all[n - 1].count += all[i].count;
-            all[n - 1].failed += all[i].failed;
-            if (all[i].stack < all[n - 1].stack)
-                all[n - 1].stack = all[i].stack; /* the earliest interned stack: deterministic */
-        } else {
-            all[n++] = all[i];
-        }
+    size_t n = merge_sites(all, r->nallocs, same_addr);
+    char name[1024], bb[32];
+    for (size_t i = 0; i < n; i++) {
+        if (all[i].no_stack)
+            snprintf(name, sizeof name, "(no stack)");
+        else if (img)
+            traces_addr_text(img, all[i].addr, true, TRACES_FRAME_SEP, name, sizeof name);
+        else
+            traces_frame_name(r, NULL, all[i].addr, name, sizeof name);
+        all[i].name = xstrdup(name);
     }
+    qsort(all, n, sizeof *all, cmp_site_name);
+    n = merge_sites(all, n, same_name);
     qsort(all, n, sizeof *all, cmp_site_bytes);
-    char name[512], bb[32];
     if (skip) {
         size_t nf;
         const uint32_t *fr = rec_stack_frames(r, all[0].stack, &nf);
@@ -534,10 +568,7 @@ static void write_sites(const Recording *r, const Image *img, FILE *f)
         fprintf(f, "<tr><td class=\"n\">%zu</td><td class=\"n\">%s</td><td class=\"n\">%" PRIu64
                    "</td><td class=\"n\">%" PRIu64 "</td><td>",
                 i + 1, bb, s->count, s->failed);
-        if (s->no_stack)
-            fputs("(no stack)", f);
-        else
-            html_escape(f, traces_frame_name(r, img, s->addr, name, sizeof name));
+        html_escape(f, s->name);
         fputs("</td><td>", f);
         size_t nf;
         const uint32_t *fr = rec_stack_frames(r, s->stack, &nf);
@@ -551,6 +582,8 @@ static void write_sites(const Recording *r, const Image *img, FILE *f)
     fputs("</table>\n", f);
     if (n > MAX_SITES)
         fprintf(f, "<p class=\"note\">%zu more sites not shown.</p>\n", n - MAX_SITES);
+    for (size_t i = 0; i < n; i++)
+        free(all[i].name);
     free(all);
 }
 

@@ -4,6 +4,7 @@
 #ifndef BAREGC_TRACES_H
 #define BAREGC_TRACES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -55,10 +56,29 @@ int record_json_write(const Recording *r, const Image *img, const RecordEvents *
 /* events.bin and record.json into dir (which must exist), each atomically. */
 int traces_write_record(const Recording *r, const Image *img, const char *dir, char **err);
 /* dir/record.json and dir/events.bin into a new Recording (names of frames kept in it
- * for traces_frame_name). NULL and *err naming the file and the problem. */
+ * for traces_frame_name: Recording.names holds each frame's levels, '\n' between). NULL
+ * and *err naming the file and the problem. */
 Recording *record_json_load(const char *dir, char **err);
-/* "func (file.c:12)" for a frame address: from img when given, else from the names a
- * loaded recording carries, else "0x%08x". Returns buf. */
+
+/* Frame names. A frame is named with the functions inlined at it: its inline chain,
+ * innermost first, each level "func (file.c:12)" ("func" without a line, "0x%08x" for
+ * what no symbol or DWARF names), every level but the last (the function that holds the
+ * code) followed by TRACES_INLINED, the levels joined by a separator:
+ *   xalloc (workloads.c:31) [inlined] ← str_new (workloads.c:151) [inlined] ← wl_strings (workloads.c:204)
+ * TRACES_FRAME_SEP joins them on one line; "\n" gives one level a line. */
+#define TRACES_INLINED " [inlined]"
+#define TRACES_FRAME_SEP " \u2190 " /* " ← " */
+/* A frame address of r's stacks: from img when given (named as a return address, at its
+ * call, unless it occurs only as the sampled PC at the leaf of CPU-profile stacks), else
+ * from the names a loaded recording carries (as record.json wrote them), else "0x%08x".
+ * Returns buf. */
+const char *traces_frame_text(const Recording *r, const Image *img, uint32_t addr, const char *sep, char *buf,
+                              size_t n);
+/* traces_frame_text joined by TRACES_FRAME_SEP. */
 const char *traces_frame_name(const Recording *r, const Image *img, uint32_t addr, char *buf, size_t n);
+/* Any code address from img alone: a return address (named at its call instruction) or
+ * a PC (at itself). Returns buf. */
+const char *traces_addr_text(const Image *img, uint32_t addr, bool return_address, const char *sep, char *buf,
+                             size_t n);
 
 #endif

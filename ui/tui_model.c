@@ -7,6 +7,7 @@
 
 #include "base/util.h"
 #include "traces/stats.h"
+#include "traces/traces.h"
 #include "ui/tui_model.h"
 
 void tui_model_init(TuiModel *m, uint64_t budget_cycles, TuiNameFn name_fn, void *name_opaque)
@@ -135,6 +136,88 @@ static void frame_name(const TuiModel *m, uint32_t addr, char *buf, size_t n)
         snprintf(buf, n, "0x%08x", addr);
 }
 
+/* One function of a frame: its name, and whether it was inlined into the next. */
+typedef struct SiteLevel {
+    char fn[64];
+    bool inlined;
+} SiteLevel;
+
+enum { SITE_LEVELS = 8 }; /* levels of a frame looked at */
+
+/* A frame's functions, innermost first, from name_fn's levels (one a line, each up to
+ * its " (file.c:12)" or TRACES_INLINED mark). Returns how many (at least 1). */
+static size_t frame_functions(const TuiModel *m, uint32_t addr, SiteLevel *out)
+{
+    char buf[1024];
+    frame_name(m, addr, buf, sizeof buf);
+    size_t n = 0;
+    for (char *lv = buf, *nl; lv && n < SITE_LEVELS; lv = nl ? nl + 1 : NULL) {
+        nl = strchr(lv, '\n');
+        if (nl)
+            *nl = '\0';
+        out[n].inlined = strstr(lv, TRACES_INLINED) != NULL;
+        char *paren = strstr(lv, " ("), *mark = strstr(lv, TRACES_INLINED);
+        char *end = paren && (!mark || paren < mark) ? paren : mark;
+        if (end)
+            *end = '\0';
+        size_t len = strlen(lv) < sizeof out[n].fn ? strlen(lv) : sizeof out[n].fn - 1;
+        memcpy(out[n].fn, lv, len);
+        out[n++].fn[len] = '\0';
+    }
+    return n;
+}
+
+/* The allocator: the function at the leaf of (nearly) every allocation's stack, if one
+ * is (and the stack goes on past it), into fn (else ""). */
+static void find_allocator(const TuiModel *m, const Recording *r, char *fn, size_t n)
+{
+    TuiSite *leaf = xcalloc(m->nstack_slots ? m->nstack_slots : 1, sizeof *leaf);
+    size_t nl = 0;
+    fn[0] = '\0';
+    for (size_t s = 0; s < m->nstack_slots && s < r->nstacks; s++) {
+        size_t nf = 0;
+        const uint32_t *f = m->stack_count[s] ? rec_stack_frames(r, (StackId)s, &nf) : NULL;
+        if (!nf)
+            continue;
+        SiteLevel lv[SITE_LEVELS];
+        if (frame_functions(m, f[0], lv) < 2 && nf < 2)
+            continue;
+        copy_str(leaf[nl].name, sizeof leaf[nl].name, lv[0].fn);
+        leaf[nl++].count = m->stack_count[s];
+    }
+    qsort(leaf, nl, sizeof *leaf, site_by_name);
+    for (size_t i = 0; i < nl;) {
+        size_t j = i;
+        uint64_t c = 0;
+        while (j < nl && !strcmp(leaf[j].name, leaf[i].name))
+            c += leaf[j++].count;
+        if (c * 10 >= m->total_allocs * 9)
+            copy_str(fn, n, leaf[i].name);
+        i = j;
+    }
+    free(leaf);
+}
+
+/* The site of an allocation stack: its first function that is not the allocator (the
+ * innermost, inlined ones included), marked TRACES_INLINED when that code was inlined
+ * ("str_new [inlined]"); the allocator itself when the stack holds nothing else. */
+static void stack_site(const TuiModel *m, const Recording *r, StackId s, const char *alloc_fn, char *buf, size_t n)
+{
+    size_t nf = 0;
+    const uint32_t *f = s < r->nstacks ? rec_stack_frames(r, s, &nf) : NULL;
+    snprintf(buf, n, "%s", nf ? alloc_fn : "(no stack)");
+    for (size_t i = 0; i < nf; i++) {
+        SiteLevel lv[SITE_LEVELS];
+        size_t nl = frame_functions(m, f[i], lv);
+        for (size_t k = 0; k < nl; k++) {
+            if (alloc_fn[0] && !strcmp(lv[k].fn, alloc_fn))
+                continue;
+            snprintf(buf, n, "%.*s%s", (int)sizeof lv[k].fn - 1, lv[k].fn, lv[k].inlined ? TRACES_INLINED : "");
+            return;
+        }
+    }
+}
+
 static void update_sites(TuiModel *m, const Recording *r)
 {
     if (m->seen_allocs == r->nallocs)
@@ -157,34 +240,10 @@ static void update_sites(TuiModel *m, const Recording *r)
     }
     m->seen_allocs = r->nallocs;
 
-    /* The allocator: when one function is the leaf of (nearly) every allocation's
-     * stack, the site is the first frame outside it. */
-    char alloc_fn[64] = "";
-    {
-        TuiSite *leaf = xcalloc(m->nstack_slots ? m->nstack_slots : 1, sizeof *leaf);
-        size_t nl = 0;
-        for (size_t s = 0; s < m->nstack_slots && s < r->nstacks; s++) {
-            size_t nf = 0;
-            const uint32_t *f = m->stack_count[s] ? rec_stack_frames(r, (StackId)s, &nf) : NULL;
-            if (nf < 2)
-                continue;
-            frame_name(m, f[0], leaf[nl].name, sizeof leaf[nl].name);
-            leaf[nl++].count = m->stack_count[s];
-        }
-        qsort(leaf, nl, sizeof *leaf, site_by_name);
-        for (size_t i = 0; i < nl;) {
-            size_t j = i;
-            uint64_t c = 0;
-            while (j < nl && !strcmp(leaf[j].name, leaf[i].name))
-                c += leaf[j++].count;
-            if (c * 10 >= m->total_allocs * 9)
-                copy_str(alloc_fn, sizeof alloc_fn, leaf[i].name);
-            i = j;
-        }
-        free(leaf);
-    }
+    char alloc_fn[sizeof m->sites[0].name];
+    find_allocator(m, r, alloc_fn, sizeof alloc_fn);
 
-    /* Group the stacks by the function of their site frame. */
+    /* Group the stacks by their site. */
     size_t n = 0;
     for (size_t s = 0; s < m->nstack_slots; s++)
         n += m->stack_count[s] != 0;
@@ -193,15 +252,7 @@ static void update_sites(TuiModel *m, const Recording *r)
     for (size_t s = 0; s < m->nstack_slots && k < n; s++) {
         if (!m->stack_count[s])
             continue;
-        size_t nf = 0;
-        const uint32_t *f = s < r->nstacks ? rec_stack_frames(r, (StackId)s, &nf) : NULL;
-        if (!nf) {
-            copy_str(all[k].name, sizeof all[k].name, "(no stack)");
-        } else {
-            frame_name(m, f[0], all[k].name, sizeof all[k].name);
-            for (size_t i = 1; i < nf && alloc_fn[0] && !strcmp(all[k].name, alloc_fn); i++)
-                frame_name(m, f[i], all[k].name, sizeof all[k].name);
-        }
+        stack_site(m, r, (StackId)s, alloc_fn, all[k].name, sizeof all[k].name);
         all[k].count = m->stack_count[s];
         all[k].bytes = m->stack_bytes[s];
         k++;

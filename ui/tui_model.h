@@ -39,12 +39,15 @@ typedef struct TuiHeapPoint {
 } TuiHeapPoint;
 
 typedef struct TuiSite {
-    char name[64];             /* the allocating function */
+    char name[128];            /* the allocating function (marked when inlined there) */
     uint64_t count;            /* allocations */
     uint64_t bytes;            /* bytes requested */
 } TuiSite;
 
-/* Names a code address (a frame of an allocation's stack) into buf; returns buf. */
+/* Names a code address (a frame of an allocation's stack: a return address) into buf:
+ * the functions there, innermost first, one a line ('\n' between), each optionally
+ * followed by " (file.c:12)" and, when inlined into the next, TRACES_INLINED (as
+ * traces_frame_text gives them). Returns buf. */
 typedef const char *(*TuiNameFn)(void *opaque, uint32_t addr, char *buf, size_t n);
 
 #define TUI_MAX_SITES 32
