@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/check.sh: the whole test suite: install the dependencies, build with
 # AddressSanitizer + UndefinedBehaviorSanitizer in ./build-check, run `make check`
-# (unit tests, end-to-end tests on the bundled firmware, QEMU and go-pprof cross-checks).
+# (unit tests, end-to-end tests on the bundled firmware, QEMU and go-pprof cross-checks),
+# then the fuzz harnesses for a fixed number of inputs (`make fuzz-ci` in ./build-fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/deps.sh
@@ -23,3 +24,12 @@ fi
 total=$(grep -h '^:test-result:' $(find . -name '*.trs') | wc -l)
 failed=$(grep -h '^:test-result: \(FAIL\|ERROR\)' $(find . -name '*.trs') | wc -l || true)
 echo "$((total - failed)) passed, $failed failed"
+# The fuzz harnesses (fuzz/), each for a fixed number of inputs from seed 1 after
+# replaying fuzz/regressions/, in a clang build of their own in ./build-fuzz
+# (--enable-fuzzing: ASan + UBSan + libFuzzer's coverage on every object).
+cd ..
+rm -rf build-fuzz
+mkdir build-fuzz
+cd build-fuzz
+../configure --quiet --enable-fuzzing
+make -j"$(nproc)" --quiet fuzz-ci FUZZ_JOBS="$(nproc)"

@@ -9,6 +9,7 @@ PKGS=(
   gcc-arm-none-eabi gcc-riscv64-unknown-elf picolibc-arm-none-eabi picolibc-riscv64-unknown-elf
   qemu-system-arm qemu-system-misc golang-go
   tmux xvfb valgrind python3 bc chromium
+  clang-14 libfuzzer-14-dev llvm-14
 )
 missing=()
 for p in "${PKGS[@]}"; do
