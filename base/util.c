@@ -263,8 +263,9 @@ int parse_size(const char *s, uint64_t *bytes)
         scale = 1024.0 * 1024 * 1024;
     else
         return -1;
-    if (num * scale != (double)(uint64_t)(num * scale))
-        return -1; /* fractional bytes */
+    double v = num * scale;
+    if (v >= 18446744073709551615.0 || v != floor(v))
+        return -1; /* beyond 64 bits (checked before any conversion), or fractional bytes */
     return scaled(num, scale, bytes);
 }
 

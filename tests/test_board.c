@@ -288,6 +288,10 @@ static void test_schema_errors_memories(void)
                  "{\"name\": \"f\", \"base\": 0, \"size\": \"1K\", \"kind\": \"flash\"},"
                  "{\"name\": \"s\", \"base\": \"0x20000000\", \"size\": \"24Q\", \"kind\": \"sram\"}]}",
                  "memories[1].size: expected a size like \"24K\"");
+    /* beyond 64 bits: refused before any conversion (was undefined behaviour) */
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": 0, \"size\": \"1e30K\", \"kind\": \"sram\"}]}",
+                 "memories[0].size: expected a size like \"24K\"");
     expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
                  "{\"name\": \"s\", \"base\": \"0x2000000g\", \"size\": \"1K\", \"kind\": \"sram\"}]}",
                  "memories[0].base: expected an address like \"0x20000000\"");
