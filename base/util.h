@@ -18,6 +18,12 @@
 #define BG_UNLIKELY(x) (x)
 #define BG_NOINLINE
 #endif
+/* No inter-procedural analysis of a function (GCC's noipa; clang: noinline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define BG_NOIPA __attribute__((noinline, noipa))
+#else
+#define BG_NOIPA BG_NOINLINE
+#endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -496,7 +496,7 @@ uint64_t cpu_now(const Cpu *c) { return c->sched->now; }
 /* Every case of a new block: SP read back, shadow-stack calls and returns, events
  * due, a first run (decoded), entry hooks, a new SP low. */
 /* noipa: the same signature as the hook, so that its call stays a plain jump */
-static BG_NOINLINE __attribute__((noipa)) void block_full(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
