@@ -230,6 +230,8 @@ static bool riscv_insn_invalid(Cpu *c, uint32_t pc)
         c->stop.pc = pc;
         return false;
     }
+    if (c->stopping)
+        return false; /* the call's write faulted (cpu_mem_write): as a store, it did not complete */
     reg_set(c, UC_RISCV_REG_A0, result);
     reg_set(c, UC_RISCV_REG_PC, pc + 8);
     return true;
