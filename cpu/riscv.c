@@ -1,10 +1,12 @@
-/* riscv.c: RV32IMAC (machine mode only) on Unicorn: interrupts from the CLINT/PLIC
- * lines entered by hand at block boundaries (Unicorn has no timer interrupt),
- * ecall into the firmware's trap handler, semihosting, and counter CSRs
- * (cycle/time/instret, which Unicorn would read from the host) made to read
- * simulated time, and mip reads made to see the pending lines. Privileged spec
- * v1.11 (machine level). Not modelled: S/U modes, PMP, misaligned-access traps,
- * mtval for interrupts. */
+/* riscv.c: the RV32 cores on Unicorn (rv32imac: the SiFive E31, M and U modes;
+ * rv32gc: QEMU's rv32, M, S and U modes): interrupts from the CLINT/PLIC lines
+ * entered by hand at block boundaries (Unicorn has no timer interrupt), ecall into
+ * the firmware's trap handler, semihosting, and counter CSRs (cycle/time/instret,
+ * which Unicorn would read from the host) made to read simulated time, and mip reads
+ * made to see the pending lines. Privileged spec v1.11 as Unicorn 2.0.1 has it; the
+ * S-mode, delegation and PMP CSRs are Unicorn's own. Not modelled: execution in S/U
+ * modes (the traps entered here always go to M-mode), PMP checks, misaligned-access
+ * traps, mtval for interrupts. */
 #include "config.h"
 
 #include <string.h>
