@@ -10,12 +10,13 @@ typedef enum CoreModel {
     CORE_CORTEX_M3,
     CORE_CORTEX_M4,
     CORE_RV32IMAC,
+    CORE_RV32GC,
     CORE__COUNT
 } CoreModel;
 
 typedef enum CoreArch { ARCH_ARM_M, ARCH_RISCV32, ARCH__COUNT } CoreArch;
 
-/* "cortex-m0" ... "rv32imac"; core_from_name returns -1 for an unknown name. */
+/* "cortex-m0" ... "rv32gc"; core_from_name returns -1 for an unknown name. */
 const char *core_name(CoreModel c);
 int core_from_name(const char *name);
 CoreArch core_arch(CoreModel c);
@@ -33,5 +34,9 @@ bool core_boots_from_vector_table(CoreModel c);
 bool core_has_nvic(CoreModel c);
 /* The core has CPU-local interrupt lines (cpu_local_irq: RISC-V mip bits). */
 bool core_has_local_irq_lines(CoreModel c);
+/* RISC-V: the core has supervisor mode, its CSRs (sstatus ... satp, medeleg,
+ * mideleg) and the F and D extensions, as QEMU's rv32 CPU (the virt machine's);
+ * false for the E31-like rv32imac (machine and user modes only) and for ARM. */
+bool core_has_supervisor_mode(CoreModel c);
 
 #endif

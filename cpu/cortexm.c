@@ -287,6 +287,8 @@ static void semihost_bkpt(Cpu *c, uint32_t pc)
         c->stop.pc = pc;
         return;
     }
+    if (c->stopping)
+        return; /* the call's write faulted (cpu_mem_write); a PC write would cancel the stop */
     reg_set(c, UC_ARM_REG_R0, result);
     reg_set(c, UC_ARM_REG_PC, (pc + 2) | 1);
 }

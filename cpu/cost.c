@@ -168,7 +168,11 @@ static unsigned arm_list_words(const cs_arm *a, int skip)
  * returns (JALR through ra/t0, the RAS hint registers) and AUIPC/LUI+JALR pairs
  * (far calls) predicted, other JALR (jump tables, calls through pointers)
  * mispredicted (+3), MRET and FENCE.I
- * flush the pipeline (+3). */
+ * flush the pipeline (+3).
+ * The F and D extensions (the rv32gc core; on rv32imac they trap) are decoded
+ * for their integer-register operands, SP and memory accesses, but the E31 has no
+ * FPU to take latencies from: every F/D instruction issues in one cycle, FP loads
+ * and stores as LW/SW, and FP results are never waited for (docs/timing.md). */
 enum {
     RV_LAT_LW = 2,       /* cycles from issue to a usable result */
     RV_LAT_LHB = 3,      /* LH/LHU/LB/LBU */
@@ -674,6 +678,32 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
 
 /* ---- RV32 block ------------------------------------------------------------ */
 
+/* OP-FP (.S and .D): only the integer registers matter to the scoreboard and to SP:
+ * compares, FCVT.W[U] and FMV.X.W / FCLASS write one, FCVT.*.W[U] and FMV.W.X read one. */
+static void rv_decode_opfp(uint32_t w, RvInsn *d)
+{
+    uint32_t f5 = w >> 27;
+    uint8_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31;
+    if (((w >> 25) & 3) > 1)
+        return; /* not .S or .D */
+    switch (f5) {
+    case 0x00: case 0x01: case 0x02: case 0x03: /* FADD FSUB FMUL FDIV */
+    case 0x04: case 0x05: case 0x08: case 0x0b: /* FSGNJ* FMIN/FMAX FCVT.S.D/D.S FSQRT */
+        d->cls = RV_ALU;
+        break;
+    case 0x14: case 0x18: case 0x1c: /* FEQ/FLT/FLE, FCVT.W[U], FMV.X.W/FCLASS */
+        d->cls = RV_ALU;
+        d->rd = rd;
+        break;
+    case 0x1a: case 0x1e: /* FCVT.S/D.W[U], FMV.W.X */
+        d->cls = RV_ALU;
+        d->rs1 = rs1;
+        break;
+    default:
+        break;
+    }
+}
+
 /* Decode one instruction at p (avail bytes). Returns its length, 0 if truncated. */
 static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
 {
@@ -767,6 +797,28 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
                 d->rs1 = f3 < 4 ? rs1 : 0; /* CSRR*I: rs1 is an immediate */
             }
             break;
+        case 0x07: /* FLW, FLD: the result is an FP register */
+            if (f3 == 2 || f3 == 3) {
+                d->cls = RV_LW;
+                d->rs1 = rs1;
+            }
+            break;
+        case 0x27: /* FSW, FSD: the data is an FP register */
+            if (f3 == 2 || f3 == 3) {
+                d->cls = RV_STORE;
+                d->rs1 = rs1;
+            }
+            break;
+        case 0x43: /* FMADD, FMSUB, FNMSUB, FNMADD (.S, .D) */
+        case 0x47:
+        case 0x4b:
+        case 0x4f:
+            if (((w >> 25) & 3) <= 1)
+                d->cls = RV_ALU;
+            break;
+        case 0x53: /* OP-FP */
+            rv_decode_opfp(w, d);
+            break;
         case 0x2f: /* A extension, word */
             if (f3 == 2) {
                 d->cls = RV_AMO;
@@ -783,7 +835,7 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
         return 4;
     }
 
-    /* The C extension (RV32C, no floating point). */
+    /* The C extension (RV32C, with its F and D loads and stores). */
     uint32_t q = h & 3, f3 = h >> 13;
     uint8_t rdp = 8 + ((h >> 2) & 7), rs1p = 8 + ((h >> 7) & 7);
     uint8_t r = (h >> 7) & 31, r2 = (h >> 2) & 31;
@@ -801,6 +853,12 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
             d->cls = RV_STORE;
             d->rs1 = rs1p;
             d->rs2 = rdp;
+        } else if (f3 == 1 || f3 == 3) { /* C.FLD, C.FLW (RV32) */
+            d->cls = RV_LW;
+            d->rs1 = rs1p;
+        } else if (f3 == 5 || f3 == 7) { /* C.FSD, C.FSW (RV32) */
+            d->cls = RV_STORE;
+            d->rs1 = rs1p;
         }
     } else if (q == 1) {
         switch (f3) {
@@ -889,7 +947,14 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
             d->rs1 = 2;
             d->rs2 = r2;
             break;
-        default:
+        case 1: /* C.FLDSP */
+        case 3: /* C.FLWSP (RV32) */
+            d->cls = RV_LW;
+            d->rs1 = 2;
+            break;
+        default: /* 5, 7: C.FSDSP, C.FSWSP (RV32) */
+            d->cls = RV_STORE;
+            d->rs1 = 2;
             break;
         }
     }
@@ -1074,7 +1139,8 @@ static size_t arm_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code
 
 static int32_t sext(uint32_t v, int bits) { return (int32_t)(v << (32 - bits)) >> (32 - bits); }
 
-/* RV32 loads/stores: LB..LW, SB..SW, c.lw/c.sw, c.lwsp/c.swsp (AMOs and LR/SC: base only). */
+/* RV32 loads/stores: LB..LW, SB..SW, c.lw/c.sw, c.lwsp/c.swsp, the F and D ones (FLW..FSD
+ * and their compressed forms; AMOs and LR/SC: base only). */
 static size_t rv_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, MemAccess *out,
                               size_t max)
 {
@@ -1084,19 +1150,23 @@ static size_t rv_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code,
         MemAccess m = {.pc = addr + (uint32_t)i, .index = -1, .scale = 1, .base = -1};
         if ((h & 3) != 3) { /* compressed */
             uint32_t q = h & 3, f3 = h >> 13;
-            if (q == 0 && (f3 == 2 || f3 == 6)) { /* c.lw / c.sw */
+            bool word = (f3 & 1) == 0 || f3 == 3 || f3 == 7; /* c.lw c.sw c.flw c.fsw (c.*sp alike) */
+            if (q == 0 && f3 != 0 && f3 != 4) { /* c.lw / c.sw, c.fld / c.fsd, c.flw / c.fsw */
                 m.base = (int8_t)(8 + ((h >> 7) & 7));
-                m.disp = (int32_t)(((h >> 6) & 1) << 2 | ((h >> 10) & 7) << 3 | ((h >> 5) & 1) << 6);
-                m.span = 4;
-                m.store = f3 == 6;
-            } else if (q == 2 && f3 == 2) { /* c.lwsp */
+                m.disp = word ? (int32_t)(((h >> 6) & 1) << 2 | ((h >> 10) & 7) << 3 | ((h >> 5) & 1) << 6)
+                              : (int32_t)(((h >> 10) & 7) << 3 | ((h >> 5) & 3) << 6);
+                m.span = word ? 4 : 8;
+                m.store = f3 >= 5;
+            } else if (q == 2 && (f3 & 3) && f3 < 4) { /* c.lwsp, c.fldsp, c.flwsp */
                 m.base = 2;
-                m.disp = (int32_t)(((h >> 4) & 7) << 2 | ((h >> 12) & 1) << 5 | ((h >> 2) & 3) << 6);
-                m.span = 4;
-            } else if (q == 2 && f3 == 6) { /* c.swsp */
+                m.disp = word ? (int32_t)(((h >> 4) & 7) << 2 | ((h >> 12) & 1) << 5 | ((h >> 2) & 3) << 6)
+                              : (int32_t)(((h >> 5) & 3) << 3 | ((h >> 12) & 1) << 5 | ((h >> 2) & 7) << 6);
+                m.span = word ? 4 : 8;
+            } else if (q == 2 && f3 > 4) { /* c.swsp, c.fsdsp, c.fswsp */
                 m.base = 2;
-                m.disp = (int32_t)(((h >> 9) & 15) << 2 | ((h >> 7) & 3) << 6);
-                m.span = 4;
+                m.disp = word ? (int32_t)(((h >> 9) & 15) << 2 | ((h >> 7) & 3) << 6)
+                              : (int32_t)(((h >> 10) & 7) << 3 | ((h >> 7) & 7) << 6);
+                m.span = word ? 4 : 8;
                 m.store = true;
             }
             i += 2;
@@ -1109,11 +1179,15 @@ static size_t rv_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code,
                 m.base = (int8_t)((w >> 15) & 31);
                 m.disp = sext(w >> 20, 12);
                 m.span = (uint16_t)(1u << (f3 & 3));
-            } else if (op == 0x23 && f3 < 3) { /* stores */
+            } else if ((op == 0x23 && f3 < 3) || (op == 0x27 && (f3 == 2 || f3 == 3))) { /* stores, FSW/FSD */
                 m.base = (int8_t)((w >> 15) & 31);
                 m.disp = sext(((w >> 25) << 5) | ((w >> 7) & 31), 12);
                 m.span = (uint16_t)(1u << f3);
                 m.store = true;
+            } else if (op == 0x07 && (f3 == 2 || f3 == 3)) { /* FLW, FLD */
+                m.base = (int8_t)((w >> 15) & 31);
+                m.disp = sext(w >> 20, 12);
+                m.span = (uint16_t)(1u << f3);
             } else if (op == 0x2F) { /* AMO, LR/SC */
                 m.base = (int8_t)((w >> 15) & 31);
                 m.span = 4;
@@ -1210,6 +1284,7 @@ ExcLatency cost_exception_latency(CoreModel core)
     case CORE_CORTEX_M4:
         return (ExcLatency){.entry = 12, .exit = 10, .tail_chain = 6};
     case CORE_RV32IMAC:
+    case CORE_RV32GC:
         return (ExcLatency){.entry = 4, .exit = 0, .tail_chain = 4};
     default:
         return (ExcLatency){.entry = 12, .exit = 10, .tail_chain = 6};

@@ -160,8 +160,46 @@ int cpu_mem_read(Cpu *c, uint32_t addr, void *buf, size_t len)
     return uc_mem_read(c->uc, addr, buf, len) == UC_ERR_OK ? 0 : -1;
 }
 
+static bool device_page(const MmioPage *p, uint32_t addr);
+
+/* The first byte of [addr, addr + len) that a store of the firmware's would fault
+ * on (flash, beyond --sram, no memory and no device's page), or addr + len. */
+static uint64_t first_store_fault(const Cpu *c, uint32_t addr, size_t len)
+{
+    uint64_t a = addr, end = (uint64_t)addr + len;
+    while (a < end) {
+        if (a > UINT32_MAX)
+            return a;
+        const CpuMemRegion *m = region_of(c, (uint32_t)a);
+        uint64_t next = (a | (PAGE - 1)) + 1;
+        if (m) {
+            next = (uint64_t)m->base + m->limit;
+            if (m->kind != MEM_SRAM || a >= next)
+                return a;
+        } else {
+            const MmioPage *p = NULL;
+            for (size_t i = 0; i < c->npages && !p; i++)
+                if (!c->pages[i]->ram && a - c->pages[i]->base < c->pages[i]->size)
+                    p = c->pages[i];
+            if (!p || !device_page(p, (uint32_t)a))
+                return a;
+        }
+        a = next;
+    }
+    return end;
+}
+
 int cpu_mem_write(Cpu *c, uint32_t addr, const void *buf, size_t len)
 {
+    uint64_t bad = first_store_fault(c, addr, len);
+    if (bad < (uint64_t)addr + len) {
+        const CpuMemRegion *m = region_of(c, (uint32_t)bad);
+        cpu_stop_access(c, cpu_pc(c), (uint32_t)bad, (uint32_t)((uint64_t)addr + len - bad), 'w',
+                        m && m->kind == MEM_FLASH);
+        size_t n = strlen(c->stop.detail);
+        snprintf(c->stop.detail + n, sizeof c->stop.detail - n, " (a semihosting call's write)");
+        return -1;
+    }
     return uc_mem_write(c->uc, addr, buf, len) == UC_ERR_OK ? 0 : -1;
 }
 

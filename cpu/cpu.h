@@ -78,6 +78,10 @@ int cpu_map_device(Cpu *c, uint32_t base, uint32_t size, const DeviceClass *cls,
 /* Write image bytes into memory (flash included). -1 if outside every memory. */
 int cpu_load(Cpu *c, uint32_t addr, const void *data, size_t len, char **err);
 int cpu_mem_read(Cpu *c, uint32_t addr, void *buf, size_t len);
+/* A write the host makes for the firmware (semihosting), with the firmware's own
+ * permissions: where one of its stores would fault (flash, beyond --sram, no memory
+ * and no device), nothing is written, the run stops with that fault (as the store
+ * would stop it) and -1 is returned. Device registers take the bytes as stores. */
 int cpu_mem_write(Cpu *c, uint32_t addr, const void *buf, size_t len);
 
 /* Set after creation, once the semihosting host or the CLINT exist. The

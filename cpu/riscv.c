@@ -1,10 +1,12 @@
-/* riscv.c: RV32IMAC (machine mode only) on Unicorn: interrupts from the CLINT/PLIC
- * lines entered by hand at block boundaries (Unicorn has no timer interrupt),
- * ecall into the firmware's trap handler, semihosting, and counter CSRs
- * (cycle/time/instret, which Unicorn would read from the host) made to read
- * simulated time, and mip reads made to see the pending lines. Privileged spec
- * v1.11 (machine level). Not modelled: S/U modes, PMP, misaligned-access traps,
- * mtval for interrupts. */
+/* riscv.c: the RV32 cores on Unicorn (rv32imac: the SiFive E31, M and U modes;
+ * rv32gc: QEMU's rv32, M, S and U modes): interrupts from the CLINT/PLIC lines
+ * entered by hand at block boundaries (Unicorn has no timer interrupt), ecall into
+ * the firmware's trap handler, semihosting, and counter CSRs (cycle/time/instret,
+ * which Unicorn would read from the host) made to read simulated time, and mip reads
+ * made to see the pending lines. Privileged spec v1.11 as Unicorn 2.0.1 has it; the
+ * S-mode, delegation and PMP CSRs are Unicorn's own. Not modelled: execution in S/U
+ * modes (the traps entered here always go to M-mode), PMP checks, misaligned-access
+ * traps, mtval for interrupts. */
 #include "config.h"
 
 #include <string.h>
@@ -16,6 +18,9 @@
 #define MSTATUS_MPP (3u << 11)
 #define MCAUSE_INT 0x80000000u
 #define CSR_MIP 0x344
+/* The mip bits the CLINT and PLIC lines drive (MSIP, MTIP, MEIP); the others (the
+ * S-level bits firmware may set itself) are kept by Unicorn. */
+#define MIP_LINES ((1u << 3) | (1u << 7) | (1u << 11))
 
 enum { CAUSE_INSN_ACCESS = 1, CAUSE_ILLEGAL = 2, CAUSE_BREAKPOINT = 3, CAUSE_LOAD_ACCESS = 5,
        CAUSE_STORE_ACCESS = 7, CAUSE_ECALL_M = 11 };
@@ -57,11 +62,15 @@ IrqLine cpu_local_irq(Cpu *c, int mip_bit)
     return (IrqLine){.set = irq_line_set, .opaque = c, .num = mip_bit};
 }
 
+/* Unicorn 2.0.1's models: the SiFive E31 (RV32IMAC, M and U modes, PMP) as QEMU's
+ * sifive_e has it; its "rv32" (RV32GC, M, S and U modes, Sv32 MMU, PMP) as the
+ * virt machine's default CPU (core_has_supervisor_mode). */
 static int riscv_setup(Cpu *c, char **err)
 {
-    uc_err e = uc_ctl_set_cpu_model(c->uc, UC_CPU_RISCV32_SIFIVE_E31); /* RV32IMAC */
+    bool s = core_has_supervisor_mode(c->core);
+    uc_err e = uc_ctl_set_cpu_model(c->uc, s ? UC_CPU_RISCV32_BASE32 : UC_CPU_RISCV32_SIFIVE_E31);
     if (e != UC_ERR_OK) {
-        set_err(err, "Unicorn: cannot select an RV32IMAC core: %s", uc_strerror(e));
+        set_err(err, "Unicorn: cannot select an %s core: %s", s ? "RV32GC" : "RV32IMAC", uc_strerror(e));
         return -1;
     }
     return 0;
@@ -118,7 +127,14 @@ static bool riscv_check_irq(Cpu *c, uint32_t pc)
     return true;
 }
 
-static bool riscv_wake_pending(Cpu *c) { return (c->mip & reg_get(c, UC_RISCV_REG_MIE)) != 0; }
+/* mip as the firmware sees it: the lines, and the bits Unicorn keeps (its own value
+ * of mip, which never sees the lines). */
+static uint32_t rv_mip(const Cpu *c, uint32_t unicorn_mip) { return (unicorn_mip & ~MIP_LINES) | c->mip; }
+
+static bool riscv_wake_pending(Cpu *c)
+{
+    return (rv_mip(c, reg_get(c, UC_RISCV_REG_MIP)) & reg_get(c, UC_RISCV_REG_MIE)) != 0;
+}
 
 static bool riscv_is_wfi(Cpu *c, uint32_t pc)
 {
@@ -140,11 +156,11 @@ static uint64_t counter_value(Cpu *c, uint32_t csr)
 
 static uint32_t counter_read(Cpu *c, uint32_t csr)
 {
-    if (csr == CSR_MIP)
-        return c->mip;
     uint64_t v = counter_value(c, csr);
     return (csr & 0x80) ? (uint32_t)(v >> 32) : (uint32_t)v;
 }
+
+static uint32_t get_xreg(Cpu *c, unsigned r) { return r ? reg_get(c, UC_RISCV_REG_X0 + (int)r) : 0; }
 
 static void set_xreg(Cpu *c, unsigned rd, uint32_t v)
 {
@@ -216,6 +232,8 @@ static bool riscv_insn_invalid(Cpu *c, uint32_t pc)
         c->stop.pc = pc;
         return false;
     }
+    if (c->stopping)
+        return false; /* the call's write faulted (cpu_mem_write): as a store, it did not complete */
     reg_set(c, UC_RISCV_REG_A0, result);
     reg_set(c, UC_RISCV_REG_PC, pc + 8);
     return true;
@@ -281,14 +299,17 @@ static void hook_csr_read(uc_engine *uc, uint64_t address, uint32_t size, void *
     }
 }
 
-/* The instruction after a counter read: the read has happened; overwrite rd
- * with the simulated value. */
+/* The instruction after a counter or mip read: the read has happened; overwrite rd
+ * with the simulated value (mip: the lines merged into what Unicorn read). */
 static void hook_csr_fixup(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
     const CsrRead *r = c->csr_pending;
     if (r && r->addr + 4 == (uint32_t)address) {
-        set_xreg(c, r->rd, counter_read(c, r->csr));
+        if (r->csr == CSR_MIP)
+            set_xreg(c, r->rd, rv_mip(c, get_xreg(c, r->rd)));
+        else
+            set_xreg(c, r->rd, counter_read(c, r->csr));
         c->csr_pending = NULL;
     }
 }

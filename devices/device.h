@@ -34,8 +34,9 @@ typedef struct TraceSink {
     void *opaque;
 } TraceSink;
 
-/* The core, as a device that holds part of its state sees it: only the core's
- * exception model (DEVICE_ROLE_EXC_MODEL) reads this; other devices ignore it. */
+/* The core, as a device that holds part of its state sees it: the core's exception
+ * model (DEVICE_ROLE_EXC_MODEL) reads this, a test finisher only sysreset and exit;
+ * other devices ignore it. */
 typedef struct DeviceCore {
     bool armv6m;     /* ARMv6-M (Cortex-M0/M0+) rather than ARMv7-M */
     uint32_t cpuid;  /* the core's identification register (Cortex-M CPUID) */
@@ -46,6 +47,8 @@ typedef struct DeviceCore {
     void (*notify)(void *opaque);
     /* The firmware asked for a system reset: the run ends cleanly. */
     void (*sysreset)(void *opaque);
+    /* The firmware asked to end the run with an exit status (as semihosting SYS_EXIT). */
+    void (*exit)(void *opaque, int status);
     void *opaque;
 } DeviceCore;
 

@@ -4,4 +4,5 @@ libbaregc_a_SOURCES += devices/device.h devices/registry.c devices/devutil.c dev
 	devices/nvic.c devices/nvic.h devices/semihost.c devices/semihost.h \
 	devices/cmsdk_uart.c devices/cmsdk_timer.c devices/nrf51_uart.c devices/sifive_uart.c \
 	devices/ns16550.c devices/systick.c devices/dwt.c devices/clint.c devices/plic.c \
-	devices/itm.c devices/traceport.c
+	devices/itm.c devices/traceport.c \
+	devices/sifive_test.c devices/goldfish_rtc.c

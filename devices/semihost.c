@@ -220,12 +220,13 @@ int semihost_call(void *opaque, uint32_t op, uint32_t param, uint32_t *result)
     case SYS_GET_CMDLINE: {
         const char *cl = sh->cfg.cmdline ? sh->cfg.cmdline : "firmware";
         size_t n = strlen(cl) + 1;
-        if (args(sh, param, a, 2) < 0 || n > a[1] || wr(sh, a[0], cl, n) < 0) {
+        if (args(sh, param, a, 2) < 0 || n > a[1]) {
             r = fail(sh, EINVAL);
             break;
         }
         uint32_t len = (uint32_t)n - 1;
-        wr(sh, param + 4, &len, 4);
+        if (wr(sh, a[0], cl, n) < 0 || wr(sh, param + 4, &len, 4) < 0)
+            r = fail(sh, EFAULT);
         break;
     }
     case SYS_HEAPINFO: r = sys_heapinfo(sh, param); break;

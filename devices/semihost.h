@@ -9,7 +9,11 @@
 
 #include "base/sched.h"
 
-/* Guest memory access for the calls' parameter blocks: 0, or -1 on a bad address. */
+/* Guest memory access for the calls' parameter blocks and results: 0, or -1 on a bad
+ * address. `write` has the firmware's own permissions: where a store of the firmware's
+ * would fault (flash, no memory) it writes nothing and returns -1, and the machine's
+ * write also stops the run with that fault (cpu_mem_write). A call stops at its
+ * first failed write and fails (EFAULT). */
 typedef struct GuestMem {
     int (*read)(void *opaque, uint32_t addr, void *buf, size_t len);
     int (*write)(void *opaque, uint32_t addr, const void *buf, size_t len);

@@ -221,3 +221,45 @@ firmware/gc-demo-regress-mps2-an385.elf: $(FW_DEMO_SRCS) $(FW_DEPS_AN385)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DDEMO_HEAP_BYTES=32768 $(FW_DEMO_SRCS) \
 	$(FW_AN385_SRCS) -o $@
 endif
+
+## RISC-V privileged state and QEMU virt's devices: the CSRs as QEMU 7.2 has them
+## (S-mode and PMP on virt-rv32, PMP only on sifive_e), the test finisher's three
+## commands (one image each), the Goldfish RTC; and semihosting writes with the
+## firmware's own permissions (into flash on mps2-an385 and sifive_e, outside every
+## memory on virt-rv32).
+FW_FINISHER_ELFS = firmware/t-finisher-pass-virt-rv32.elf firmware/t-finisher-fail-virt-rv32.elf \
+	firmware/t-finisher-reset-virt-rv32.elf
+FW_SH_FAULT_ELFS = firmware/t-semihost-fault-mps2-an385.elf firmware/t-semihost-fault-sifive_e.elf \
+	firmware/t-semihost-fault-virt-rv32.elf
+FIRMWARE_ELFS += firmware/t-csr-virt-rv32.elf firmware/t-csr-sifive_e.elf firmware/t-rtc-virt-rv32.elf \
+	$(FW_FINISHER_ELFS) $(FW_SH_FAULT_ELFS)
+EXTRA_DIST += $(fwsrc)/tests/t_csr_riscv.c $(fwsrc)/tests/t_finisher.c $(fwsrc)/tests/t_rtc.c \
+	$(fwsrc)/tests/t_semihost_fault.c $(FW_SH_FAULT_ELFS:firmware/%.elf=tests/expected/%.keep-going.uart)
+if HAVE_FIRMWARE
+firmware/t-csr-virt-rv32.elf: $(fwsrc)/tests/t_csr_riscv.c $(FW_DEPS_VIRT)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) -DHAVE_SMODE $(fwsrc)/tests/t_csr_riscv.c \
+	$(FW_VIRT_SRCS) -o $@
+firmware/t-csr-sifive_e.elf: $(fwsrc)/tests/t_csr_riscv.c $(FW_DEPS_SIFIVE_E)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_SIFIVE_E) $(fwsrc)/tests/t_csr_riscv.c \
+	$(FW_SIFIVE_E_SRCS) -o $@
+firmware/t-rtc-virt-rv32.elf: $(fwsrc)/tests/t_rtc.c $(FW_DEPS_VIRT)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(fwsrc)/tests/t_rtc.c $(FW_VIRT_SRCS) -o $@
+FW_FINISHER = $(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(fwsrc)/tests/t_finisher.c \
+	$(FW_VIRT_SRCS) -o $@
+$(FW_FINISHER_ELFS): $(fwsrc)/tests/t_finisher.c $(FW_DEPS_VIRT)
+firmware/t-finisher-pass-virt-rv32.elf:
+	$(FW_FINISHER) -DFINISHER_WORD=0x5555
+firmware/t-finisher-fail-virt-rv32.elf:
+	$(FW_FINISHER) -DFINISHER_WORD='(42 << 16 | 0x3333)'
+firmware/t-finisher-reset-virt-rv32.elf:
+	$(FW_FINISHER) -DFINISHER_WORD=0x7777
+FW_SH_FAULT_SRCS = $(fwsrc)/tests/t_semihost_fault.c
+firmware/t-semihost-fault-mps2-an385.elf: $(FW_SH_FAULT_SRCS) $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DSH_FAULT_FLASH $(FW_SH_FAULT_SRCS) \
+	$(FW_AN385_SRCS) -o $@
+firmware/t-semihost-fault-sifive_e.elf: $(FW_SH_FAULT_SRCS) $(FW_DEPS_SIFIVE_E)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_SIFIVE_E) -DSH_FAULT_FLASH $(FW_SH_FAULT_SRCS) \
+	$(FW_SIFIVE_E_SRCS) -o $@
+firmware/t-semihost-fault-virt-rv32.elf: $(FW_SH_FAULT_SRCS) $(FW_DEPS_VIRT)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(FW_SH_FAULT_SRCS) $(FW_VIRT_SRCS) -o $@
+endif

@@ -65,6 +65,13 @@ static void core_sysreset(void *opaque)
         cpu_request_stop(m->cpu, STOP_RESET, 0);
 }
 
+static void core_exit(void *opaque, int status)
+{
+    Machine *m = opaque;
+    if (m->cpu)
+        cpu_request_stop(m->cpu, STOP_EXIT, status);
+}
+
 /* CPUID values from the TRMs (r-p- of the versions QEMU models). */
 static uint32_t cpuid_for(CoreModel c)
 {
@@ -179,6 +186,7 @@ static MachineDevice *create_device(Machine *m, const BoardDevice *bd, const Dev
             .prio_bits = b->prio_bits,
             .notify = core_notify,
             .sysreset = core_sysreset,
+            .exit = core_exit,
             .opaque = m,
         },
     };

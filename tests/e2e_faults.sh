@@ -37,6 +37,11 @@ fault t-fault-runaway 84 "cycle limit" --max-cycles 2000000
 fault t-fault-deadlock 85 "deadlock: the core sleeps"
 fault t-fault-unmapped-read-rv 80 "unmapped access: .*read at 0x"
 FN=recurse fault t-fault-stack-rv 81 "stack overflow: this block would take the stack pointer"
+# A semihosting call's write where the firmware's own store would fault gets that fault,
+# at the call (the bkpt / ebreak in sh_call).
+FN=sh_call fault t-semihost-fault-mps2-an385 80 "flash write: 8-byte write to flash .*\(a semihosting call's write\)"
+FN='sh_call\+0x4' fault t-semihost-fault-sifive_e 80 "flash write: 8-byte write to flash .*\(a semihosting call's write\)"
+FN='sh_call\+0x4' fault t-semihost-fault-virt-rv32 80 "unmapped access: 8-byte write at 0x30000000 .*\(a semihosting call's write\)"
 
 # The backtrace: the shadow call stack, innermost first, each frame named at its call.
 expect_grep "t-fault-stack: the backtrace lists the recursion" "$TMP/t-fault-stack.err" \

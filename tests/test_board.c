@@ -201,6 +201,12 @@ static void test_builtin_others(void)
     CU_ASSERT_EQUAL(b->mem[0].size, 128u << 20);
     CU_ASSERT_STRING_EQUAL(board_device(b, "uart0")->type, "ns16550a");
     CU_ASSERT_EQUAL(board_device(b, "uart0")->irq[0].num, 10);
+    CU_ASSERT_EQUAL(b->core, CORE_RV32GC);
+    CU_ASSERT_STRING_EQUAL(board_device(b, "test")->type, "sifive-test");
+    CU_ASSERT_EQUAL(board_device(b, "test")->base, 0x100000);
+    CU_ASSERT_STRING_EQUAL(board_device(b, "rtc")->type, "goldfish-rtc");
+    CU_ASSERT_EQUAL(board_device(b, "rtc")->base, 0x101000);
+    CU_ASSERT_EQUAL(board_device(b, "rtc")->irq[0].num, 11);
     board_free(b);
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "base/util.h"
 #include "cpu/cost.h"
 #include "tests/cunit_main.h"
 
@@ -337,6 +338,62 @@ static void test_rv_undecoded(void)
     CHECK_BLOCK(CORE_RV32IMAC, trunc, 2, 2, 0, BC_UNDECODED | BC_SP_DYNAMIC);
 }
 
+/* The F and D extensions (rv32gc; -march=rv32gc): decoded, one cycle each, FP loads
+ * and stores as LW/SW, only their integer registers in the scoreboard and SP. */
+static void test_rv_fp(void)
+{
+    /* c.flw fa0,0(a0); fadd.s fa0,fa0,fa1; c.fsw fa0,4(a0): FP results not waited for */
+    static const uint8_t fpblk[] = {0x08, 0x61, 0x53, 0x75, 0xb5, 0x00, 0x48, 0xe1};
+    CHECK_BLOCK(CORE_RV32GC, fpblk, 3, 3, 0, 0);
+    /* fcvt.w.s a0,fa0; addi a1,a0,1: an integer result, ready the next cycle */
+    static const uint8_t cvt[] = {0x53, 0x75, 0x05, 0xc0, 0x93, 0x05, 0x15, 0x00};
+    CHECK_BLOCK(CORE_RV32GC, cvt, 2, 2, 0, 0);
+    /* fmv.x.w sp,fa0: writes SP */
+    static const uint8_t fmvsp[] = {0x53, 0x01, 0x05, 0xe0};
+    CHECK_BLOCK(CORE_RV32GC, fmvsp, 1, 1, 0, BC_SP_DYNAMIC);
+    /* c.fsdsp fs0,8(sp); c.fldsp fs0,8(sp); fdiv.d fa0,fa1,fa2; fmadd.d fa0,fa1,fa2,fa3;
+     * fcvt.s.w fa0,a5 */
+    static const uint8_t more[] = {0x22, 0xa4, 0x22, 0x24, 0x53, 0xf5, 0xc5, 0x1a,
+                                   0x43, 0xf5, 0xc5, 0x6a, 0x53, 0xf5, 0x07, 0xd0};
+    CHECK_BLOCK(CORE_RV32GC, more, 5, 5, 0, 0);
+    /* fadd with fmt 2 (half precision: no Zfh): not decoded */
+    static const uint8_t half[] = {0x53, 0x75, 0xb5, 0x04};
+    CHECK_BLOCK(CORE_RV32GC, half, 2, 1, 0, BC_UNDECODED | BC_SP_DYNAMIC);
+}
+
+/* Where the F and D loads and stores access memory (to find a faulting one). */
+static void test_rv_fp_accesses(void)
+{
+    /* c.flw fa0,4(a1); c.fsd fa0,16(a1); fld fa1,-8(sp); c.fsd fa1,24(a2); c.flwsp fa2,12(sp);
+     * c.fswsp fa2,12(sp); c.fld fa3,8(a4); c.fsdsp fs0,8(sp); c.fldsp fs0,8(sp); fsw fa0,100(a5) */
+    static const uint8_t code[] = {0xc8, 0x61, 0x88, 0xa9, 0x87, 0x35, 0x81, 0xff, 0x0c, 0xae, 0x32, 0x66,
+                                   0x32, 0xe6, 0x14, 0x27, 0x22, 0xa4, 0x22, 0x24, 0x27, 0xa2, 0xa7, 0x06};
+    static const MemAccess want[] = {
+        {.pc = 0x1000, .base = 11, .disp = 4, .span = 4},
+        {.pc = 0x1002, .base = 11, .disp = 16, .span = 8, .store = true},
+        {.pc = 0x1004, .base = 2, .disp = -8, .span = 8},
+        {.pc = 0x1008, .base = 12, .disp = 24, .span = 8, .store = true},
+        {.pc = 0x100a, .base = 2, .disp = 12, .span = 4},
+        {.pc = 0x100c, .base = 2, .disp = 12, .span = 4, .store = true},
+        {.pc = 0x100e, .base = 14, .disp = 8, .span = 8},
+        {.pc = 0x1010, .base = 2, .disp = 8, .span = 8, .store = true},
+        {.pc = 0x1012, .base = 2, .disp = 8, .span = 8},
+        {.pc = 0x1014, .base = 15, .disp = 100, .span = 4, .store = true},
+    };
+    (void)COST(CORE_RV32GC, code); /* creates the model */
+    MemAccess got[16];
+    size_t n = cost_mem_accesses(models[CORE_RV32GC], 0x1000, code, sizeof code, got, 16);
+    CU_ASSERT_EQUAL_FATAL(n, ARRAY_SIZE(want));
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(got[i].pc, want[i].pc);
+        CU_ASSERT_EQUAL(got[i].base, want[i].base);
+        CU_ASSERT_EQUAL(got[i].index, -1);
+        CU_ASSERT_EQUAL(got[i].disp, want[i].disp);
+        CU_ASSERT_EQUAL(got[i].span, want[i].span);
+        CU_ASSERT_EQUAL(got[i].store, want[i].store);
+    }
+}
+
 /* ---- model setup ---------------------------------------------------------------- */
 
 static void test_exception_latency(void)
@@ -350,6 +407,8 @@ static void test_exception_latency(void)
     CU_ASSERT_EQUAL(cost_exception_latency(CORE_CORTEX_M0PLUS).entry, 15);
     ExcLatency rv = cost_exception_latency(CORE_RV32IMAC);
     CU_ASSERT(rv.entry > 0);
+    ExcLatency gc = cost_exception_latency(CORE_RV32GC); /* the same pipeline */
+    CU_ASSERT(gc.entry == rv.entry && gc.exit == rv.exit && gc.tail_chain == rv.tail_chain);
 }
 
 static void test_bad_core(void)
@@ -382,6 +441,8 @@ static const TestCase rv_cases[] = {
     {"jumps and system", test_rv_jumps},
     {"SP writes", test_rv_sp_writes},
     {"undecodable bytes", test_rv_undecoded},
+    {"F and D (rv32gc)", test_rv_fp},
+    {"F and D loads and stores located", test_rv_fp_accesses},
     {NULL, NULL},
 };
 
@@ -395,7 +456,7 @@ int main(void)
 {
     static const TestSuite suites[] = {
         {"cost: Cortex-M", arm_cases},
-        {"cost: RV32IMAC", rv_cases},
+        {"cost: RV32", rv_cases},
         {"cost: model", model_cases},
         {NULL, NULL},
     };

@@ -97,6 +97,14 @@ static const uint8_t arm_yield_loop[] = {0x10, 0xbf, 0xfd, 0xe7};
      bx lr
    .ltorg
  */
+/* Thumb, linked at 0x80 (the literal is the target, patched per case):
+   movs r0, #0x30          @ SYS_ELAPSED: the host writes 8 bytes at r1
+     ldr r1, lit
+     bkpt 0xab
+     b .
+   lit: .word 0
+ */
+static const uint8_t arm_elapsed[] = {0x30, 0x20, 0x01, 0x49, 0xab, 0xbe, 0xfe, 0xe7, 0x00, 0x00, 0x00, 0x00};
 static const uint8_t arm_svc[] = {0x01, 0xdf, 0x18, 0x20, 0x02, 0x49, 0xab, 0xbe, 0x02, 0x4a, 0x2a, 0x23,
                                   0x13, 0x60, 0x70, 0x47, 0x26, 0x00, 0x02, 0x00, 0x04, 0x00, 0x00, 0x20};
 /* RV32, linked at 0x80000000:
@@ -143,6 +151,54 @@ static const uint8_t rv_irq[] = {
     0x73, 0x00, 0x20, 0x30, 0x37, 0x0e, 0x00, 0x80, 0x13, 0x0e, 0x4e, 0x10, 0x23, 0x20, 0x6e, 0x00, 0x73, 0x23,
     0x10, 0x34, 0x13, 0x03, 0x43, 0x00, 0x73, 0x10, 0x13, 0x34, 0x73, 0x00, 0x20, 0x30};
 
+/* RV32, linked at 0x80000000 (the literal at 0x8000001c is the target):
+   .option norvc
+     li a0, 0x30           # SYS_ELAPSED: the host writes 8 bytes at a1
+     auipc a1, 0
+     lw a1, 24(a1)
+     slli x0, x0, 0x1f
+     ebreak
+     srai x0, x0, 7
+     j .
+     .word 0
+ */
+static const uint8_t rv_elapsed[] = {0x13, 0x05, 0x00, 0x03, 0x97, 0x05, 0x00, 0x00, 0x83, 0xa5, 0x85, 0x01, 0x13,
+                                     0x10, 0xf0, 0x01, 0x73, 0x00, 0x10, 0x00, 0x13, 0x50, 0x70, 0x40, 0x6f, 0x00,
+                                     0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+/* RV32, linked at 0x80000000: S-mode and PMP CSRs written and read back, the
+ * values stored at 0x80000100..0x8000010c, then semihosting exit.
+   .option norvc
+     li t0, 0x80012345
+     csrw satp, t0         # Sv32 mode, ASID 0, PPN 0x12345: WARL, kept (as QEMU's rv32)
+     csrr t1, satp
+     li t2, 0x80000100
+     sw t1, 0(t2)
+     li t0, 0x80001000
+     csrw stvec, t0
+     csrr t1, stvec
+     sw t1, 4(t2)
+     li t0, 0x100
+     csrw medeleg, t0      # U-mode ecalls
+     csrr t1, medeleg
+     sw t1, 8(t2)
+     li t0, 0x20001fff
+     csrw pmpaddr0, t0
+     csrr t1, pmpaddr0
+     sw t1, 12(t2)
+     li a0, 0x18
+     li a1, 0x20026
+     slli x0, x0, 0x1f
+     ebreak
+     srai x0, x0, 7
+ */
+static const uint8_t rv_smode[] = {
+    0xb7, 0x22, 0x01, 0x80, 0x93, 0x82, 0x52, 0x34, 0x73, 0x90, 0x02, 0x18, 0x73, 0x23, 0x00, 0x18, 0xb7, 0x03,
+    0x00, 0x80, 0x93, 0x83, 0x03, 0x10, 0x23, 0xa0, 0x63, 0x00, 0xb7, 0x12, 0x00, 0x80, 0x73, 0x90, 0x52, 0x10,
+    0x73, 0x23, 0x50, 0x10, 0x23, 0xa2, 0x63, 0x00, 0x93, 0x02, 0x00, 0x10, 0x73, 0x90, 0x22, 0x30, 0x73, 0x23,
+    0x20, 0x30, 0x23, 0xa4, 0x63, 0x00, 0xb7, 0x22, 0x00, 0x20, 0x93, 0x82, 0xf2, 0xff, 0x73, 0x90, 0x02, 0x3b,
+    0x73, 0x23, 0x00, 0x3b, 0x23, 0xa6, 0x63, 0x00, 0x13, 0x05, 0x80, 0x01, 0xb7, 0x05, 0x02, 0x00, 0x93, 0x85,
+    0x65, 0x02, 0x13, 0x10, 0xf0, 0x01, 0x73, 0x00, 0x10, 0x00, 0x13, 0x50, 0x70, 0x40};
+
 #define SRAM 0x20000000u
 
 typedef struct Rig {
@@ -152,10 +208,18 @@ typedef struct Rig {
     int exits;
 } Rig;
 
-/* Semihosting stand-in: only SYS_EXIT (0x18), ApplicationExit -> 0. */
+#define ELAPSED_VALUE 0x1122334455667788ull
+
+/* Semihosting stand-in: SYS_EXIT (0x18), ApplicationExit -> 0; SYS_ELAPSED (0x30)
+ * writes ELAPSED_VALUE at param through cpu_mem_write, as the real host does. */
 static int fake_semihost(void *opaque, uint32_t op, uint32_t param, uint32_t *result)
 {
     Rig *r = opaque;
+    if (op == 0x30) {
+        uint64_t t = ELAPSED_VALUE;
+        *result = cpu_mem_write(r->cpu, param, &t, sizeof t) < 0 ? (uint32_t)-1 : 0;
+        return 0;
+    }
     if (op != 0x18)
         return 0;
     r->exits++;
@@ -477,6 +541,125 @@ static void test_rv_timer_ecall_mcycle(void)
     free(err);
 }
 
+/* The host's writes for the firmware (semihosting SYS_ELAPSED: 8 bytes at a target)
+ * have the firmware's permissions: into flash, outside every memory or across the
+ * --sram limit nothing is written and the run stops at the call with the fault the
+ * firmware's own store would get; into SRAM the bytes arrive and the run goes on. */
+typedef struct HostWriteCase {
+    uint32_t target;
+    StopReason reason;  /* STOP_TIMEOUT: allowed (the program then spins) */
+    uint32_t fault_at;  /* the first byte the firmware could not store to */
+    bool readable;      /* the target's first word can be read back (flash, SRAM) */
+} HostWriteCase;
+
+static void check_host_write(Rig *r, const HostWriteCase *k, uint32_t call_pc)
+{
+    CpuStop st;
+    cpu_run(r->cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, k->reason);
+    uint32_t v = 1;
+    if (k->readable)
+        CU_ASSERT_EQUAL(cpu_mem_read(r->cpu, k->target, &v, sizeof v), 0);
+    if (k->reason == STOP_TIMEOUT) {
+        uint32_t hi = 0;
+        CU_ASSERT_EQUAL(cpu_mem_read(r->cpu, k->target + 4, &hi, sizeof hi), 0);
+        CU_ASSERT_EQUAL(v, (uint32_t)ELAPSED_VALUE);
+        CU_ASSERT_EQUAL(hi, (uint32_t)(ELAPSED_VALUE >> 32));
+        return;
+    }
+    if (k->readable)
+        CU_ASSERT_EQUAL(v, 0); /* nothing written (not even the bytes before the fault) */
+    CU_ASSERT_EQUAL(st.addr, k->fault_at);
+    CU_ASSERT_EQUAL(st.access, 'w');
+    CU_ASSERT_EQUAL(st.pc, call_pc);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.detail, "semihosting"));
+}
+
+static void test_arm_semihost_write_permissions(void)
+{
+    static const HostWriteCase cases[] = {
+        {0x100, STOP_FLASH_WRITE, 0x100, true},
+        {0x30000000u, STOP_UNMAPPED, 0x30000000u, false},
+        {SRAM + 0x1900, STOP_SRAM_LIMIT, SRAM + 0x1900, false},
+        {SRAM + 0x17FC, STOP_SRAM_LIMIT, SRAM + 0x1800, true}, /* straddles the --sram limit */
+        {SRAM + 0x100, STOP_TIMEOUT, 0, true},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        uint8_t code[sizeof arm_elapsed];
+        memcpy(code, arm_elapsed, sizeof code);
+        memcpy(code + 8, &cases[i].target, 4);
+        Rig r;
+        rig_arm(&r, code, sizeof code, 0, 0, 0x1800, 0, 20000);
+        check_host_write(&r, &cases[i], 0x84);
+        rig_free(&r);
+    }
+}
+
+/* RV32: flash at 0x20000000, RAM at 0x80000000 of which `ram_limit` bytes are usable,
+ * `code` loaded at 0x80000000 and booted. */
+static void rig_rv(Rig *r, CoreModel core, const uint8_t *code, size_t len, uint32_t ram_limit, uint64_t max_cycles)
+{
+    memset(r, 0, sizeof *r);
+    sched_init(&r->sched, 10000000);
+    CpuMemRegion mem[] = {
+        {.name = "flash", .base = 0x20000000u, .size = 0x10000, .limit = 0x10000, .kind = MEM_FLASH},
+        {.name = "ram", .base = 0x80000000u, .size = 0x10000, .limit = ram_limit, .kind = MEM_SRAM},
+    };
+    CpuConfig cc = {.core = core, .sched = &r->sched, .mem = mem, .nmem = 2, .boot_addr = 0x80000000u,
+                    .max_cycles = max_cycles};
+    char *err = NULL;
+    r->cpu = cpu_new(&cc, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->cpu);
+    cpu_set_semihost(r->cpu, fake_semihost, r);
+    CU_ASSERT_EQUAL_FATAL(cpu_load(r->cpu, 0x80000000u, code, len, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(cpu_boot(r->cpu, &err), 0);
+    free(err);
+}
+
+static void test_rv_semihost_write_permissions(void)
+{
+    static const HostWriteCase cases[] = {
+        {0x20000100u, STOP_FLASH_WRITE, 0x20000100u, true},
+        {0x30000000u, STOP_UNMAPPED, 0x30000000u, false},
+        {0x800017FCu, STOP_SRAM_LIMIT, 0x80001800u, true},
+        {0x80000100u, STOP_TIMEOUT, 0, true},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        uint8_t code[sizeof rv_elapsed];
+        memcpy(code, rv_elapsed, sizeof code);
+        memcpy(code + 28, &cases[i].target, 4);
+        Rig r;
+        rig_rv(&r, CORE_RV32IMAC, code, sizeof code, 0x1800, 20000);
+        check_host_write(&r, &cases[i], 0x80000010u);
+        rig_free(&r);
+    }
+}
+
+/* rv32gc (QEMU's rv32): satp (Sv32 written from M-mode: kept, WARL as QEMU 7.2),
+ * stvec, medeleg and pmpaddr0 are written and read back. rv32imac (the E31: no
+ * S-mode): the satp write is an illegal instruction. */
+static void test_rv_smode_csrs(void)
+{
+    Rig r;
+    rig_rv(&r, CORE_RV32GC, rv_smode, sizeof rv_smode, 0x10000, 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    uint32_t v[4] = {0};
+    CU_ASSERT_EQUAL(cpu_mem_read(r.cpu, 0x80000100u, v, sizeof v), 0);
+    CU_ASSERT_EQUAL(v[0], 0x80012345u);
+    CU_ASSERT_EQUAL(v[1], 0x80001000u);
+    CU_ASSERT_EQUAL(v[2], 0x100);
+    CU_ASSERT_EQUAL(v[3], 0x20001fffu);
+    rig_free(&r);
+
+    rig_rv(&r, CORE_RV32IMAC, rv_smode, sizeof rv_smode, 0x10000, 0);
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_BAD_INSN);
+    CU_ASSERT_EQUAL(st.pc, 0x80000008u);
+    rig_free(&r);
+}
+
 static const TestCase cpu_tests[] = {
     {"arm: WFI, IRQ entry/exit, semihosting exit", test_arm_wfi_irq_exit},
     {"arm: SVC", test_arm_svc},
@@ -490,6 +673,9 @@ static const TestCase cpu_tests[] = {
     {"arm: deterministic time", test_arm_deterministic_time},
     {"arm: two Cpus keep their own invalid-instruction PC", test_arm_two_cpus_invalid_pc},
     {"rv32: timer interrupt, ecall, mcycle", test_rv_timer_ecall_mcycle},
+    {"arm: semihosting writes have the firmware's permissions", test_arm_semihost_write_permissions},
+    {"rv32: semihosting writes have the firmware's permissions", test_rv_semihost_write_permissions},
+    {"rv32gc: S-mode and PMP CSRs; rv32imac: no satp", test_rv_smode_csrs},
     {NULL, NULL},
 };
 

@@ -32,6 +32,8 @@ static void fake_irq_set(void *opaque, int num, int level)
 typedef struct Rig {
     Sched sched;
     FakeIrq irq;
+    int exits, resets;  /* the core's exit and sysreset asked for (test finisher) */
+    int exit_status;
     FILE *out;
     char *outbuf;
     size_t outlen; /* bytes */
@@ -41,6 +43,19 @@ typedef struct Rig {
     const DeviceClass *cls;
     void *dev;
 } Rig;
+
+static void fake_exit(void *opaque, int status)
+{
+    Rig *r = opaque;
+    r->exits++;
+    r->exit_status = status;
+}
+
+static void fake_sysreset(void *opaque)
+{
+    Rig *r = opaque;
+    r->resets++;
+}
 
 /* Creates device `type` at `clock_hz` with all its lines wired to r->irq. `input`
  * (may be NULL: no input) is what the host end will receive, then end of input. */
@@ -66,6 +81,7 @@ static void rig_open(Rig *r, const char *type, uint32_t clock_hz, const char *in
     DeviceConfig cfg = {
         .name = "dut", .base = 0x40000000, .clock_hz = clock_hz, .params = r->params,
         .sched = &r->sched, .chardev = r->cd, .nirq = DEVICE_MAX_IRQ,
+        .core = {.exit = fake_exit, .sysreset = fake_sysreset, .opaque = r},
     };
     for (int i = 0; i < DEVICE_MAX_IRQ; i++)
         cfg.irq[i] = (IrqLine){.set = fake_irq_set, .opaque = &r->irq, .num = i};
@@ -161,6 +177,7 @@ static void test_roles_declared(void)
         {"cmsdk-uart", CON, 0}, {"nrf51-uart", CON, 0},          {"sifive-uart", CON, 0}, {"ns16550a", CON, 0},
         {"cmsdk-timer", 0, 0},  {"systick", 0, EXC_SYSTICK},     {"dwt", 0, 0},           {"clint", TB, 0},
         {"plic", IC, 0},        {"itm", 0, 0},                   {"gc-trace-port", 0, 0}, {"nvic", IC | EM, 0},
+        {"sifive-test", 0, 0},  {"goldfish-rtc", 0, 0},
     };
     for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
         const DeviceClass *c = device_class_find(want[i].type);
@@ -1114,6 +1131,112 @@ static const TestCase plic_cases[] = {
     {NULL, NULL},
 };
 
+/* ---- QEMU virt: the SiFive test finisher, the Goldfish RTC ---- */
+
+static void test_sifive_test(void)
+{
+    Rig r;
+    rig_open(&r, "sifive-test", 10000000, NULL, NULL);
+    CU_ASSERT_EQUAL(rd(&r, 0), 0);
+    wr(&r, 0, 0x1234);                   /* not a command */
+    wr(&r, 4, 0x5555);                   /* not offset 0 */
+    r.cls->write(r.dev, 0, 0x55, 1);     /* 1-byte: QEMU takes 2 and 4 bytes only */
+    CU_ASSERT_EQUAL(r.exits + r.resets, 0);
+    wr(&r, 0, 7u << 16 | 0x3333);        /* fail with status 7 */
+    CU_ASSERT_EQUAL(r.exits, 1);
+    CU_ASSERT_EQUAL(r.exit_status, 7);
+    r.cls->write(r.dev, 0, 0x5555, 2);   /* pass */
+    CU_ASSERT_EQUAL(r.exits, 2);
+    CU_ASSERT_EQUAL(r.exit_status, 0);
+    wr(&r, 0, 0x3333);                   /* fail with status 0 (as QEMU: exit(0)) */
+    CU_ASSERT_EQUAL(r.exits, 3);
+    CU_ASSERT_EQUAL(r.exit_status, 0);
+    wr(&r, 0, 0x7777);                   /* reset */
+    CU_ASSERT_EQUAL(r.resets, 1);
+    CU_ASSERT_EQUAL(r.exits, 3);
+    rig_close(&r);
+}
+
+enum { RTC_TIME_LOW = 0x00, RTC_TIME_HIGH = 0x04, RTC_ALARM_LOW = 0x08, RTC_ALARM_HIGH = 0x0C,
+       RTC_IRQ_ENABLED = 0x10, RTC_CLEAR_ALARM = 0x14, RTC_ALARM_STATUS = 0x18, RTC_CLEAR_INTERRUPT = 0x1C };
+
+static uint64_t rtc_count(Rig *r)
+{
+    uint32_t lo = rd(r, RTC_TIME_LOW);
+    return (uint64_t)rd(r, RTC_TIME_HIGH) << 32 | lo;
+}
+
+/* The count is simulated nanoseconds (10 MHz: 100 ns a cycle), TIME_LOW latches
+ * TIME_HIGH, writes move it. */
+static void test_goldfish_rtc_time(void)
+{
+    Rig r;
+    rig_open(&r, "goldfish-rtc", 10000000, NULL, NULL);
+    CU_ASSERT_EQUAL(rtc_count(&r), 0);
+    r.sched.now = 10000000; /* 1 s */
+    CU_ASSERT_EQUAL(rtc_count(&r), 1000000000u);
+    r.sched.now = 50000000; /* 5 s: above 2^32 ns */
+    CU_ASSERT_EQUAL(rd(&r, RTC_TIME_LOW), (uint32_t)5000000000ull);
+    r.sched.now = 100000000; /* the high half stays as the low read latched it */
+    CU_ASSERT_EQUAL(rd(&r, RTC_TIME_HIGH), 1);
+    wr(&r, RTC_TIME_HIGH, 0);
+    wr(&r, RTC_TIME_LOW, 100);
+    CU_ASSERT_EQUAL(rtc_count(&r), 100);
+    r.sched.now += 10;
+    CU_ASSERT_EQUAL(rtc_count(&r), 1100);
+    CU_ASSERT_EQUAL(rd(&r, 0x20), 0); /* unimplemented */
+    rig_close(&r);
+
+    rig_open(&r, "goldfish-rtc", 10000000, NULL, "{\"epoch_s\": 1700000000}");
+    CU_ASSERT_EQUAL(rtc_count(&r), 1700000000ull * 1000000000u);
+    rig_close(&r);
+    expect_create_fails("goldfish-rtc", 10000000, "{\"epoch_s\": \"soon\"}", "epoch_s");
+}
+
+/* The alarm fires at the first cycle its count is reached (or at once when due),
+ * the line is high while the interrupt is pending and enabled. */
+static void test_goldfish_rtc_alarm(void)
+{
+    Rig r;
+    rig_open(&r, "goldfish-rtc", 10000000, NULL, NULL);
+    wr(&r, RTC_IRQ_ENABLED, 1);
+    CU_ASSERT_EQUAL(rd(&r, RTC_IRQ_ENABLED), 1);
+    wr(&r, RTC_ALARM_HIGH, 0);
+    wr(&r, RTC_ALARM_LOW, 550); /* ns: reached at cycle 6 */
+    CU_ASSERT_EQUAL(rd(&r, RTC_ALARM_LOW), 550);
+    CU_ASSERT_EQUAL(rd(&r, RTC_ALARM_STATUS), 1);
+    run_to(&r.sched, 5);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, 6);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(rd(&r, RTC_ALARM_STATUS), 0);
+    wr(&r, RTC_CLEAR_INTERRUPT, 1);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+
+    wr(&r, RTC_IRQ_ENABLED, 0);
+    wr(&r, RTC_ALARM_LOW, 100); /* already past: fires at once, the line stays low */
+    CU_ASSERT_EQUAL(rd(&r, RTC_ALARM_STATUS), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, RTC_IRQ_ENABLED, 1); /* the pending interrupt shows now */
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    wr(&r, RTC_CLEAR_INTERRUPT, 1);
+
+    wr(&r, RTC_ALARM_LOW, 2000);
+    wr(&r, RTC_CLEAR_ALARM, 1);
+    CU_ASSERT_EQUAL(rd(&r, RTC_ALARM_STATUS), 0);
+    run_to(&r.sched, 100);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    rig_close(&r);
+}
+
+static const TestCase virt_cases[] = {
+    {"sifive-test finisher", test_sifive_test},
+    {"goldfish-rtc time", test_goldfish_rtc_time},
+    {"goldfish-rtc alarm", test_goldfish_rtc_alarm},
+    {NULL, NULL},
+};
+
 int main(void)
 {
     log_set_quiet(true);
@@ -1122,6 +1245,7 @@ int main(void)
         {"uarts", uart_cases},
         {"timers", timer_cases},
         {"plic", plic_cases},
+        {"virt", virt_cases},
         {NULL, NULL},
     };
     return cunit_run(suites);

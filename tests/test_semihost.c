@@ -10,14 +10,19 @@
 #include "base/util.h"
 #include "tests/cunit_main.h"
 
-/* ---- fake guest memory: MEM_SIZE bytes at MEM_BASE, anything else faults ---- */
+/* ---- fake guest memory: MEM_SIZE bytes at MEM_BASE, anything else faults; the
+ * firmware may not store into [RO_BASE, RO_BASE + RO_SIZE) (as flash): the machine's
+ * write refuses it (and would stop the run) ---- */
 
 #define MEM_BASE 0x20000000u
 #define MEM_SIZE 0x10000u /* bytes */
+#define RO_BASE (MEM_BASE + 0x8000)
+#define RO_SIZE 0x1000u   /* bytes */
 
 typedef struct FakeMem {
     uint8_t bytes[MEM_SIZE];
     int reads, writes;
+    int refused;          /* writes into the read-only part */
 } FakeMem;
 
 static int in_range(uint32_t addr, size_t len)
@@ -41,6 +46,10 @@ static int mem_write(void *opaque, uint32_t addr, const void *buf, size_t len)
     m->writes++;
     if (!in_range(addr, len))
         return -1;
+    if (addr < RO_BASE + RO_SIZE && addr + len > RO_BASE) {
+        m->refused++;
+        return -1;
+    }
     memcpy(m->bytes + (addr - MEM_BASE), buf, len);
     return 0;
 }
@@ -388,6 +397,45 @@ static void test_time_and_info(void)
     rig_close(&r);
 }
 
+/* Every call that writes guest memory, aimed where the firmware may not store: the
+ * write is refused, the call fails with EFAULT and writes nothing after it. */
+static void test_writes_refused(void)
+{
+    Rig r;
+    rig_open(&r, "xyz");
+    uint32_t in = sh_open(&r, ":tt", 0);
+    put_words(r.mem, BLOCK, in, RO_BASE, 3);
+    CU_ASSERT_EQUAL(call(&r, SYS_READ, BLOCK), (uint32_t)-1);
+    CU_ASSERT_EQUAL(sh_errno(&r), EFAULT);
+    CU_ASSERT_EQUAL(get_word(r.mem, RO_BASE), 0);
+    CU_ASSERT_EQUAL(r.mem->refused, 1);
+
+    put_words(r.mem, BLOCK, RO_BASE, 64, 0); /* GET_CMDLINE: the buffer is read-only */
+    CU_ASSERT_EQUAL(call(&r, SYS_GET_CMDLINE, BLOCK), (uint32_t)-1);
+    CU_ASSERT_EQUAL(sh_errno(&r), EFAULT);
+    CU_ASSERT_EQUAL(get_word(r.mem, BLOCK + 4), 64); /* the length is not written */
+    CU_ASSERT_EQUAL(r.mem->refused, 2);
+
+    put_words(r.mem, RO_BASE, STR, 64, 0); /* GET_CMDLINE: the block itself is read-only */
+    CU_ASSERT_EQUAL(call(&r, SYS_GET_CMDLINE, RO_BASE), (uint32_t)-1);
+    CU_ASSERT_EQUAL(sh_errno(&r), EFAULT);
+    CU_ASSERT_EQUAL(get_word(r.mem, RO_BASE + 4), 64);
+    CU_ASSERT_EQUAL(r.mem->refused, 3);
+
+    put_words(r.mem, BLOCK, RO_BASE + 0x10, 0, 0); /* HEAPINFO: where the four words go */
+    CU_ASSERT_EQUAL(call(&r, SYS_HEAPINFO, BLOCK), (uint32_t)-1);
+    CU_ASSERT_EQUAL(sh_errno(&r), EFAULT);
+    CU_ASSERT_EQUAL(get_word(r.mem, RO_BASE + 0x10), 0);
+    CU_ASSERT_EQUAL(r.mem->refused, 4);
+
+    r.sched.now = 12345;
+    CU_ASSERT_EQUAL(call(&r, SYS_ELAPSED, RO_BASE + 0x20), (uint32_t)-1);
+    CU_ASSERT_EQUAL(sh_errno(&r), EFAULT);
+    CU_ASSERT_EQUAL(get_word(r.mem, RO_BASE + 0x20), 0);
+    CU_ASSERT_EQUAL(r.mem->refused, 5);
+    rig_close(&r);
+}
+
 static const TestCase semihost_cases[] = {
     {"writec, write0", test_writec_write0},
     {"write to handles", test_write_handles},
@@ -398,6 +446,7 @@ static const TestCase semihost_cases[] = {
     {"unknown op", test_unknown_op},
     {"no guest memory", test_no_memory},
     {"time, heapinfo, cmdline", test_time_and_info},
+    {"writes where the firmware may not store", test_writes_refused},
     {NULL, NULL},
 };
 
