@@ -302,22 +302,41 @@ static void on_earlier_event(void *opaque, uint64_t when)
         c->deadline = when;
 }
 
-/* Everything that is not the common case. Returns true if execution was
- * redirected or is stopping (the block at addr must not be charged). */
-static bool block_slow_path(Cpu *c, uint32_t addr)
+/* Everything that is not the common case is in block_full, in this order: the stops
+ * (interrupt request, cycle limit); the events due (time has reached the end of the
+ * previous block: a CPU sample taken there is charged to the previous block, with the
+ * call stack as it was while that block ran); the shadow stack's move for the call or
+ * return that ended the previous block; a pending interrupt, and the next deadline. */
+
+/* True if the run stops before the block at addr. */
+static bool block_stop_due(Cpu *c, uint32_t addr)
 {
-    Sched *s = c->sched;
     if (c->interrupt_req) {
         cpu_stop_now(c, STOP_INTERRUPTED, addr, "interrupted");
         return true;
     }
-    if (c->max_cycles && s->now >= c->max_cycles) {
+    if (c->max_cycles && c->sched->now >= c->max_cycles) {
         cpu_stop_now(c, STOP_TIMEOUT, addr, "reached the cycle limit (%llu cycles)",
                      (unsigned long long)c->max_cycles);
         return true;
     }
+    return false;
+}
+
+/* The events due; true if one stops the run. */
+static bool block_events(Cpu *c)
+{
+    Sched *s = c->sched;
     if (sched_next(s) <= s->now)
         sched_run_due(s);
+    return c->stopping;
+}
+
+/* With the shadow stack as it stands at addr: a pending interrupt, and the next
+ * deadline. Returns true if execution was redirected or is stopping (the block at
+ * addr must not be charged). */
+static bool block_irq(Cpu *c, uint32_t addr)
+{
     if (c->stopping)
         return true;
     bool redirected = false;
@@ -471,7 +490,9 @@ void cpu_watch_return(Cpu *c, uint32_t cookie)
 void cpu_exception_entered(Cpu *c, uint32_t ret_pc, int irq, uint64_t pending)
 {
     shadow_push(c, ret_pc, true);
+    c->shadow[c->nshadow - 1].interrupted = irq >= 0;
     c->prev_flags = 0;
+    c->prev_block = 0; /* until the handler's first block: samples there are the handler's */
     cpu_irq_entered(c, irq, pending);
 }
 
@@ -481,22 +502,27 @@ void cpu_irq_entered(Cpu *c, int irq, uint64_t pending)
         c->obs.irq_entry(c->obs.opaque, (uint16_t)irq, pending);
 }
 
+/* A frame as backtraces give it: an address whose preceding byte lies in the
+ * instruction the frame is at (symbolizers look up addr - 1): a call's return
+ * address, or 2 bytes into the instruction an interrupt came before. */
+static uint32_t frame_addr(const ShadowFrame *f) { return f->interrupted ? f->ret + 2 : f->ret; }
+
 size_t cpu_callers(const Cpu *c, uint32_t *out, size_t max)
 {
     size_t n = c->nshadow < max ? c->nshadow : max;
     for (size_t i = 0; i < n; i++)
-        out[i] = c->shadow[c->nshadow - 1 - i].ret;
+        out[i] = frame_addr(&c->shadow[c->nshadow - 1 - i]);
     return n;
 }
 
 size_t cpu_backtrace(Cpu *c, uint32_t *out, size_t max)
 {
+    /* The last block that ran and the frames it ran in: block_full runs the events
+     * due before it moves the shadow stack for that block's call or return. */
     size_t n = 0;
     if (max)
         out[n++] = c->prev_block ? c->prev_block : cpu_pc(c);
-    for (size_t i = c->nshadow; i > 0 && n < max; i--)
-        out[n++] = c->shadow[i - 1].ret;
-    return n;
+    return n + cpu_callers(c, out + n, max - n);
 }
 
 void cpu_hook_entry(Cpu *c, uint32_t addr, uint32_t size, CpuEntryHook fn, void *opaque, uint32_t cookie)
@@ -531,6 +557,23 @@ uint64_t cpu_now(const Cpu *c) { return c->sched->now; }
 
 /* ---- the block hook ----------------------------------------------------- */
 
+/* The call or return that ended the previous block, if control left it by that
+ * branch, reaches the shadow stack (once: the flags are taken). True if a call frame
+ * was pushed. */
+static bool shadow_move(Cpu *c, uint32_t addr)
+{
+    unsigned moved = c->prev_end != addr ? c->prev_flags & (BC_CALL | BC_RET) : 0;
+    if (BG_LIKELY(!moved))
+        return false;
+    c->prev_flags &= (uint8_t)~(BC_CALL | BC_RET);
+    if (moved & BC_RET) {
+        shadow_return(c, addr);
+        return false;
+    }
+    shadow_push(c, c->prev_end, false);
+    return true;
+}
+
 /* Every case of a new block: SP read back, shadow-stack calls and returns, events
  * due, a first run (decoded), entry hooks, a new SP low. */
 /* noipa: the same signature as the hook, so that its call stays a plain jump */
@@ -541,19 +584,19 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
     Sched *s = c->sched;
     if (BG_UNLIKELY(c->sp_read != SP_KNOWN) && sp_sync(c, addr))
         return;
-    bool called = false; /* a call frame for this block was just pushed */
     if (c->prev_end != addr) {
         s->now += c->prev_penalty;
-        if (BG_UNLIKELY(c->prev_flags & (BC_CALL | BC_RET))) {
-            if (c->prev_flags & BC_CALL) {
-                shadow_push(c, c->prev_end, false);
-                called = true;
-            } else {
-                shadow_return(c, addr);
-            }
-        }
+        c->prev_penalty = 0; /* taken once, should the run stop and resume at addr */
     }
-    if (BG_UNLIKELY(s->now >= c->deadline) && block_slow_path(c, addr))
+    bool due = s->now >= c->deadline;
+    if (BG_UNLIKELY(due) && block_stop_due(c, addr)) {
+        shadow_move(c, addr);
+        return;
+    }
+    if (BG_UNLIKELY(due) && block_events(c))
+        return; /* the move is made when the run resumes at addr */
+    bool called = shadow_move(c, addr); /* a call frame for this block was just pushed */
+    if (BG_UNLIKELY(due) && block_irq(c, addr))
         return;
     const BlockCost *bc = block_cost(c, addr, size);
     unsigned flags = bc->flags;

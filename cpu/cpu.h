@@ -136,8 +136,14 @@ void cpu_watch_return(Cpu *c, uint32_t cookie);
 uint32_t cpu_arg(Cpu *c, int n);
 uint32_t cpu_return_address(Cpu *c);
 /* The shadow call stack kept at block granularity: the current PC, then the
- * return addresses of the active calls (and the interrupted PC of an exception),
- * innermost first. Returns the number written (at most max). */
+ * return addresses of the active calls and exceptions, innermost first: each one an
+ * address whose preceding byte is in the instruction its frame is at (an
+ * interrupt's frame is the interrupted PC + 2, as that instruction had not run).
+ * Returns the number written (at most max). The current PC is the
+ * start of the block that runs (or last ran), and the frames are those it runs in:
+ * from a scheduler event (a CPU sample), the block whose cycles reached the event's
+ * time and its stack before its own call or return; from an entry hook or a device
+ * access, the block at hand. Exception entry is charged to the handler. */
 size_t cpu_backtrace(Cpu *c, uint32_t *out, size_t max);
 /* The same without the current PC: the return addresses alone, innermost first. */
 size_t cpu_callers(const Cpu *c, uint32_t *out, size_t max);

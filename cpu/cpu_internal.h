@@ -40,6 +40,7 @@ typedef struct ShadowFrame {
     uint32_t ret;      /* return address (Thumb bit clear) / interrupted PC */
     uint32_t sp;       /* SP when the frame was pushed */
     bool exception;    /* an exception frame: a synchronous one returns past ret */
+    bool interrupted;  /* an interrupt's frame: ret had not run (backtraces name it so) */
 } ShadowFrame;
 
 typedef struct ShadowWatch {

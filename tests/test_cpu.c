@@ -198,6 +198,44 @@ static const uint8_t rv_smode[] = {
     0x20, 0x30, 0x23, 0xa4, 0x63, 0x00, 0xb7, 0x22, 0x00, 0x20, 0x93, 0x82, 0xf2, 0xff, 0x73, 0x90, 0x02, 0x3b,
     0x73, 0x23, 0x00, 0x3b, 0x23, 0xa6, 0x63, 0x00, 0x13, 0x05, 0x80, 0x01, 0xb7, 0x05, 0x02, 0x00, 0x93, 0x85,
     0x65, 0x02, 0x13, 0x10, 0xf0, 0x01, 0x73, 0x00, 0x10, 0x00, 0x13, 0x50, 0x70, 0x40};
+/* Thumb, linked at 0x80:
+   reset:
+     movs r4, #0
+   loop:
+     bl f               @ 0x82, returns to 0x86
+     adds r4, #1
+     b loop
+   f:                   @ 0x8a
+     nop
+     nop
+     nop
+     nop
+     bx lr
+ */
+static const uint8_t arm_calls[] = {0x00, 0x24, 0x00, 0xf0, 0x02, 0xf8, 0x01, 0x34, 0xfb, 0xe7,
+                                    0x00, 0xbf, 0x00, 0xbf, 0x00, 0xbf, 0x00, 0xbf, 0x70, 0x47};
+/* Thumb, linked at 0x80:
+   reset:
+     movs r4, #20
+   wait:
+     subs r4, #1
+     bne wait
+     bl f               @ 0x86, returns to 0x8a
+     movs r0, #0x18
+     ldr r1, =0x20026
+     bkpt 0xab
+   f:                   @ 0x90
+     nop
+     nop
+     bx lr
+   irq0:                @ 0x96
+     nop
+     bx lr
+   .ltorg
+ */
+static const uint8_t arm_irq_at_entry[] = {0x14, 0x24, 0x01, 0x3c, 0xfd, 0xd1, 0x00, 0xf0, 0x03, 0xf8, 0x18, 0x20,
+                                           0x03, 0x49, 0xab, 0xbe, 0x00, 0xbf, 0x00, 0xbf, 0x70, 0x47, 0x00, 0xbf,
+                                           0x70, 0x47, 0x00, 0x00, 0x26, 0x00, 0x02, 0x00};
 
 #define SRAM 0x20000000u
 
@@ -660,6 +698,101 @@ static void test_rv_smode_csrs(void)
     rig_free(&r);
 }
 
+/* A sampler: a scheduler event every cycle takes cpu_backtrace, as the CPU profile
+ * does, and the test looks at the stacks. */
+typedef struct Sampler {
+    Cpu *cpu;
+    Sched *sched;
+    SchedEvent ev;
+    size_t n;
+    size_t wrong;           /* arm_calls: stacks not as the code is at that cycle */
+    uint32_t in_irq[4];     /* arm_irq_at_entry: a stack taken in the handler */
+    size_t nin_irq;
+} Sampler;
+
+static void sample_every_cycle(void *opaque, uint64_t due)
+{
+    Sampler *sp = opaque;
+    uint32_t f[4];
+    size_t n = cpu_backtrace(sp->cpu, f, 4);
+    sp->n++;
+    /* arm_calls: in f (0x8a..0x93) its caller's return address 0x86 below it,
+     * elsewhere nothing */
+    bool in_f = f[0] >= 0x8a && f[0] < 0x94;
+    if (in_f ? n != 2 || f[1] != 0x86 : n != 1)
+        sp->wrong++;
+    if (f[0] == 0x96 && n <= 4) { /* arm_irq_at_entry: the handler's block */
+        memcpy(sp->in_irq, f, n * sizeof *f);
+        sp->nin_irq = n;
+    }
+    sched_at(sp->sched, &sp->ev, due + 1);
+}
+
+static void sampler_start(Sampler *sp, Rig *r)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->cpu = r->cpu;
+    sp->sched = &r->sched;
+    sched_event_init(&sp->ev, "sample", sample_every_cycle, sp);
+    sched_at(&r->sched, &sp->ev, 1);
+}
+
+/* A sample is charged to the block whose cycles reached its time, with the call
+ * stack as that block ran: the block that ends in `bl f` is the caller's alone, the
+ * one that ends in `bx lr` is f's under its caller. */
+static void test_arm_sample_stacks(void)
+{
+    Rig r;
+    rig_arm(&r, arm_calls, sizeof arm_calls, 0, 0, 0x10000, 0, 3000);
+    Sampler sp;
+    sampler_start(&sp, &r);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_TIMEOUT);
+    CU_ASSERT(sp.n >= 2900);
+    CU_ASSERT_EQUAL(sp.wrong, 0);
+    sched_cancel(&r.sched, &sp.ev);
+    rig_free(&r);
+}
+
+/* The time f of arm_irq_at_entry is entered at (an entry hook). */
+static void note_entry(Cpu *c, void *opaque, uint32_t cookie)
+{
+    *(uint64_t *)opaque = cpu_now(c);
+}
+
+/* An interrupt taken before f's first instruction (pended by an event due when f
+ * is entered, as a first run measures): in the handler's stack, the interrupted
+ * frame reads as an address inside f (f + 2: symbolizers look up the byte before a
+ * frame's address), then f's return address. */
+static void test_arm_sample_interrupt_frame(void)
+{
+    Rig r;
+    uint64_t entered = 0;
+    CpuStop st;
+    rig_arm(&r, arm_irq_at_entry, sizeof arm_irq_at_entry, 0, 0x96, 0x10000, 0, 0);
+    cpu_hook_entry(r.cpu, 0x90, 6, note_entry, &entered, 0);
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    CU_ASSERT_FATAL(entered > 0);
+    rig_free(&r);
+
+    rig_arm(&r, arm_irq_at_entry, sizeof arm_irq_at_entry, 0, 0x96, 0x10000, 0, 0);
+    nvic_write(r.nvic, 0x100, 1, 4); /* ISER0: enable IRQ0 */
+    SchedEvent pend;
+    sched_event_init(&pend, "pend", pend_irq0, &r);
+    sched_at(&r.sched, &pend, entered);
+    Sampler sp;
+    sampler_start(&sp, &r);
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    CU_ASSERT_EQUAL_FATAL(sp.nin_irq, 3);
+    CU_ASSERT_EQUAL(sp.in_irq[1], 0x90 + 2);
+    CU_ASSERT_EQUAL(sp.in_irq[2], 0x8a);
+    sched_cancel(&r.sched, &sp.ev);
+    rig_free(&r);
+}
+
 static const TestCase cpu_tests[] = {
     {"arm: WFI, IRQ entry/exit, semihosting exit", test_arm_wfi_irq_exit},
     {"arm: SVC", test_arm_svc},
@@ -676,6 +809,8 @@ static const TestCase cpu_tests[] = {
     {"arm: semihosting writes have the firmware's permissions", test_arm_semihost_write_permissions},
     {"rv32: semihosting writes have the firmware's permissions", test_rv_semihost_write_permissions},
     {"rv32gc: S-mode and PMP CSRs; rv32imac: no satp", test_rv_smode_csrs},
+    {"arm: samples at calls and returns", test_arm_sample_stacks},
+    {"arm: an interrupt's frame in a sample", test_arm_sample_interrupt_frame},
     {NULL, NULL},
 };
 
