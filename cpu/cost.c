@@ -356,7 +356,9 @@ static void arm_flush_it(CostModel *cm, unsigned left)
 }
 
 /* BC_CALL for BL/BLX, BC_RET for the ways a function returns (BX LR, MOV PC, LR,
- * POP {..pc}, LDM SP!, {..pc}, LDR PC, [SP], #4), else 0. The shadow call stack uses these. */
+ * POP {..pc}, LDM SP!, {..pc}, LDR PC, [SP], #4), BC_RET | BC_RET_REG for BX Rn (how
+ * Thumb-1 varargs functions return, after POP {..Rn}; also a jump through a pointer),
+ * else 0. The shadow call stack uses these. */
 static unsigned arm_call_or_ret(const cs_insn *in, const cs_arm *arm)
 {
     switch (in->id) {
@@ -366,7 +368,7 @@ static unsigned arm_call_or_ret(const cs_insn *in, const cs_arm *arm)
     case ARM_INS_BX:
         return arm->op_count == 1 && arm->operands[0].type == ARM_OP_REG && arm->operands[0].reg == ARM_REG_LR
                    ? BC_RET
-                   : 0;
+                   : BC_RET | BC_RET_REG;
     case ARM_INS_POP:
         return BC_RET;
     case ARM_INS_MOV: /* mov pc, lr */
@@ -416,7 +418,7 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
             prev_writes = 0;
             prev16 = false;
             penalty = 0;
-            flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
+            flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET | BC_RET_REG);
             sp_write(&st, false, 0); /* it may have moved SP */
             continue;
         }
@@ -642,7 +644,7 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
         }
 
         penalty = 0;
-        flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET);
+        flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET | BC_RET_REG);
         if (writes_pc) {
             flags |= BC_ENDS_BRANCH | arm_call_or_ret(in, arm);
             if (cond) {

@@ -22,6 +22,8 @@ enum {
     BC_HOOK = 1 << 5,        /* set by cpu.c: the block starts a hooked function */
     BC_SP_STATIC = 1 << 6,   /* SP moves by known amounts (push/pop, add/sub sp,#imm, addi sp,sp,imm):
                                 sp_low and sp_delta say how (up to the first dynamic write) */
+    BC_RET_REG = 1 << 7,     /* with BC_RET: a branch through another register (BX Rn), which
+                                returns only if it lands where a frame returns to */
 };
 
 typedef struct BlockCost {

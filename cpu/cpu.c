@@ -449,10 +449,15 @@ static size_t shadow_match(const Cpu *c, uint32_t addr, uint32_t sp)
 }
 
 /* Control arrived at addr from a return: pop to the frame that returns there,
- * firing the watches on the popped frames (innermost first). */
-static void shadow_return(Cpu *c, uint32_t addr)
+ * firing the watches on the popped frames (innermost first). A return through LR
+ * (not through another register: `reg`) that lands where no frame returns, with SP
+ * back where the top call frame had it, returns from that frame to an address its
+ * callee computed (Thumb-1's switch helpers add the case's offset to LR). */
+static void shadow_return(Cpu *c, uint32_t addr, bool reg)
 {
     size_t i = shadow_match(c, addr, c->sp);
+    if (!i && !reg && c->nshadow && !c->shadow[c->nshadow - 1].exception && c->shadow[c->nshadow - 1].sp == c->sp)
+        i = c->nshadow;
     if (!i)
         return; /* not a return to any known frame (e.g. a tail-chained handler) */
     c->nshadow = i - 1;
@@ -562,12 +567,12 @@ uint64_t cpu_now(const Cpu *c) { return c->sched->now; }
  * was pushed. */
 static bool shadow_move(Cpu *c, uint32_t addr)
 {
-    unsigned moved = c->prev_end != addr ? c->prev_flags & (BC_CALL | BC_RET) : 0;
+    unsigned moved = c->prev_end != addr ? c->prev_flags & (BC_CALL | BC_RET | BC_RET_REG) : 0;
     if (BG_LIKELY(!moved))
         return false;
-    c->prev_flags &= (uint8_t)~(BC_CALL | BC_RET);
+    c->prev_flags &= (uint8_t)~(BC_CALL | BC_RET | BC_RET_REG);
     if (moved & BC_RET) {
-        shadow_return(c, addr);
+        shadow_return(c, addr, moved & BC_RET_REG);
         return false;
     }
     shadow_push(c, c->prev_end, false);

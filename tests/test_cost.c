@@ -125,6 +125,9 @@ static void test_arm_branches(void)
     static const uint8_t bx[] = {0x70, 0x47};
     CHECK_BLOCK(CORE_CORTEX_M3, bx, 3, 1, 0, BC_ENDS_BRANCH | BC_RET);
     CHECK_BLOCK(CORE_CORTEX_M0PLUS, bx, 2, 1, 0, BC_ENDS_BRANCH | BC_RET);
+    /* bx r3: Thumb-1's varargs return (after pop {r3}), or a jump through a pointer */
+    static const uint8_t bxr3[] = {0x18, 0x47};
+    CHECK_BLOCK(CORE_CORTEX_M0, bxr3, 3, 1, 0, BC_ENDS_BRANCH | BC_RET | BC_RET_REG);
     /* b.n <label> */
     static const uint8_t b[] = {0xfd, 0xe7};
     CHECK_BLOCK(CORE_CORTEX_M0, b, 3, 1, 0, BC_ENDS_BRANCH);

@@ -237,6 +237,44 @@ static const uint8_t arm_irq_at_entry[] = {0x14, 0x24, 0x01, 0x3c, 0xfd, 0xd1, 0
                                            0x03, 0x49, 0xab, 0xbe, 0x00, 0xbf, 0x00, 0xbf, 0x70, 0x47, 0x00, 0xbf,
                                            0x70, 0x47, 0x00, 0x00, 0x26, 0x00, 0x02, 0x00};
 
+/* Thumb, linked at 0x80: returns the shadow stack must follow.
+   reset:
+     bl skip            @ returns to 0x84 + 2: skip adds 2 to LR
+     nop
+     bl vararg          @ 0x86: returns with bx r3, as Thumb-1 varargs functions do
+     ldr r0, =f
+     bl trampoline      @ 0x8c, returns to 0x90: through f, which trampoline jumps to
+     movs r0, #0x18
+     ldr r1, =0x20026
+     bkpt 0xab
+   skip:                @ 0x96
+     push {r1}
+     mov r1, lr
+     adds r1, #2
+     mov lr, r1
+     pop {r1}
+     bx lr
+   vararg:              @ 0xa2
+     push {r0-r3}
+     push {lr}
+     pop {r3}
+     add sp, #16
+     bx r3
+   trampoline:          @ 0xac
+     bx r0              @ a tail call through a pointer: no return
+     nop
+   f:                   @ 0xb0
+     nop
+     nop
+     bx lr
+   .ltorg
+ */
+static const uint8_t arm_returns[] = {
+    0x00, 0xf0, 0x09, 0xf8, 0x00, 0xbf, 0x00, 0xf0, 0x0c, 0xf8, 0x0b, 0x48, 0x00, 0xf0, 0x0e, 0xf8,
+    0x18, 0x20, 0x0a, 0x49, 0xab, 0xbe, 0x02, 0xb4, 0x71, 0x46, 0x02, 0x31, 0x8e, 0x46, 0x02, 0xbc,
+    0x70, 0x47, 0x0f, 0xb4, 0x00, 0xb5, 0x08, 0xbc, 0x04, 0xb0, 0x18, 0x47, 0x00, 0x47, 0x00, 0xbf,
+    0x00, 0xbf, 0x00, 0xbf, 0x70, 0x47, 0x00, 0x00, 0xb1, 0x00, 0x00, 0x00, 0x26, 0x00, 0x02, 0x00};
+
 #define SRAM 0x20000000u
 
 typedef struct Rig {
@@ -705,7 +743,9 @@ typedef struct Sampler {
     Sched *sched;
     SchedEvent ev;
     size_t n;
-    size_t wrong;           /* arm_calls: stacks not as the code is at that cycle */
+    uint32_t callee, ret;   /* code at and above callee runs under one caller's frame
+                               (returning to ret, when not 0), the rest under none */
+    size_t wrong;           /* stacks that are not so */
     uint32_t in_irq[4];     /* arm_irq_at_entry: a stack taken in the handler */
     size_t nin_irq;
 } Sampler;
@@ -716,10 +756,7 @@ static void sample_every_cycle(void *opaque, uint64_t due)
     uint32_t f[4];
     size_t n = cpu_backtrace(sp->cpu, f, 4);
     sp->n++;
-    /* arm_calls: in f (0x8a..0x93) its caller's return address 0x86 below it,
-     * elsewhere nothing */
-    bool in_f = f[0] >= 0x8a && f[0] < 0x94;
-    if (in_f ? n != 2 || f[1] != 0x86 : n != 1)
+    if (f[0] >= sp->callee ? n != 2 || (sp->ret && f[1] != sp->ret) : n != 1)
         sp->wrong++;
     if (f[0] == 0x96 && n <= 4) { /* arm_irq_at_entry: the handler's block */
         memcpy(sp->in_irq, f, n * sizeof *f);
@@ -728,9 +765,11 @@ static void sample_every_cycle(void *opaque, uint64_t due)
     sched_at(sp->sched, &sp->ev, due + 1);
 }
 
-static void sampler_start(Sampler *sp, Rig *r)
+static void sampler_start(Sampler *sp, Rig *r, uint32_t callee, uint32_t ret)
 {
     memset(sp, 0, sizeof *sp);
+    sp->callee = callee;
+    sp->ret = ret;
     sp->cpu = r->cpu;
     sp->sched = &r->sched;
     sched_event_init(&sp->ev, "sample", sample_every_cycle, sp);
@@ -745,7 +784,7 @@ static void test_arm_sample_stacks(void)
     Rig r;
     rig_arm(&r, arm_calls, sizeof arm_calls, 0, 0, 0x10000, 0, 3000);
     Sampler sp;
-    sampler_start(&sp, &r);
+    sampler_start(&sp, &r, 0x8a, 0x86); /* f, its caller's return address */
     CpuStop st;
     cpu_run(r.cpu, &st);
     CU_ASSERT_EQUAL(st.reason, STOP_TIMEOUT);
@@ -783,12 +822,31 @@ static void test_arm_sample_interrupt_frame(void)
     sched_event_init(&pend, "pend", pend_irq0, &r);
     sched_at(&r.sched, &pend, entered);
     Sampler sp;
-    sampler_start(&sp, &r);
+    sampler_start(&sp, &r, 0x90, 0);
     cpu_run(r.cpu, &st);
     CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
     CU_ASSERT_EQUAL_FATAL(sp.nin_irq, 3);
     CU_ASSERT_EQUAL(sp.in_irq[1], 0x90 + 2);
     CU_ASSERT_EQUAL(sp.in_irq[2], 0x8a);
+    sched_cancel(&r.sched, &sp.ev);
+    rig_free(&r);
+}
+
+/* Returns the shadow stack must see: to LR + 2 (as Thumb-1's switch helpers return),
+ * through bx r3 (varargs); and a jump through a register that is no return (the
+ * tail call in trampoline): the called code always runs under one caller's frame,
+ * the caller under none. */
+static void test_arm_sample_returns(void)
+{
+    Rig r;
+    rig_arm(&r, arm_returns, sizeof arm_returns, 0, 0, 0x10000, 0, 0);
+    Sampler sp;
+    sampler_start(&sp, &r, 0x96, 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    CU_ASSERT(sp.n > 30);
+    CU_ASSERT_EQUAL(sp.wrong, 0);
     sched_cancel(&r.sched, &sp.ev);
     rig_free(&r);
 }
@@ -811,6 +869,7 @@ static const TestCase cpu_tests[] = {
     {"rv32gc: S-mode and PMP CSRs; rv32imac: no satp", test_rv_smode_csrs},
     {"arm: samples at calls and returns", test_arm_sample_stacks},
     {"arm: an interrupt's frame in a sample", test_arm_sample_interrupt_frame},
+    {"arm: returns to a computed address, through another register", test_arm_sample_returns},
     {NULL, NULL},
 };
 
