@@ -80,6 +80,13 @@ void cpu_stop_access(Cpu *c, uint32_t pc, uint32_t addr, uint32_t size, char acc
         cpu_stop_now(c, STOP_SRAM_LIMIT, pc,
                      "%u-byte %s at 0x%08x is beyond the %u bytes of \"%s\" given with --sram (the part has %u)",
                      size, what, addr, m->limit, m->name, m->size);
+    } else if (m && (uint64_t)addr - m->base + size > m->limit && m->limit < m->size) {
+        cpu_stop_now(c, STOP_SRAM_LIMIT, pc,
+                     "%u-byte %s at 0x%08x runs beyond the %u bytes of \"%s\" given with --sram (the part has %u)",
+                     size, what, addr, m->limit, m->name, m->size);
+    } else if (m && (uint64_t)addr - m->base + size > m->limit) {
+        cpu_stop_now(c, STOP_UNMAPPED, pc, "%u-byte %s at 0x%08x runs past the end of \"%s\" (0x%08x)", size, what,
+                     addr, m->name, m->base + m->limit);
     } else {
         cpu_stop_now(c, STOP_UNMAPPED, pc, "%u-byte %s at 0x%08x outside every memory of the board", size, what,
                      addr);
@@ -714,9 +721,12 @@ uint32_t cpu_arg(Cpu *c, int n)
 uint32_t cpu_return_address(Cpu *c) { return reg_get(c, c->ops->reg_ra) & ~1u; }
 
 /* Unicorn reports a faulting data access with the PC of its block's first
- * instruction: find the load/store in the block (it runs to c->prev_end) whose
- * effective address, from the registers as they are at the fault, covers addr. */
-static uint32_t locate_access(Cpu *c, uint32_t addr, bool store)
+ * instruction, and with the first address of it that faults: find the load/store
+ * in the block (it runs to c->prev_end) whose effective address, from the registers
+ * as they are at the fault, covers *addr, and make *addr and *size that access's
+ * (an access that starts in a memory and runs past its end is reported at its first
+ * byte). Returns its PC (the block's start when none is found). */
+static uint32_t locate_access(Cpu *c, uint32_t *addr, uint32_t *size, bool store)
 {
     uint32_t start = cpu_pc(c);
     uint32_t len = c->prev_end > start && c->prev_end - start <= 1024 ? c->prev_end - start : 64;
@@ -735,8 +745,11 @@ static uint32_t locate_access(Cpu *c, uint32_t addr, bool store)
             ea = m->scale < 0 ? ea - x : ea + x;
         }
         ea += (uint32_t)m->disp;
-        if (addr - ea < m->span)
+        if (*addr - ea < m->span) {
+            *addr = ea;
+            *size = m->span;
             return m->pc;
+        }
     }
     return start;
 }
@@ -764,8 +777,9 @@ static bool hook_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t address, in
     default:
         break;
     }
-    uint32_t pc = access == 'x' ? (uint32_t)address : locate_access(c, (uint32_t)address, access == 'w');
-    cpu_stop_access(c, pc, (uint32_t)address, (uint32_t)size, access, prot);
+    uint32_t addr = (uint32_t)address, len = (uint32_t)size;
+    uint32_t pc = access == 'x' ? addr : locate_access(c, &addr, &len, access == 'w');
+    cpu_stop_access(c, pc, addr, len, access, prot);
     return false;
 }
 
@@ -804,8 +818,9 @@ static bool device_page(const MmioPage *p, uint32_t addr)
 
 static void mmio_unmapped(Cpu *c, uint32_t addr, unsigned size, char access)
 {
-    uint32_t pc = access == 'x' ? addr : locate_access(c, addr, access == 'w');
-    cpu_stop_access(c, pc, addr, size, access, false);
+    uint32_t len = size;
+    uint32_t pc = access == 'x' ? addr : locate_access(c, &addr, &len, access == 'w');
+    cpu_stop_access(c, pc, addr, len, access, false);
 }
 
 static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud)

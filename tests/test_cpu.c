@@ -43,6 +43,14 @@ static const uint8_t arm_irq[] = {0x4f, 0xf0, 0x00, 0x50, 0x0a, 0x21, 0x01, 0x60
  */
 static const uint8_t arm_unmapped[] = {0x4f, 0xf0, 0x40, 0x50, 0x00, 0xbf, 0x01, 0x68, 0xfe, 0xe7};
 /* Thumb, linked at 0x80:
+   ldr r0, =0x2000fffe  @ the last 2 bytes of a 64 KiB SRAM
+     nop
+     ldr r1, [r0]       @ 0x84
+     b .
+   .ltorg
+ */
+static const uint8_t arm_straddle[] = {0x01, 0x48, 0x00, 0xbf, 0x01, 0x68, 0xfe, 0xe7, 0xfe, 0xff, 0x00, 0x20};
+/* Thumb, linked at 0x80:
    movs r0, #0x40
      str r0, [r0]
      b .
@@ -399,17 +407,32 @@ static void test_arm_svc(void)
     rig_free(&r);
 }
 
+/* An unmapped read is reported at its instruction, not at the start of its block
+ * (0x80); one that starts in SRAM and runs past its end, at its first byte. */
 static void test_arm_unmapped_read(void)
 {
-    Rig r;
-    rig_arm(&r, arm_unmapped, sizeof arm_unmapped, 0, 0, 0x10000, 0, 0);
-    CpuStop st;
-    cpu_run(r.cpu, &st);
-    CU_ASSERT_EQUAL(st.reason, STOP_UNMAPPED);
-    CU_ASSERT_EQUAL(st.addr, 0x30000000);
-    CU_ASSERT_EQUAL(st.access, 'r');
-    CU_ASSERT_EQUAL(st.pc, 0x86); /* the ldr, not the start of its block (0x80) */
-    rig_free(&r);
+    static const struct {
+        const uint8_t *code;
+        size_t len;
+        uint32_t addr, pc;
+        const char *says;
+    } cases[] = {
+        {arm_unmapped, sizeof arm_unmapped, 0x30000000, 0x86, "4-byte read at 0x30000000 outside every memory"},
+        {arm_straddle, sizeof arm_straddle, 0x2000fffe, 0x84, "4-byte read at 0x2000fffe runs past the end of \"sram\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Rig r;
+        rig_arm(&r, cases[i].code, cases[i].len, 0, 0, 0x10000, 0, 0);
+        CpuStop st;
+        cpu_run(r.cpu, &st);
+        CU_ASSERT_EQUAL(st.reason, STOP_UNMAPPED);
+        CU_ASSERT_EQUAL(st.addr, cases[i].addr);
+        CU_ASSERT_EQUAL(st.size, 4);
+        CU_ASSERT_EQUAL(st.access, 'r');
+        CU_ASSERT_EQUAL(st.pc, cases[i].pc);
+        CU_ASSERT_PTR_NOT_NULL(strstr(st.detail, cases[i].says));
+        rig_free(&r);
+    }
 }
 
 static void test_arm_flash_write(void)
@@ -854,7 +877,7 @@ static void test_arm_sample_returns(void)
 static const TestCase cpu_tests[] = {
     {"arm: WFI, IRQ entry/exit, semihosting exit", test_arm_wfi_irq_exit},
     {"arm: SVC", test_arm_svc},
-    {"arm: unmapped read", test_arm_unmapped_read},
+    {"arm: unmapped read, a read across the end of SRAM", test_arm_unmapped_read},
     {"arm: write to flash", test_arm_flash_write},
     {"arm: access beyond --sram", test_arm_sram_limit},
     {"arm: stack limit", test_arm_stack_limit},
