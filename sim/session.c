@@ -38,6 +38,7 @@ struct Session {
     void (*tick_fn)(void *opaque);
     void *tick_opaque;
     double host_s;   /* host seconds spent running (the summary's speed only; never in a file) */
+    uint64_t max_cycles; /* cycles: the limit --max-cycles / --max-time set (0 = none) */
 };
 
 Recording *session_recording(Session *s)
@@ -301,6 +302,7 @@ Session *session_open(const SessionOptions *o, int *rc)
         if (!max_cycles || c < max_cycles)
             max_cycles = c ? c : 1;
     }
+    s->max_cycles = max_cycles;
     MachineConfig mc = {
         .board = s->board,
         .img = s->img,
@@ -444,7 +446,40 @@ static void report_backtrace(Machine *m, const Image *img, uint32_t pc)
     free(ret);
 }
 
-static void report_fault(const SessionOptions *o, Machine *m, const Image *img, const CpuStop *s)
+/* What stopped a run that --max-cycles / --max-time ended, as the user gave it:
+ * "--max-time 2 s reached (50000000 cycles)", "--max-cycles 2000000 reached". */
+static void limit_reached(const SessionOptions *o, uint64_t limit, char *buf, size_t n)
+{
+    static const struct {
+        uint64_t ns;
+        const char *unit;
+    } units[] = {{1000000000u, "s"}, {1000000u, "ms"}, {1000u, "us"}, {1, "ns"}};
+    if (!o->max_time_ns || (o->max_cycles && o->max_cycles <= limit)) {
+        snprintf(buf, n, "--max-cycles %llu reached", (unsigned long long)limit);
+        return;
+    }
+    size_t u = 0;
+    while (o->max_time_ns % units[u].ns)
+        u++;
+    snprintf(buf, n, "--max-time %llu %s reached (%llu cycles)", (unsigned long long)(o->max_time_ns / units[u].ns),
+             units[u].unit, (unsigned long long)limit);
+}
+
+/* The headline of a stop that is not the firmware's own end, into buf: a fault, or
+ * the cycle limit (no fault). */
+static void stop_headline(const Session *s, char *buf, size_t n)
+{
+    const CpuStop *st = &s->stop;
+    if (st->reason == STOP_TIMEOUT) {
+        char lim[96];
+        limit_reached(&s->o, s->max_cycles, lim, sizeof lim);
+        snprintf(buf, n, "stopped: %s", lim);
+    } else {
+        snprintf(buf, n, "guest fault: %s: %s", cpu_stop_name(st->reason), st->detail);
+    }
+}
+
+static void report_stop(const SessionOptions *o, Machine *m, const Image *img, const CpuStop *s, const char *headline)
 {
     Sched *sc = machine_sched(m);
     char where[256], lr[256], t[32];
@@ -452,7 +487,7 @@ static void report_fault(const SessionOptions *o, Machine *m, const Image *img, 
     image_describe_addr(img, s->lr & ~1u, lr, sizeof lr);
     fmt_time(t, sizeof t, sched_cycles_to_ns(sc, sc->now));
     fflush(stdout);
-    fprintf(stderr, "baregc: guest fault: %s: %s\n", cpu_stop_name(s->reason), s->detail);
+    fprintf(stderr, "baregc: %s\n", headline);
     fprintf(stderr, "  pc   0x%08x  %s\n", s->pc, where);
     fprintf(stderr, "  lr   0x%08x  %s\n", s->lr, lr);
     fprintf(stderr, "  sp   0x%08x", s->sp);
@@ -491,8 +526,11 @@ static void report_summary(const SessionOptions *o, Machine *m, const Board *b, 
 int session_finish(Session *s)
 {
     const CpuStop *st = &s->stop;
-    if (st->reason != STOP_EXIT && st->reason != STOP_RESET && st->reason != STOP_INTERRUPTED)
-        report_fault(&s->o, s->m, s->img, st);
+    bool stopped = st->reason != STOP_EXIT && st->reason != STOP_RESET && st->reason != STOP_INTERRUPTED;
+    char headline[256];
+    stop_headline(s, headline, sizeof headline);
+    if (stopped)
+        report_stop(&s->o, s->m, s->img, st, headline);
     int rc = exit_code_for(st);
     gc_observer_finish(s->obs);
     RecRunInfo *ri = &s->rec->run;
@@ -501,8 +539,9 @@ int session_finish(Session *s)
     ri->exit_reason = xstrdup(st->reason == STOP_EXIT ? "exit" : cpu_stop_name(st->reason));
     ri->exit_code = rc;
     ri->partial = st->reason == STOP_INTERRUPTED;
-    if (st->reason != STOP_EXIT && st->reason != STOP_RESET && st->reason != STOP_INTERRUPTED)
-        rec_instant(s->rec, ri->cycles, "fault", "%s: %s", cpu_stop_name(st->reason), st->detail);
+    if (stopped) /* "guest fault: " or "stopped: " is the kind */
+        rec_instant(s->rec, ri->cycles, st->reason == STOP_TIMEOUT ? "stop" : "fault", "%s",
+                    strchr(headline, ':') + 2);
     bool summary = !s->o.quiet && s->rt;
     Stats stats; /* computed once for the summary and the files: it reads every allocation */
     if (summary || s->o.out_dir)

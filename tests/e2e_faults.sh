@@ -33,7 +33,10 @@ fault t-fault-sram-limit 80 "beyond SRAM: .* at 0x2000[89a-f][0-9a-f]{3} is beyo
 # the PC is that block's, the recursing function's entry.
 FN=recurse fault t-fault-stack 81 "stack overflow: this block would take the stack pointer to 0x[0-9a-f]+, below the stack limit"
 fault t-fault-badinsn 83 "undefined instruction"
-fault t-fault-runaway 84 "cycle limit" --max-cycles 2000000
+# The cycle limit is no fault: the report says which limit the user gave was reached.
+fault t-fault-runaway 84 "^baregc: stopped: --max-cycles 2000000 reached$" --max-cycles 2000000
+check "t-fault-runaway: a limit reached is not called a guest fault" \
+  test "$(grep -c 'guest fault' "$TMP/t-fault-runaway.err")" = 0
 fault t-fault-deadlock 85 "deadlock: the core sleeps"
 fault t-fault-unmapped-read-rv 80 "unmapped access: .*read at 0x"
 FN=recurse fault t-fault-stack-rv 81 "stack overflow: this block would take the stack pointer"
@@ -68,4 +71,6 @@ check "t-fault-hardfault without --keep-going stops with a fault code" test "$RC
 run_baregc "$TMP/mt" run "$FWDIR/t-fault-runaway.elf" --max-time 10ms
 expect_rc "--max-time" 84
 expect_grep "--max-time stops at 10 ms (250000 cycles at 25 MHz)" "$TMP/mt.err" "\(25[0-9]{4} cycles"
+expect_grep "--max-time: the report names the limit as given" "$TMP/mt.err" \
+  "^baregc: stopped: --max-time 10 ms reached \(250000 cycles\)$"
 finish
