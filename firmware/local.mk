@@ -24,7 +24,7 @@ FW_FAULT_ARM_ELFS = \
 	firmware/t-fault-badinsn.elf firmware/t-fault-hardfault.elf \
 	firmware/t-fault-runaway.elf firmware/t-fault-deadlock.elf \
 	firmware/t-fault-hole-read.elf firmware/t-fault-hole-write.elf \
-	firmware/t-fault-hole-fetch.elf
+	firmware/t-fault-hole-fetch.elf firmware/t-fault-wild-sp.elf
 FW_FAULT_RV_ELFS = \
 	firmware/t-fault-unmapped-read-rv.elf firmware/t-fault-stack-rv.elf \
 	firmware/t-fault-badinsn-rv.elf
@@ -46,7 +46,8 @@ FW_GC_SRCS = $(fwsrc)/gcrt/gc.c $(fwsrc)/demo/workloads.c
 FW_DEMO_SRCS = $(fwsrc)/demo/gc_demo.c $(FW_GC_SRCS)
 FW_BENCH_SRCS = $(fwsrc)/demo/bench.c $(FW_GC_SRCS)
 FW_IRQ_RV_SRCS = $(fwsrc)/tests/t_irq_riscv.c $(fwsrc)/tests/t_irq_riscv_vec.S
-FW_LDS_FLASH = $(fwsrc)/ld/sections-flash.ld
+FW_LDS_FLASH = $(fwsrc)/ld/sections-flash.ld $(fwsrc)/ld/flash-text.ld \
+	$(fwsrc)/ld/flash-statics.ld $(fwsrc)/ld/flash-tail.ld
 FW_LDS_RAM = $(fwsrc)/ld/sections-ram.ld
 
 ## Compilers and flags. picolibc serves as the C library for string, memory and
@@ -186,6 +187,8 @@ firmware/t-fault-hole-write.elf:
 	$(FW_FAULT_AN385) -DFAULT_HOLE_WRITE
 firmware/t-fault-hole-fetch.elf:
 	$(FW_FAULT_AN385) -DFAULT_HOLE_FETCH
+firmware/t-fault-wild-sp.elf:
+	$(FW_FAULT_AN385) -DFAULT_WILD_SP
 firmware/t-fault-unmapped-read-rv.elf:
 	$(FW_FAULT_SIFIVE_E) -DFAULT_UNMAPPED_READ_RV
 firmware/t-fault-stack-rv.elf:
@@ -262,4 +265,15 @@ firmware/t-semihost-fault-sifive_e.elf: $(FW_SH_FAULT_SRCS) $(FW_DEPS_SIFIVE_E)
 	$(FW_SIFIVE_E_SRCS) -o $@
 firmware/t-semihost-fault-virt-rv32.elf: $(FW_SH_FAULT_SRCS) $(FW_DEPS_VIRT)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(FW_SH_FAULT_SRCS) $(FW_VIRT_SRCS) -o $@
+endif
+
+## The demo with the stack first in RAM, below .data/.bss and without a named stack
+## limit (as TinyGo lays out its images), for the SRAM headroom's tests.
+FIRMWARE_ELFS += firmware/gc-demo-stack-first-mps2-an385.elf
+FW_STACK_FIRST_LDS = $(fwsrc)/ld/mps2-an385-stack-first.ld $(fwsrc)/ld/sections-flash-stack-first.ld
+EXTRA_DIST += $(FW_STACK_FIRST_LDS)
+if HAVE_FIRMWARE
+firmware/gc-demo-stack-first-mps2-an385.elf: $(FW_DEMO_SRCS) $(FW_DEPS_AN385) $(FW_STACK_FIRST_LDS)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385:mps2-an385.ld=mps2-an385-stack-first.ld) \
+	$(FW_DEMO_SRCS) $(FW_AN385_SRCS) -o $@
 endif

@@ -508,7 +508,8 @@ void gc_observer_finish(GcObserver *o)
     if (heap_read(o, false, &st))
         rec_heap_sample(o->rec, now(o), st.used, st.free, st.largest_free, false);
     free(st.blocks);
-    o->rec->run.stack_low = cpu_min_sp(o->cpu);
+    uint32_t low = cpu_min_sp(o->cpu);
+    o->rec->run.stack_low = low == UINT32_MAX ? 0 : low; /* UINT32_MAX: SP never moved */
 }
 
 void gc_observer_free(GcObserver *o)

@@ -106,6 +106,8 @@ typedef struct RecRunInfo {
     uint32_t heap_start, heap_end;   /* the GC heap, when known (0, 0 otherwise) */
     uint32_t stack_top, stack_limit; /* the main stack's extent (0 if unknown) */
     uint32_t stack_low;              /* lowest SP seen (high-water mark) */
+    uint32_t stack_floor;            /* the end of the highest static data or code in SRAM
+                                        below stack_top (sram_base if none) */
 } RecRunInfo;
 
 typedef struct Recording {

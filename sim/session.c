@@ -152,6 +152,34 @@ void session_usage(FILE *out)
             EXIT_TIMEOUT, EXIT_TIMEOUT, DEFAULT_CPU_SAMPLE_CYCLES);
 }
 
+/* A claim on SRAM below the stack's top raises the floor to its end: one that lies
+ * in [base, top) and does not hold top - 1 (a claim that does is the stack itself). */
+static void claim(uint32_t *floor, uint32_t base, uint32_t top, uint32_t addr, uint32_t len)
+{
+    if (len && addr >= base && addr < top && top - 1 - addr >= len && addr + len > *floor)
+        *floor = addr + len;
+}
+
+/* The end of the highest static use of SRAM below the stack's top: the data objects
+ * (sized symbols that are not functions) and the image bytes the segments load and
+ * run at (data, and code in RAM); base when there is none. Where the stack sits below
+ * .data/.bss, nothing of them is below it. */
+static uint32_t static_floor(const Image *img, uint32_t base, uint32_t top)
+{
+    uint32_t floor = base;
+    for (size_t i = 0; i < image_symbol_count(img); i++) {
+        const ImageSymbol *sym = image_symbol(img, i);
+        if (!sym->is_func)
+            claim(&floor, base, top, sym->addr, sym->size);
+    }
+    for (size_t i = 0; i < image_segment_count(img); i++) {
+        const ImageSegment *g = image_segment(img, i);
+        claim(&floor, base, top, g->vaddr, g->filesz);
+        claim(&floor, base, top, g->paddr, g->filesz);
+    }
+    return floor;
+}
+
 static void fill_run_info(Session *s)
 {
     RecRunInfo *ri = &s->rec->run;
@@ -184,6 +212,8 @@ static void fill_run_info(Session *s)
         }
     }
     ri->stack_limit = machine_stack_limit(s->m, NULL);
+    if (sram)
+        ri->stack_floor = static_floor(s->img, sram->base, ri->stack_top);
     if (s->rt) {
         ri->heap_start = s->rt->heap_start;
         ri->heap_end = s->rt->heap_end;

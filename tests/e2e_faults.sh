@@ -32,6 +32,8 @@ fault t-fault-sram-limit 80 "beyond SRAM: .* at 0x2000[89a-f][0-9a-f]{3} is beyo
 # A frame that would cross the limit stops the run before the block that pushes it runs:
 # the PC is that block's, the recursing function's entry.
 FN=recurse fault t-fault-stack 81 "stack overflow: this block would take the stack pointer to 0x[0-9a-f]+, below the stack limit"
+# SP loaded with an address far below SRAM: read back at the next block, below the limit.
+fault t-fault-wild-sp 81 "stack overflow: stack pointer 0x00001000 is below the stack limit"
 fault t-fault-badinsn 83 "undefined instruction"
 # The cycle limit is no fault: the report says which limit the user gave was reached.
 fault t-fault-runaway 84 "^baregc: stopped: --max-cycles 2000000 reached$" --max-cycles 2000000

@@ -38,7 +38,8 @@ tests_pprof_synth_SOURCES = tests/pprof_synth.c $(ELF_MAKER)
 ## The end-to-end scripts. Those that need no firmware run everywhere.
 E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_faults.sh \
 	tests/e2e_determinism.sh tests/e2e_idle.sh tests/e2e_gc.sh tests/e2e_tui.sh \
-	tests/e2e_check.sh tests/e2e_view.sh tests/e2e_report.sh tests/e2e_sweep.sh
+	tests/e2e_check.sh tests/e2e_view.sh tests/e2e_report.sh tests/e2e_sweep.sh \
+	tests/e2e_summary.sh
 if HAVE_FIRMWARE
 TESTS += $(E2E_TESTS)
 endif
@@ -57,4 +58,5 @@ AM_TESTS_ENVIRONMENT = \
 	LIBBAREGC='$(abs_top_builddir)/libbaregc.a'; \
 	UNICORN_LIBDIR='$(UNICORN_LIBDIR)'; \
 	QEMU_ARM='$(QEMU_ARM)'; QEMU_RISCV32='$(QEMU_RISCV32)'; \
-	export BAREGC FWDIR SRCDIR LIBBAREGC UNICORN_LIBDIR QEMU_ARM QEMU_RISCV32;
+	ARM_CC='$(ARM_CC)'; RISCV_CC='$(RISCV_CC)'; \
+	export BAREGC FWDIR SRCDIR LIBBAREGC UNICORN_LIBDIR QEMU_ARM QEMU_RISCV32 ARM_CC RISCV_CC;

@@ -47,7 +47,8 @@ static Budget *parse_ok(const char *json)
 /* A run at 1 MHz (1 cycle = 1 us) of 10000 us with pauses of 100, 300 and 50 us at
  * 1000, 3000 and 6000 us; the 300 us one triggered by an allocation with a 2-frame
  * stack. Heap sample: 500 used, 1000 free, 250 largest free (fragmentation 0.75).
- * Stack top 0x20002000, limit 0x20001000, lowest SP 0x20001c00: 3072 bytes headroom.
+ * Stack top 0x20002000, limit 0x20001000, lowest SP 0x20001c00: 3072 bytes of stack
+ * headroom; the statics end at 0x20000800: 5120 bytes of SRAM headroom.
  * Two failed allocations. */
 static Recording *make_recording(void)
 {
@@ -65,6 +66,7 @@ static Recording *make_recording(void)
     r->run.stack_top = 0x20002000;
     r->run.stack_limit = 0x20001000;
     r->run.stack_low = 0x20001c00;
+    r->run.stack_floor = 0x20000800;
     static const uint32_t frames[] = {0x1000, 0x2001};
     StackId st = rec_stack(r, frames, 2);
     rec_pause_begin(r, 1000, REC_TRIGGER_EXPLICIT, 0, false);
@@ -232,7 +234,7 @@ static void test_measured_values(void)
     CU_ASSERT_DOUBLE_EQUAL(m.value[BUDGET_MEAN_PAUSE], 150, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(m.value[BUDGET_GC_CPU_FRACTION], 0.045, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(m.value[BUDGET_PEAK_HEAP], 500, 0);
-    CU_ASSERT_DOUBLE_EQUAL(m.value[BUDGET_SRAM_HEADROOM], 3072, 0);
+    CU_ASSERT_DOUBLE_EQUAL(m.value[BUDGET_SRAM_HEADROOM], 5120, 0); /* down to the statics */
     CU_ASSERT_DOUBLE_EQUAL(m.value[BUDGET_STACK_HEADROOM], 3072, 0);
     CU_ASSERT_DOUBLE_EQUAL(m.value[BUDGET_FRAGMENTATION], 0.75, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(m.value[BUDGET_ALLOC_FAILURES], 2, 0);
@@ -271,7 +273,7 @@ static void test_margins(void)
     /* Limits exactly at the measured values pass with margin 0. */
     Budget *b = parse_ok("{\"max_pause_us\": 300, \"p99_pause_us\": 300, \"p999_pause_us\": 300,"
                          " \"mean_pause_us\": 150, \"gc_cpu_fraction_max\": 0.045, \"peak_heap_bytes_max\": 500,"
-                         " \"min_sram_headroom_bytes\": 3072, \"min_stack_headroom_bytes\": 3072,"
+                         " \"min_sram_headroom_bytes\": 5120, \"min_stack_headroom_bytes\": 3072,"
                          " \"max_fragmentation\": 0.75, \"max_alloc_failures\": 2, \"min_pauses\": 3,"
                          " \"mmu\": [{\"window_us\": 1000, \"min\": 0.7}]}");
     Measured m;
@@ -296,7 +298,7 @@ static void test_margins(void)
 
     /* Tighter by a little: every item fails, margins negative by that much. */
     b = parse_ok("{\"max_pause_us\": 299, \"mean_pause_us\": 160, \"min_pauses\": 4,"
-                 " \"min_stack_headroom_bytes\": 3000, \"min_sram_headroom_bytes\": 4000,"
+                 " \"min_stack_headroom_bytes\": 3000, \"min_sram_headroom_bytes\": 6000,"
                  " \"max_alloc_failures\": 1, \"mmu\": [{\"window_us\": 1000, \"min\": 0.75}]}");
     measure(r, b, &m);
     budget_evaluate(b, &m, NULL, 0, &rep);
@@ -313,7 +315,7 @@ static void test_margins(void)
     it = find(&rep, "min_stack_headroom_bytes");
     CU_ASSERT(it && it->pass && it->margin == 72 && !strcmp(it->unit, "bytes"));
     it = find(&rep, "min_sram_headroom_bytes");
-    CU_ASSERT(it && !it->pass && it->margin == -928);
+    CU_ASSERT(it && !it->pass && it->margin == -880);
     it = find(&rep, "max_alloc_failures");
     CU_ASSERT(it && !it->pass && it->margin == -1);
     it = find(&rep, "mmu_1000us");
@@ -343,7 +345,8 @@ static void test_unknown_fails(void)
     FILE *f = open_memstream(&text, &len);
     budget_print_table(&rep, &m, f);
     fclose(f);
-    CU_ASSERT(count_of(text, "unknown") >= 2);
+    CU_ASSERT(count_of(text, "unknown") >= 1);                                 /* the MMU window */
+    CU_ASSERT(strstr(text, "(n/a: the image names no stack limit") != NULL); /* the stack headroom */
     CU_ASSERT(strstr(text, "FAIL: 2 of 2") != NULL);
     free(text);
     budget_report_free(&rep);
@@ -417,14 +420,14 @@ static void test_baseline(void)
     /* The longest pause 10 % longer, the headroom 10 % smaller: regressions at 5 %,
      * not at 15 %, while still inside the budget. */
     r->pauses[1].end = 3330;
-    r->run.stack_low -= 307;
+    r->run.stack_low -= 512;
     measure(r, b, &m);
     budget_evaluate(b, &m, &base, 5, &rep);
     CU_ASSERT_EQUAL(rep.failures, 0);
     const BudgetResult *it = find(&rep, "max_pause_us");
     CU_ASSERT(it && it->regressed && fabs(it->worse_pct - 10) < 1e-9 && it->base == 300);
     it = find(&rep, "min_sram_headroom_bytes");
-    CU_ASSERT(it && it->regressed && fabs(it->worse_pct - 307.0 / 3072 * 100) < 1e-9);
+    CU_ASSERT(it && it->regressed && fabs(it->worse_pct - 512.0 / 5120 * 100) < 1e-9);
     it = find(&rep, "mmu_1000us");
     CU_ASSERT(it && !it->regressed && fabs(it->worse_pct - 0.03 / 0.7 * 100) < 1e-9); /* 0.67 from 0.7 */
     CU_ASSERT_EQUAL(rep.regressions, 2);
@@ -545,6 +548,7 @@ static void expect_same_measured(const Measured *live, const Measured *m)
     for (int k = 0; k < BUDGET__COUNT; k++) {
         CU_ASSERT_EQUAL(live->known[k], m->known[k]);
         CU_ASSERT_EQUAL(live->value[k], m->value[k]);
+        CU_ASSERT_STRING_EQUAL(live->why[k] ? live->why[k] : "", m->why[k] ? m->why[k] : "");
     }
     CU_ASSERT_EQUAL_FATAL(m->nmmu, live->nmmu);
     for (size_t i = 0; i < m->nmmu; i++)
@@ -698,6 +702,35 @@ static void test_from_dir_errors(void)
     budget_free(b);
 }
 
+/* A run that faulted with SP out of bounds has no SRAM or stack headroom: the budget
+ * items on them fail with the reason, live and recorded alike, in the table and the
+ * JUnit XML. */
+static void test_na_headroom_fails_with_reason(void)
+{
+    Recording *r = make_recording();
+    free(r->run.exit_reason);
+    r->run.exit_reason = xstrdup("flash write");
+    r->run.stack_low = 0x003fffec;
+    char *dir = write_run_dir(r);
+    Budget *b = parse_ok("{\"min_sram_headroom_bytes\": 0, \"min_stack_headroom_bytes\": 0}");
+    Measured live, rec;
+    measure(r, b, &live);
+    CU_ASSERT(!live.known[BUDGET_SRAM_HEADROOM] && !live.known[BUDGET_STACK_HEADROOM]);
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(measured_from_dir(&rec, dir, b, &err), 0);
+    expect_same_measured(&live, &rec);
+    char *text = check_output(b, &live, NULL);
+    CU_ASSERT_EQUAL(count_of(text, "(n/a: the lowest stack pointer, 0x003fffec, is not in SRAM"), 2);
+    CU_ASSERT_EQUAL(count_of(text, "message=\"min_sram_headroom_bytes: n/a: the lowest stack pointer"), 1);
+    CU_ASSERT(strstr(text, "FAIL: 2 of 2 items beyond budget") != NULL);
+    free(text);
+    measured_free(&live);
+    measured_free(&rec);
+    budget_free(b);
+    remove_run_dir(dir);
+    rec_free(r);
+}
+
 int main(void)
 {
     static const TestCase parse_cases[] = {
@@ -722,6 +755,7 @@ int main(void)
         {"--from DIR gives the live values", test_from_dir_same_as_live},
         {"frames named as record.json names them", test_from_dir_frame_names},
         {"bad DIR", test_from_dir_errors},
+        {"n/a headroom fails with its reason", test_na_headroom_fails_with_reason},
         {NULL, NULL},
     };
     static const TestSuite suites[] = {

@@ -94,6 +94,7 @@ static Recording *synth(void)
     r->run.stack_top = 0x20400000;
     r->run.stack_limit = 0x203ff000;
     r->run.stack_low = 0x203ffd00;
+    r->run.stack_floor = 0x20000238;
     r->cpu_sample_cycles = 10000;
 
     uint32_t f1[] = {0x100, 0x200, 0x300};
@@ -170,6 +171,7 @@ static void check_equal(const Recording *a, const Recording *b)
     CU_ASSERT(x->stack_top == y->stack_top);
     CU_ASSERT(x->stack_limit == y->stack_limit);
     CU_ASSERT(x->stack_low == y->stack_low);
+    CU_ASSERT(x->stack_floor == y->stack_floor);
 
     CU_ASSERT(a->alloc_failures == b->alloc_failures);
     CU_ASSERT(a->cpu_sample_cycles == b->cpu_sample_cycles);
@@ -326,6 +328,7 @@ static void test_frame_names(void)
     char *err = NULL;
     Recording *r = record_json_load(tmpdir, &err);
     CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_EQUAL(r->run.stack_floor, 0); /* a recording without it (older baregc): unknown */
     char buf[64];
     /* the inline chain, innermost first, every level but the last marked inlined */
     CU_ASSERT_STRING_EQUAL(traces_frame_name(r, NULL, 0x100, buf, sizeof buf),
@@ -409,7 +412,7 @@ static void test_malformed(void)
     expect_error("\"phase_names\": [\"mark\", \"roots\"", "\"phase_names\": [\"mark\", \"mark\"",
                  "phase_names[1]: \"mark\" is listed twice");
     expect_error("\"pauses\": [", "\"pauses\": 3, \"x\": [", "\"pauses\" is not an array");
-    expect_error("\"pause_open\": true", "\"pause_open\": true,", "not valid JSON (line 24)");
+    expect_error("\"pause_open\": true", "\"pause_open\": true,", "not valid JSON (line 25)");
     expect_error("{\n  \"format\"", "[\n  \"format\"", "not valid JSON");
     expect_error("\n}\n", "\n} trailing\n", "not valid JSON");
 }

@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "tests/cunit_main.h"
 #include "traces/stats.h"
+#include "traces/traces.h"
 
 static uint64_t rng_state;
 static uint32_t rng(void)
@@ -266,6 +267,7 @@ static void test_heap_memory(void)
     r->run.heap_end = 0x20004000;
     r->run.stack_top = 0x20010000;
     r->run.stack_low = 0x2000f000;
+    r->run.stack_floor = 0x20001000;
     stats_compute(r, &s);
     CU_ASSERT_EQUAL(s.peak_heap, 4000);
     CU_ASSERT_EQUAL(s.min_sram_headroom, 0x2000f000 - 0x20004000);
@@ -276,6 +278,140 @@ static void test_heap_memory(void)
     stats_compute(r, &s);
     CU_ASSERT_EQUAL(s.min_sram_headroom, 0x2000f000 - 0x20001000);
     stats_free(&s);
+    rec_free(r);
+}
+
+/* SRAM 0x20000000..0x20010000. */
+static Recording *sram_recording(void)
+{
+    Recording *r = rec_new();
+    r->run.clock_hz = 1000000;
+    r->run.cycles = 1000;
+    r->run.exit_reason = xstrdup("exit");
+    r->run.sram_base = 0x20000000;
+    r->run.sram_size = 0x10000;
+    return r;
+}
+
+/* The stack below .data/.bss (TinyGo's layout): nothing of them below it, so the
+ * free SRAM under the stack reaches down to the SRAM's base; the heap above the stack
+ * does not count. The stack headroom is its own figure, unknown without a limit. */
+static void test_headroom_stack_below_data(void)
+{
+    Recording *r = sram_recording();
+    r->run.stack_top = 0x20001000;
+    r->run.stack_floor = 0x20000000;
+    r->run.static_bytes = 0x1040; /* .data/.bss end at 0x20001040, above the stack */
+    r->run.heap_start = 0x20001040;
+    r->run.heap_end = 0x20010000;
+    r->run.stack_low = 0x20000f70;
+    rec_alloc(r, 10, 0x20008000, 100, 0);
+    Stats s;
+    stats_compute(r, &s);
+    CU_ASSERT_EQUAL(s.min_sram_headroom, 0xf70);
+    CU_ASSERT_STRING_EQUAL(s.sram_headroom_why, "");
+    CU_ASSERT_EQUAL(s.stack_high_water, 0x90);
+    CU_ASSERT_EQUAL(s.stack_headroom, REC_UNKNOWN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.stack_headroom_why, "no stack limit"));
+    stats_free(&s);
+    rec_free(r);
+}
+
+/* The stack above the statics with a named limit and a guard gap below it: the SRAM
+ * headroom reaches down to the statics (guard included), the stack headroom to the
+ * limit. Allocations below the stack (a heap the adapter cannot size) raise the
+ * floor. Only a real collision makes the SRAM headroom negative. */
+static void test_headroom_stack_above_data(void)
+{
+    Recording *r = sram_recording();
+    r->run.stack_top = 0x20002000;
+    r->run.stack_limit = 0x20001000;
+    r->run.stack_floor = 0x20000e00; /* 512 bytes of guard below the limit */
+    r->run.stack_low = 0x20001c00;
+    Stats s;
+    stats_compute(r, &s);
+    CU_ASSERT_EQUAL(s.min_sram_headroom, 0x1c00 - 0xe00);
+    CU_ASSERT_EQUAL(s.stack_headroom, 0xc00);
+    stats_free(&s);
+    rec_alloc(r, 10, 0x20000e00, 0x100, 0); /* up to 0x20000f00 */
+    rec_alloc(r, 20, 0x20004000, 0x100, 0); /* above the stack: not below it */
+    stats_compute(r, &s);
+    CU_ASSERT_EQUAL(s.min_sram_headroom, 0x1c00 - 0xf00);
+    stats_free(&s);
+    r->run.stack_low = 0x20000d00; /* the stack ran into the statics */
+    stats_compute(r, &s);
+    CU_ASSERT_EQUAL(s.min_sram_headroom, -0x200);
+    CU_ASSERT_EQUAL(s.stack_headroom, -0x300);
+    stats_free(&s);
+    rec_free(r);
+}
+
+/* A lowest SP outside SRAM (SP held garbage when the run faulted) is no figure: the
+ * headrooms and the high-water mark are unknown, with the reason; so is a recording
+ * that does not say where the static data ends. */
+static void test_headroom_not_a_figure(void)
+{
+    Recording *r = sram_recording();
+    free(r->run.exit_reason);
+    r->run.exit_reason = xstrdup("flash write");
+    r->run.stack_top = 0x20002000;
+    r->run.stack_limit = 0x20001000;
+    r->run.stack_floor = 0x20000e00;
+    r->run.stack_low = 0x003fffec;
+    Stats s;
+    stats_compute(r, &s);
+    CU_ASSERT_EQUAL(s.min_sram_headroom, REC_UNKNOWN);
+    CU_ASSERT_EQUAL(s.stack_headroom, REC_UNKNOWN);
+    CU_ASSERT_EQUAL(s.stack_high_water, REC_UNKNOWN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.sram_headroom_why, "0x003fffec, is not in SRAM"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.sram_headroom_why, "fault, flash write"));
+    CU_ASSERT_STRING_EQUAL(s.stack_headroom_why, s.sram_headroom_why);
+    stats_free(&s);
+    r->run.stack_low = 0xfffffff0; /* above SRAM as well */
+    stats_compute(r, &s);
+    CU_ASSERT_EQUAL(s.min_sram_headroom, REC_UNKNOWN);
+    stats_free(&s);
+    r->run.stack_low = 0x20001c00;
+    r->run.stack_floor = 0; /* an older recording */
+    stats_compute(r, &s);
+    CU_ASSERT_EQUAL(s.min_sram_headroom, REC_UNKNOWN);
+    CU_ASSERT(s.sram_headroom_why[0] != 0);
+    CU_ASSERT_EQUAL(s.stack_headroom, 0xc00);
+    stats_free(&s);
+    rec_free(r);
+}
+
+static char *summary_line(const Recording *r)
+{
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    traces_print_summary(r, NULL, f);
+    fclose(f);
+    return text;
+}
+
+/* The summary line: sentences end with a period, the headrooms, or n/a and why. */
+static void test_summary_line(void)
+{
+    Recording *r = sram_recording();
+    r->run.core = xstrdup("cortex-m3");
+    r->run.stack_top = 0x20002000;
+    r->run.stack_limit = 0x20001000;
+    r->run.stack_floor = 0x20000800;
+    r->run.stack_low = 0x20001c00;
+    rec_heap_sample(r, 10, 4000, 1000, 800, false);
+    rec_irq(r, 15, 100, 112);
+    char *t = summary_line(r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Peak heap 4000 B. "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Min SRAM headroom 5120 B. Stack high-water 1024 B, headroom 3072 B. "));
+    CU_ASSERT_PTR_NULL(strstr(t, "->"));
+    free(t);
+    r->run.stack_low = 0x003fffec;
+    t = summary_line(r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Min SRAM headroom n/a (the lowest stack pointer, 0x003fffec, is not in SRAM"));
+    CU_ASSERT_PTR_NULL(strstr(t, "Stack high-water"));
+    free(t);
     rec_free(r);
 }
 
@@ -342,6 +478,10 @@ static const TestCase stats_cases[] = {
     {"one pause, pause at the end, open pause", test_one_pause_and_end},
     {"heap, SRAM, stack", test_heap_memory},
     {"peak heap from the alloc/free records when nothing else says", test_peak_from_records},
+    {"SRAM headroom, the stack below .data/.bss", test_headroom_stack_below_data},
+    {"SRAM and stack headroom, the stack above .data/.bss", test_headroom_stack_above_data},
+    {"headroom that is not a figure", test_headroom_not_a_figure},
+    {"the summary line", test_summary_line},
     {"interrupt latency", test_irq_stats},
     {"a million pauses", test_million},
     {NULL, NULL},

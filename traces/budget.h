@@ -82,6 +82,7 @@ void budget_free(Budget *b);
 typedef struct Measured {
     bool known[BUDGET__COUNT];
     double value[BUDGET__COUNT];
+    char *why[BUDGET__COUNT];  /* why an unknown value is not a figure (owned; NULL: no reason) */
     double *mmu;               /* MMU at budget->mmu[i].window_us; < 0 unknown (window
                                 * longer than the run) */
     size_t nmmu;
@@ -124,16 +125,13 @@ void measured_free(Measured *m);
  * interrupted. When not, a reason goes into why. */
 bool measured_run_ok(const Measured *m, char *why, size_t n);
 
-/* Stack headroom from the run facts: lowest SP - stack limit, when the image names a
- * limit and the lowest SP is known. false otherwise. */
-bool budget_stack_headroom(const RecRunInfo *ri, int64_t *bytes);
-
 /* One verdict. */
 typedef struct BudgetResult {
     char name[40];     /* "max_pause_us", "mmu_10000us" */
     const char *unit;  /* "us", "bytes", "" ... */
     bool is_min;       /* the limit is a minimum (higher is better) */
     bool known;
+    char why[160];     /* unknown: why the run has no figure ("" if not said) */
     double measured;
     double limit;
     double margin;     /* how far inside the limit (negative: beyond it) */

@@ -12,18 +12,19 @@
 #include "traces/budget.h"
 #include "traces/traces.h"
 
-bool budget_stack_headroom(const RecRunInfo *ri, int64_t *bytes)
-{
-    if (!ri->stack_limit || !ri->stack_low)
-        return false;
-    *bytes = (int64_t)ri->stack_low - (int64_t)ri->stack_limit;
-    return true;
-}
-
 static void set_value(Measured *m, BudgetKey k, double v)
 {
     m->known[k] = true;
     m->value[k] = v;
+}
+
+/* A headroom in bytes, or unknown with the reason stats gives. */
+static void set_bytes(Measured *m, BudgetKey k, int64_t v, const char *why)
+{
+    if (v != REC_UNKNOWN)
+        set_value(m, k, (double)v);
+    else if (why[0])
+        m->why[k] = xstrdup(why);
 }
 
 static double us_of(uint64_t cycles, uint64_t hz)
@@ -66,11 +67,8 @@ void measured_from_recording(Measured *m, const Recording *r, const Stats *s, co
     set_value(m, BUDGET_GC_CPU_FRACTION, s->gc_cpu_fraction);
     if (s->peak_heap >= 0)
         set_value(m, BUDGET_PEAK_HEAP, (double)s->peak_heap);
-    if (s->min_sram_headroom != REC_UNKNOWN)
-        set_value(m, BUDGET_SRAM_HEADROOM, (double)s->min_sram_headroom);
-    int64_t sh;
-    if (budget_stack_headroom(ri, &sh))
-        set_value(m, BUDGET_STACK_HEADROOM, (double)sh);
+    set_bytes(m, BUDGET_SRAM_HEADROOM, s->min_sram_headroom, s->sram_headroom_why);
+    set_bytes(m, BUDGET_STACK_HEADROOM, s->stack_headroom, s->stack_headroom_why);
     if (s->worst_frag >= 0)
         set_value(m, BUDGET_FRAGMENTATION, s->worst_frag);
     set_value(m, BUDGET_ALLOC_FAILURES, (double)r->alloc_failures);
@@ -145,6 +143,8 @@ void measured_free(Measured *m)
     free(m->worst_trigger);
     for (size_t i = 0; i < m->nframes; i++)
         free(m->frames[i]);
+    for (size_t k = 0; k < BUDGET__COUNT; k++)
+        free(m->why[k]);
     memset(m, 0, sizeof *m);
 }
 

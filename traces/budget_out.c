@@ -48,7 +48,7 @@ static void fmt_item(const BudgetResult *r, char mv[48], char lv[48], char mg[48
         fmt_value(mv, 48, r, r->measured);
         fmt_value(mg, 48, r, r->margin);
     } else {
-        snprintf(mv, 48, "unknown");
+        snprintf(mv, 48, r->why[0] ? "n/a" : "unknown");
         snprintf(mg, 48, "-");
     }
     fmt_value(lv, 48, r, r->limit);
@@ -76,6 +76,8 @@ void budget_print_table(const BudgetReport *rep, const Measured *m, FILE *f)
         fmt_item(r, mv, lv, mg);
         fprintf(f, "  %-26s %16s %s %16s %16s  %s\n", r->name, mv, r->is_min ? ">=" : "<=", lv, mg,
                 r->pass ? "PASS" : "FAIL");
+        if (!r->known && r->why[0])
+            fprintf(f, "    (n/a: %s)\n", r->why);
     }
     if (rep->baseline) {
         fprintf(f, "against the baseline (tolerance %.2f%%):\n", rep->tolerance);
@@ -199,8 +201,8 @@ int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f)
             if (r->known)
                 snprintf(msg, sizeof msg, "%s = %s, beyond the limit %s %s", r->name, mv, r->is_min ? ">=" : "<=", lv);
             else
-                snprintf(msg, sizeof msg, "%s: not measured by this run (limit %s %s)", r->name,
-                         r->is_min ? ">=" : "<=", lv);
+                snprintf(msg, sizeof msg, "%s: %s%s (limit %s %s)", r->name,
+                         r->why[0] ? "n/a: " : "not measured by this run", r->why, r->is_min ? ">=" : "<=", lv);
             body = xasprintf("measured %s, limit %s %s, margin %s%s", mv, r->is_min ? ">=" : "<=", lv, mg,
                              worst ? worst : "");
         }

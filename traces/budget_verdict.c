@@ -77,6 +77,8 @@ static void add_key(BudgetReport *rep, const Budget *b, const Measured *m, const
     const BudgetKeyInfo *ki = budget_key_info(k);
     add_result(rep, ki->name, ki->kind, ki->is_min, m->known[k], m->value[k], b->limit[k], base && base->known[k],
                base ? base->value[k] : 0, ki->compare, tol);
+    if (!m->known[k] && m->why[k])
+        snprintf(rep->items[rep->nitems - 1].why, sizeof rep->items[0].why, "%s", m->why[k]);
 }
 
 void budget_evaluate(const Budget *b, const Measured *m, const Measured *base, double tolerance_pct, BudgetReport *rep)

@@ -208,8 +208,9 @@ static void write_run(const RecRunInfo *ri, FILE *f)
     fprintf(f, ",\n    \"sram_base\": %" PRIu32 ",\n    \"sram_size\": %" PRIu32 ",\n    \"static_bytes\": %" PRIu32,
             ri->sram_base, ri->sram_size, ri->static_bytes);
     fprintf(f, ",\n    \"heap_start\": %" PRIu32 ",\n    \"heap_end\": %" PRIu32, ri->heap_start, ri->heap_end);
-    fprintf(f, ",\n    \"stack_top\": %" PRIu32 ",\n    \"stack_limit\": %" PRIu32 ",\n    \"stack_low\": %" PRIu32 "\n  },\n",
+    fprintf(f, ",\n    \"stack_top\": %" PRIu32 ",\n    \"stack_limit\": %" PRIu32 ",\n    \"stack_low\": %" PRIu32,
             ri->stack_top, ri->stack_limit, ri->stack_low);
+    fprintf(f, ",\n    \"stack_floor\": %" PRIu32 "\n  },\n", ri->stack_floor);
 }
 
 static void write_pauses(const Recording *r, FILE *f)
@@ -637,6 +638,8 @@ static void load_run(Loader *ld, const cJSON *root, RecRunInfo *ri)
     ri->stack_top = get_u32(ld, run, w, "stack_top");
     ri->stack_limit = get_u32(ld, run, w, "stack_limit");
     ri->stack_low = get_u32(ld, run, w, "stack_low");
+    if (cJSON_HasObjectItem(run, "stack_floor")) /* absent from older recordings: 0, unknown */
+        ri->stack_floor = get_u32(ld, run, w, "stack_floor");
 }
 
 /* Stacks first: everything else refers to them by id. */

@@ -95,6 +95,19 @@ static void row(FILE *f, const char *k, const char *v)
     fputs("</td></tr>\n", f);
 }
 
+/* A row of bytes, or "n/a (why)" when the figure is REC_UNKNOWN with a reason. */
+static void bytes_row(FILE *f, const char *k, int64_t v, const char *why)
+{
+    char b[200];
+    if (v != REC_UNKNOWN)
+        fmt_bytes((double)v, b, sizeof b);
+    else if (why[0])
+        snprintf(b, sizeof b, "n/a (%s)", why);
+    else
+        return;
+    row(f, k, b);
+}
+
 static void write_facts(const Recording *r, const Stats *s, FILE *f)
 {
     const RecRunInfo *ri = &r->run;
@@ -156,14 +169,12 @@ static void write_facts(const Recording *r, const Stats *s, FILE *f)
         snprintf(b, sizeof b, "%.0f%% at %.3f ms", s->worst_frag * 100, ms_of(s->worst_frag_time, hz));
         row(f, "Worst fragmentation", b);
     }
-    if (s->min_sram_headroom != REC_UNKNOWN) {
-        fmt_bytes((double)s->min_sram_headroom, x, sizeof x);
-        row(f, "Min SRAM headroom", x);
-    }
+    bytes_row(f, "Min SRAM headroom", s->min_sram_headroom, s->sram_headroom_why);
     if (s->stack_high_water != REC_UNKNOWN) {
         fmt_bytes((double)s->stack_high_water, x, sizeof x);
         row(f, "Stack high-water", x);
     }
+    bytes_row(f, "Stack headroom", s->stack_headroom, s->stack_headroom_why);
     if (s->irq_worst >= 0) {
         const StatsIrq *q = &s->irqs[s->irq_worst];
         snprintf(b, sizeof b, "%.2f us (IRQ %u) over %zu interrupts", us_of(q->max, hz), (unsigned)q->irq, r->nirqs);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,21 +328,65 @@ static void heap_stats(const Recording *r, Stats *s)
             s->nfrees_matched++;
 }
 
+/* Did the run end in a fault (not an exit, reset, limit or interruption)? */
+static bool ended_in_fault(const RecRunInfo *ri)
+{
+    static const char *const clean[] = {"exit", "reset", "timeout", "interrupted"};
+    if (!ri->exit_reason || ri->partial)
+        return false;
+    for (size_t i = 0; i < ARRAY_SIZE(clean); i++)
+        if (!strcmp(ri->exit_reason, clean[i]))
+            return false;
+    return true;
+}
+
+/* Why the lowest SP is no stack use, into why ("" when it is one): none was seen, or
+ * it lies outside SRAM (SP held garbage, as when a fault came of it). */
+static void stack_low_check(const RecRunInfo *ri, char *why, size_t n)
+{
+    uint64_t end = (uint64_t)ri->sram_base + ri->sram_size;
+    why[0] = 0;
+    if (!ri->stack_low)
+        snprintf(why, n, "no stack pointer was seen");
+    else if (ri->sram_size && (ri->stack_low < ri->sram_base || ri->stack_low > end))
+        snprintf(why, n, "the lowest stack pointer, 0x%08x, is not in SRAM (0x%08x..0x%08llx)%s%s", ri->stack_low,
+                 ri->sram_base, (unsigned long long)end, ended_in_fault(ri) ? ": the run ended in a fault, " : "",
+                 ended_in_fault(ri) ? ri->exit_reason : "");
+}
+
 static void memory_stats(const Recording *r, Stats *s)
 {
     const RecRunInfo *ri = &r->run;
-    s->min_sram_headroom = REC_UNKNOWN;
-    s->stack_high_water = REC_UNKNOWN;
-    if (ri->stack_low && ri->sram_size) {
-        /* What the stack may grow into: down to its limit when the image names one
-         * (below it lie other sections), else the end of the static data. */
-        uint64_t floor_ = ri->stack_limit ? ri->stack_limit : (uint64_t)ri->sram_base + ri->static_bytes;
+    s->min_sram_headroom = s->stack_headroom = s->stack_high_water = REC_UNKNOWN;
+    stack_low_check(ri, s->sram_headroom_why, sizeof s->sram_headroom_why);
+    memcpy(s->stack_headroom_why, s->sram_headroom_why, sizeof s->stack_headroom_why);
+    if (s->sram_headroom_why[0])
+        return;
+    if (!ri->sram_size || !ri->stack_floor) {
+        snprintf(s->sram_headroom_why, sizeof s->sram_headroom_why,
+                 "the recording does not say where SRAM and its static data are");
+    } else {
+        /* The free SRAM below the stack: down to the highest static data, code or heap
+         * below the stack's top (the stack may sit above or below .data/.bss); the
+         * heap is its extent when known, and every allocation in any case. */
         uint64_t top = ri->stack_top ? ri->stack_top : (uint64_t)ri->sram_base + ri->sram_size;
-        if (ri->heap_end > floor_ && ri->heap_end <= top)
+        uint64_t floor_ = ri->stack_floor;
+        if (ri->heap_end > ri->heap_start && ri->heap_start >= ri->sram_base && ri->heap_start < top &&
+            ri->heap_end > floor_)
             floor_ = ri->heap_end;
+        for (size_t i = 0; i < r->nallocs; i++) {
+            const RecAlloc *a = &r->allocs[i];
+            if (a->addr >= ri->sram_base && a->addr < top && (uint64_t)a->addr + a->size > floor_)
+                floor_ = (uint64_t)a->addr + a->size;
+        }
         s->min_sram_headroom = (int64_t)ri->stack_low - (int64_t)floor_;
     }
-    if (ri->stack_top && ri->stack_low && ri->stack_top >= ri->stack_low)
+    if (ri->stack_limit)
+        s->stack_headroom = (int64_t)ri->stack_low - (int64_t)ri->stack_limit;
+    else
+        snprintf(s->stack_headroom_why, sizeof s->stack_headroom_why,
+                 "the image names no stack limit (__StackLimit, _stack_limit, ...)");
+    if (ri->stack_top && ri->stack_top >= ri->stack_low)
         s->stack_high_water = (int64_t)(ri->stack_top - ri->stack_low);
 }
 

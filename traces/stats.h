@@ -74,9 +74,17 @@ typedef struct Stats {
     int64_t peak_heap;          /* bytes; REC_UNKNOWN if nothing says */
     double worst_frag;          /* 1 - largest_free/free, worst sample; < 0 if none */
     uint64_t worst_frag_time;   /* cycles */
-    int64_t min_sram_headroom;  /* bytes between the lowest SP and the stack limit (or the
-                                 * data/heap below it when the image names no limit);
-                                 * REC_UNKNOWN when not known (negative: they collided) */
+    /* SRAM headroom: bytes of SRAM between the lowest SP and the highest static data,
+     * code or heap below the stack's top (run.stack_floor, the heap when it lies
+     * below the stack), wherever the stack sits: free SRAM neither grew into.
+     * Negative only when they met. Stack headroom: lowest SP - the image's stack
+     * limit. REC_UNKNOWN when not a figure, the matching *_why saying why (a lowest
+     * SP outside SRAM is none, as after a fault of a wild SP: then the high-water
+     * mark is REC_UNKNOWN too). */
+    int64_t min_sram_headroom;  /* bytes */
+    int64_t stack_headroom;     /* bytes */
+    char sram_headroom_why[160];
+    char stack_headroom_why[160];
     int64_t stack_high_water;   /* bytes: stack_top - stack_low; REC_UNKNOWN */
 
     StatsIrq *irqs;             /* one per IRQ number seen, ascending */

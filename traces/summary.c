@@ -113,12 +113,15 @@ static cJSON *summary_json(const Recording *r, const Stats *s)
     cJSON_AddNumberToObject(sr, "size", ri->sram_size);
     cJSON_AddNumberToObject(sr, "static_bytes", ri->static_bytes);
     add_num(sr, "min_headroom_bytes", (double)s->min_sram_headroom, s->min_sram_headroom != REC_UNKNOWN);
+    add_str(sr, "min_headroom_reason", s->min_sram_headroom == REC_UNKNOWN ? s->sram_headroom_why : NULL);
 
     cJSON *st = cJSON_AddObjectToObject(root, "stack");
     add_num(st, "top", ri->stack_top, ri->stack_top != 0);
     add_num(st, "limit", ri->stack_limit, ri->stack_limit != 0);
     add_num(st, "lowest_sp", ri->stack_low, ri->stack_low != 0);
     add_num(st, "high_water_bytes", (double)s->stack_high_water, s->stack_high_water != REC_UNKNOWN);
+    add_num(st, "headroom_bytes", (double)s->stack_headroom, s->stack_headroom != REC_UNKNOWN);
+    add_str(st, "headroom_reason", s->stack_headroom == REC_UNKNOWN ? s->stack_headroom_why : NULL);
 
     cJSON *ir = cJSON_AddObjectToObject(root, "interrupts");
     cJSON_AddNumberToObject(ir, "count", (double)r->nirqs);
@@ -201,17 +204,24 @@ static void print_summary(const Recording *r, const Stats *s, FILE *f)
     fputc('.', f);
     if (s->peak_heap >= 0) {
         human_bytes(b1, sizeof b1, s->peak_heap);
-        fprintf(f, " Peak heap %s->", b1);
+        fprintf(f, " Peak heap %s.", b1);
     }
     if (s->worst_frag >= 0)
         fprintf(f, " Worst fragmentation %.0f%%.", s->worst_frag * 100);
     if (s->min_sram_headroom != REC_UNKNOWN) {
         human_bytes(b1, sizeof b1, s->min_sram_headroom);
-        fprintf(f, " Min SRAM headroom %s->", b1);
+        fprintf(f, " Min SRAM headroom %s.", b1);
+    } else if (s->sram_headroom_why[0]) {
+        fprintf(f, " Min SRAM headroom n/a (%s).", s->sram_headroom_why);
     }
     if (s->stack_high_water != REC_UNKNOWN) {
         human_bytes(b2, sizeof b2, s->stack_high_water);
-        fprintf(f, " Stack high-water %s->", b2);
+        fprintf(f, " Stack high-water %s", b2);
+        if (s->stack_headroom != REC_UNKNOWN) {
+            human_bytes(b2, sizeof b2, s->stack_headroom);
+            fprintf(f, ", headroom %s", b2);
+        }
+        fputc('.', f);
     }
     if (s->irq_worst >= 0) {
         const StatsIrq *q = &s->irqs[s->irq_worst];

@@ -77,6 +77,10 @@ int main(void)
     __asm volatile("udf #0");
 #elif defined(FAULT_BADINSN_RV)
     __asm volatile(".option push\n\t.option norvc\n\t.4byte 0\n\t.option pop");
+#elif defined(FAULT_WILD_SP)
+    /* SP loaded with an address in flash, far below SRAM and its stack limit; the
+     * branch ends the basic block, so that SP is read back before the push. */
+    __asm volatile("mov sp, %0\n\tb 1f\n1:\tpush {r0}" ::"r"(0x00001000u) : "memory");
 #elif defined(FAULT_RUNAWAY)
     /* Never ends: for --max-cycles. */
     for (;;)
