@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# e2e_summary.sh: a run's memory figures as the summary line, summary.json, the report
-# and `baregc check` give them:
+# e2e_summary.sh: a run's memory figures and interrupt names as the summary line,
+# summary.json, the report, trace.json and `baregc check` give them:
 # - SRAM headroom is the free SRAM between the lowest SP and the highest static data
 #   or heap below the stack, wherever the stack sits: with the stack first in RAM,
 #   below .data/.bss (gc-demo-stack-first, which names no stack limit: no stack
@@ -8,7 +8,8 @@
 #   (gc-demo), down to the statics, the guard gap under the stack limit included;
 # - the stack headroom (lowest SP - the image's stack limit) is a figure of its own,
 #   negative after a real overflow (t-fault-stack);
-# - a run whose SP left SRAM (t-fault-wild-sp) has no such figures: null and why.
+# - a run whose SP left SRAM (t-fault-wild-sp) has no such figures: null and why;
+# - interrupts are named as the architecture names them.
 . "$(dirname "$0")/lib.sh"
 
 # json FILE EXPR: EXPR (Python) of the JSON document d in FILE
@@ -85,4 +86,18 @@ jcheck "$n: summary.json says why" "$TMP/ws.d/summary.json" \
 expect_grep "$n: the report says n/a and why" "$TMP/ws.html" \
   '<th>Min SRAM headroom</th><td>n/a \(the lowest stack pointer, 0x00001000, is not in SRAM'
 
+# ---- interrupts by their names
+expect_grep "gc-demo-mps2-an385: the worst interrupt is SysTick" "$TMP/gd.err" 'Worst interrupt latency [0-9.]+ us \(SysTick\)'
+expect_grep "gc-demo-mps2-an385: trace.json names SysTick" "$TMP/gd.d/trace.json" '"name":"SysTick"'
+jcheck "gc-demo-mps2-an385: summary.json names it" "$TMP/gd.d/summary.json" \
+  '[(q["irq"], q["name"]) for q in d["interrupts"]["per_irq"]] == [(15, "SysTick")]'
+run_baregc "$TMP/rv" run "$FWDIR/gc-demo-virt-rv32.elf" --out "$TMP/rv.d"
+expect_grep "gc-demo-virt-rv32: the worst interrupt is the machine timer" "$TMP/rv.err" \
+  'Worst interrupt latency [0-9.]+ us \(machine timer\)'
+run_baregc "$TMP/ti" run "$FWDIR/t-irq-mps2-an385.elf" --out "$TMP/ti.d"
+jcheck "t-irq-mps2-an385: NVIC interrupt n is IRQ n (exception 16 + n), PendSV and SysTick by name" \
+  "$TMP/ti.d/summary.json" \
+  '[q["name"] for q in d["interrupts"]["per_irq"]] == ["PendSV", "SysTick", "IRQ 20", "IRQ 21", "IRQ 22", "IRQ 23"]'
+check "t-irq-mps2-an385: trace.json has no exception numbers for names" \
+  test "$(grep -c '"name":"IRQ 3[6-9]"' "$TMP/ti.d/trace.json")" = 0
 finish

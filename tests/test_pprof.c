@@ -387,6 +387,7 @@ static Recording *fixture_recording(void)
     Recording *r = rec_new();
     r->run.image = xstrdup("prof.elf");
     r->run.board = xstrdup("test-board");
+    r->run.core = xstrdup("cortex-m3"); /* exception 17: NVIC IRQ 1 */
     r->run.runtime = xstrdup("gcrt");
     r->run.clock_hz = 1000000; /* 1 cycle = 1 us */
     r->run.cycles = 100000;
@@ -675,7 +676,7 @@ static void test_write_all(void)
             phases++;
             if (!strcmp(name, "sweep")) /* closed by the end of the pause */
                 CU_ASSERT_DOUBLE_EQUAL(cJSON_GetObjectItem(e, "dur")->valuedouble, 40.0, 1e-9);
-        } else if (!strcmp(ph, "i") && !strcmp(name, "IRQ 17")) {
+        } else if (!strcmp(ph, "i") && !strcmp(name, "IRQ 1")) {
             irqs++;
         } else if (!strcmp(ph, "C")) {
             counters++;
@@ -769,7 +770,7 @@ static void test_write_all(void)
     char *txt = read_text_file(sp, NULL, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
     CU_ASSERT_PTR_NOT_NULL(strstr(txt, "GC: 3 pauses"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(txt, "IRQ 17"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(txt, "(IRQ 1)"));
     free(txt);
     unlink(sp);
     free(sp);

@@ -391,7 +391,8 @@ static char *summary_line(const Recording *r)
     return text;
 }
 
-/* The summary line: sentences end with a period, the headrooms, or n/a and why. */
+/* The summary line: sentences end with a period, the headrooms and the worst
+ * interrupt by its name, or n/a and why. */
 static void test_summary_line(void)
 {
     Recording *r = sram_recording();
@@ -405,6 +406,7 @@ static void test_summary_line(void)
     char *t = summary_line(r);
     CU_ASSERT_PTR_NOT_NULL(strstr(t, " Peak heap 4000 B. "));
     CU_ASSERT_PTR_NOT_NULL(strstr(t, " Min SRAM headroom 5120 B. Stack high-water 1024 B, headroom 3072 B. "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Worst interrupt latency 12.00 us (SysTick)."));
     CU_ASSERT_PTR_NULL(strstr(t, "->"));
     free(t);
     r->run.stack_low = 0x003fffec;
@@ -412,6 +414,37 @@ static void test_summary_line(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(t, " Min SRAM headroom n/a (the lowest stack pointer, 0x003fffec, is not in SRAM"));
     CU_ASSERT_PTR_NULL(strstr(t, "Stack high-water"));
     free(t);
+    rec_free(r);
+}
+
+static void expect_irq_name(Recording *r, unsigned irq, const char *want)
+{
+    char buf[32];
+    CU_ASSERT_STRING_EQUAL(stats_irq_name(r, irq, buf, sizeof buf), want);
+}
+
+/* Interrupts named as the architecture names them. */
+static void test_irq_names(void)
+{
+    Recording *r = rec_new();
+    r->run.core = xstrdup("cortex-m3");
+    expect_irq_name(r, 15, "SysTick");
+    expect_irq_name(r, 14, "PendSV");
+    expect_irq_name(r, 11, "SVCall");
+    expect_irq_name(r, 3, "HardFault");
+    expect_irq_name(r, 2, "NMI");
+    expect_irq_name(r, 16, "IRQ 0");
+    expect_irq_name(r, 36, "IRQ 20");
+    expect_irq_name(r, 9, "exception 9");
+    free(r->run.core);
+    r->run.core = xstrdup("rv32imac");
+    expect_irq_name(r, 7, "machine timer");
+    expect_irq_name(r, 3, "machine software");
+    expect_irq_name(r, 11, "machine external");
+    expect_irq_name(r, 16, "interrupt 16");
+    free(r->run.core);
+    r->run.core = NULL;
+    expect_irq_name(r, 15, "interrupt 15");
     rec_free(r);
 }
 
@@ -481,6 +514,7 @@ static const TestCase stats_cases[] = {
     {"SRAM headroom, the stack below .data/.bss", test_headroom_stack_below_data},
     {"SRAM and stack headroom, the stack above .data/.bss", test_headroom_stack_above_data},
     {"headroom that is not a figure", test_headroom_not_a_figure},
+    {"interrupt names", test_irq_names},
     {"the summary line", test_summary_line},
     {"interrupt latency", test_irq_stats},
     {"a million pauses", test_million},

@@ -177,7 +177,8 @@ static void write_facts(const Recording *r, const Stats *s, FILE *f)
     bytes_row(f, "Stack headroom", s->stack_headroom, s->stack_headroom_why);
     if (s->irq_worst >= 0) {
         const StatsIrq *q = &s->irqs[s->irq_worst];
-        snprintf(b, sizeof b, "%.2f us (IRQ %u) over %zu interrupts", us_of(q->max, hz), (unsigned)q->irq, r->nirqs);
+        snprintf(b, sizeof b, "%.2f us (%s) over %zu interrupts", us_of(q->max, hz),
+                 stats_irq_name(r, q->irq, x, sizeof x), r->nirqs);
         row(f, "Worst interrupt latency", b);
     }
     fputs("</table>\n", f);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "cpu/core.h"
 #include "traces/stats.h"
 
 /* ---- conversions ---- */
@@ -388,6 +389,34 @@ static void memory_stats(const Recording *r, Stats *s)
                  "the image names no stack limit (__StackLimit, _stack_limit, ...)");
     if (ri->stack_top && ri->stack_top >= ri->stack_low)
         s->stack_high_water = (int64_t)(ri->stack_top - ri->stack_low);
+}
+
+/* ---- interrupt names ---- */
+
+const char *stats_irq_name(const Recording *r, unsigned irq, char *buf, size_t n)
+{
+    static const char *const arm[16] = {
+        [2] = "NMI", [3] = "HardFault", [4] = "MemManage", [5] = "BusFault", [6] = "UsageFault",
+        [11] = "SVCall", [12] = "DebugMonitor", [14] = "PendSV", [15] = "SysTick",
+    };
+    static const char *const rv[12] = {
+        [1] = "supervisor software", [3] = "machine software", [5] = "supervisor timer",
+        [7] = "machine timer", [9] = "supervisor external", [11] = "machine external",
+    };
+    int core = r->run.core ? core_from_name(r->run.core) : -1;
+    if (core >= 0 && core_arch((CoreModel)core) == ARCH_ARM_M) {
+        if (irq >= 16)
+            snprintf(buf, n, "IRQ %u", irq - 16);
+        else if (arm[irq])
+            snprintf(buf, n, "%s", arm[irq]);
+        else
+            snprintf(buf, n, "exception %u", irq);
+    } else if (core >= 0 && core_arch((CoreModel)core) == ARCH_RISCV32 && irq < ARRAY_SIZE(rv) && rv[irq]) {
+        snprintf(buf, n, "%s", rv[irq]);
+    } else {
+        snprintf(buf, n, "interrupt %u", irq);
+    }
+    return buf;
 }
 
 /* ---- all of it ---- */

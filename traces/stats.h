@@ -93,6 +93,13 @@ typedef struct Stats {
     long irq_worst;             /* index into irqs of the IRQ with irq_max, -1 */
 } Stats;
 
+/* The name the architecture gives interrupt `irq` of r (RecIrq.irq, StatsIrq.irq),
+ * from r->run.core: Cortex-M "SysTick", "PendSV", "SVCall", "HardFault" ..., and
+ * "IRQ n" for NVIC external interrupt n (exception 16 + n); RISC-V mcause codes
+ * "machine timer", "machine software", "machine external" ...; otherwise
+ * "interrupt N". Returns buf. */
+const char *stats_irq_name(const Recording *r, unsigned irq, char *buf, size_t n);
+
 /* Computes everything (O(n log n)); free with stats_free. */
 void stats_compute(const Recording *r, Stats *s);
 void stats_free(Stats *s);

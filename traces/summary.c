@@ -131,7 +131,9 @@ static cJSON *summary_json(const Recording *r, const Stats *s)
     for (size_t i = 0; i < s->nirqs; i++) {
         const StatsIrq *q = &s->irqs[i];
         cJSON *e = cJSON_CreateObject();
+        char name[32];
         cJSON_AddNumberToObject(e, "irq", q->irq);
+        cJSON_AddStringToObject(e, "name", stats_irq_name(r, q->irq, name, sizeof name));
         cJSON_AddNumberToObject(e, "count", (double)q->count);
         cJSON_AddNumberToObject(e, "max_us", us_of(q->max, hz));
         cJSON_AddNumberToObject(e, "p99_us", us_of(q->p99, hz));
@@ -225,7 +227,9 @@ static void print_summary(const Recording *r, const Stats *s, FILE *f)
     }
     if (s->irq_worst >= 0) {
         const StatsIrq *q = &s->irqs[s->irq_worst];
-        fprintf(f, " Worst interrupt latency %.2f us (IRQ %u)", us_of(q->max, hz), (unsigned)q->irq);
+        char name[32];
+        fprintf(f, " Worst interrupt latency %.2f us (%s)", us_of(q->max, hz),
+                stats_irq_name(r, q->irq, name, sizeof name));
         if (q->worst_pause >= 0)
             fprintf(f, "; pause %ld held one back %.2f us", q->worst_pause + 1, us_of(q->worst_pause_delay, hz));
         fputc('.', f);

@@ -155,8 +155,8 @@ static void irq_events(JsonOut *o, const Recording *r)
 {
     for (size_t i = 0; i < r->nirqs; i++) {
         const RecIrq *q = &r->irqs[i];
-        char name[24];
-        snprintf(name, sizeof name, "IRQ %u", (unsigned)q->irq);
+        char name[32];
+        stats_irq_name(r, q->irq, name, sizeof name);
         ev_begin(o, "i", TID_IRQ, name, q->entered);
         fputs(",\"s\":\"t\",\"cat\":\"irq\",\"args\":{\"latency_us\":", o->f);
         json_us(o->f, q->entered >= q->pending ? q->entered - q->pending : 0, o->hz);
