@@ -277,3 +277,14 @@ firmware/gc-demo-stack-first-mps2-an385.elf: $(FW_DEMO_SRCS) $(FW_DEPS_AN385) $(
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385:mps2-an385.ld=mps2-an385-stack-first.ld) \
 	$(FW_DEMO_SRCS) $(FW_AN385_SRCS) -o $@
 endif
+
+## A known split of CPU time, measured by the firmware itself, for the CPU profile's
+## tests (tests/e2e_profile.sh).
+FIRMWARE_ELFS += firmware/t-profile-mps2-an385.elf firmware/t-profile-virt-rv32.elf
+EXTRA_DIST += $(fwsrc)/tests/t_profile.c
+if HAVE_FIRMWARE
+firmware/t-profile-mps2-an385.elf: $(fwsrc)/tests/t_profile.c $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) $(fwsrc)/tests/t_profile.c $(FW_AN385_SRCS) -o $@
+firmware/t-profile-virt-rv32.elf: $(fwsrc)/tests/t_profile.c $(FW_DEPS_VIRT)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(fwsrc)/tests/t_profile.c $(FW_VIRT_SRCS) -o $@
+endif

@@ -28,12 +28,7 @@ gc_run() { # NAME CLOCK_HZ [options...]
   if python3 "$SRCDIR/tests/gc_check.py" "$name" "$TMP/$name.err" "$TMP/$name.d" "$hz" "$BOUND" >"$TMP/$name.chk"; then
     :
   fi
-  while IFS= read -r line; do
-    case $line in
-      ok\ -\ *) ok "${line#ok - }" ;;
-      *) not_ok "${line#not ok - }" ;;
-    esac
-  done <"$TMP/$name.chk"
+  relay_tap "$TMP/$name.chk"
   if [ $have_go = 1 ] && [ -f "$TMP/$name.d/expect.txt" ]; then
     local objects pauses
     objects=$(sed -n 's/^objects //p' "$TMP/$name.d/expect.txt")

@@ -15,17 +15,13 @@ import os
 import re
 import sys
 
+import taplib
+
 name, errfile, outdir, clock_hz, bound = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-failed = 0
 
 
 def check(desc, cond, detail=""):
-    global failed
-    if cond:
-        print(f"ok - {name}: {desc}")
-    else:
-        failed += 1
-        print(f"not ok - {name}: {desc}" + (f" ({detail})" if detail else ""))
+    taplib.check(name, desc, cond, detail)
 
 
 text = open(errfile).read()
@@ -73,4 +69,4 @@ check("gctrace.log has one line per pause", len(gctrace) == len(slices), f"{len(
 # Totals for the pprof checks done by the shell test.
 with open(os.path.join(outdir, "expect.txt"), "w") as f:
     f.write(f"objects {objects}\npauses {len(slices)}\n")
-sys.exit(1 if failed else 0)
+sys.exit(1 if taplib.failed else 0)

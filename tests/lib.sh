@@ -47,6 +47,17 @@ expect_same() {
   if cmp -s "$2" "$3"; then ok "$1"; else not_ok "$1"; diff "$2" "$3" | head -20 | sed 's/^/    /'; fi
 }
 
+# relay_tap FILE: the "ok - ..." / "not ok - ..." lines a checker script wrote, as cases
+relay_tap() {
+  local line
+  while IFS= read -r line; do
+    case $line in
+      ok\ -\ *) ok "${line#ok - }" ;;
+      *) not_ok "${line#not ok - }" ;;
+    esac
+  done <"$1"
+}
+
 finish() {
   echo "1..$((PASSED + FAILED + SKIPPED))"
   echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
