@@ -32,6 +32,12 @@ typedef struct Sched {
      * can shorten its current run slice. */
     void (*on_earlier)(void *opaque, uint64_t when);
     void *on_earlier_opaque;
+    /* Called (if set) by the CPU when the core sleeps and no event that could wake it
+     * is queued: the host end of a live UART input waits there, in host time, for
+     * input (and queues the event that delivers it). Returns true if something may
+     * still wake the core (then the CPU looks again), false if nothing can (deadlock). */
+    bool (*on_idle)(void *opaque);
+    void *on_idle_opaque;
 } Sched;
 
 void sched_init(Sched *s, uint32_t clock_hz);

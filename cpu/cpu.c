@@ -1167,7 +1167,9 @@ int cpu_boot(Cpu *c, char **err)
 /* ---- the run loop ------------------------------------------------------- */
 
 /* The core sleeps (WFI): jump simulated time to the next event until something
- * wakes it. Returns false when the run must stop (c->stop filled). */
+ * wakes it; with no event that could, wait in host time for input from the host
+ * (Sched.on_idle) while it may still come, else stop for deadlock. Returns false when
+ * the run must stop (c->stop filled). */
 bool cpu_sleep(Cpu *c)
 {
     Sched *s = c->sched;
@@ -1183,6 +1185,10 @@ bool cpu_sleep(Cpu *c)
         }
         uint64_t next = sched_next(s);
         if (next == SCHED_NEVER || !sched_has_foreground(s)) {
+            /* Only the host can still wake the core (live UART input): wait for it in
+             * host time, with simulated time standing still, then look again. */
+            if (s->on_idle && s->on_idle(s->on_idle_opaque))
+                continue;
             cpu_stop_now(c, STOP_DEADLOCK, pc,
                          "the core sleeps (WFI) with no interrupt pending and no timer or event scheduled");
             return false;

@@ -16,7 +16,6 @@ enum { INT_TX = 1, INT_RX = 2 };
 
 typedef struct CmsdkUart {
     DeviceConfig cfg;
-    UartRx rx;
     uint32_t state, ctrl, intstatus, bauddiv;
     uint8_t rxbyte;
 } CmsdkUart;
@@ -46,14 +45,14 @@ static void *create(const DeviceConfig *cfg, char **err)
 {
     CmsdkUart *u = xcalloc(1, sizeof *u);
     u->cfg = *cfg;
-    uart_rx_init(&u->rx, cfg, deliver, u);
+    chardev_attach(cfg->chardev, cfg->sched, cfg->clock_hz, deliver, u);
     return u;
 }
 
 static void destroy(void *dev)
 {
     CmsdkUart *u = dev;
-    uart_rx_destroy(&u->rx);
+    chardev_detach(u->cfg.chardev);
     free(u);
 }
 
@@ -61,7 +60,7 @@ static void reset(void *dev)
 {
     CmsdkUart *u = dev;
     u->state = u->ctrl = u->intstatus = u->bauddiv = 0;
-    uart_rx_enable(&u->rx, false);
+    chardev_rx_enable(u->cfg.chardev, false);
     update_irq(u);
 }
 
@@ -76,10 +75,15 @@ static uint32_t read(void *dev, uint32_t off, unsigned size)
         if (u->state & ST_RXFULL) {
             u->state &= ~(uint32_t)ST_RXFULL;
             update_irq(u);
-            uart_rx_kick(&u->rx);
+            chardev_rx_ready(u->cfg.chardev);
+        } else {
+            chardev_rx_idle(u->cfg.chardev);
         }
         return u->rxbyte;
-    case STATE: return u->state;
+    case STATE:
+        if (!(u->state & ST_RXFULL))
+            chardev_rx_idle(u->cfg.chardev);
+        return u->state;
     case CTRL: return u->ctrl;
     case INTSTATUS: return u->intstatus;
     case BAUDDIV: return u->bauddiv;
@@ -108,7 +112,7 @@ static void write(void *dev, uint32_t off, uint32_t v, unsigned size)
         return;
     case CTRL:
         u->ctrl = v & 0x7F;
-        uart_rx_enable(&u->rx, (u->ctrl & CTRL_RX_EN) != 0);
+        chardev_rx_enable(u->cfg.chardev, (u->ctrl & CTRL_RX_EN) != 0);
         update_irq(u);
         return;
     case INTSTATUS: /* INTCLEAR */
@@ -120,7 +124,7 @@ static void write(void *dev, uint32_t off, uint32_t v, unsigned size)
         if (u->bauddiv < 16)
             log_guest("cmsdk-uart %s: BAUDDIV %u is below the minimum of 16", u->cfg.name, u->bauddiv);
         else
-            uart_rx_set_baud(&u->rx, u->cfg.clock_hz, u->cfg.clock_hz / u->bauddiv);
+            chardev_set_baud(u->cfg.chardev, u->cfg.clock_hz / u->bauddiv);
         return;
     }
     log_guest("cmsdk-uart %s: write to unknown or read-only register 0x%03x", u->cfg.name, off);

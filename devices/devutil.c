@@ -1,62 +1,9 @@
-/* devutil.c: UART receive pacing and the down-counter shared by the timer models. */
+/* devutil.c: UART transmit and the down-counter shared by the timer models. */
 #include "config.h"
 
 #include "devices/devutil.h"
 
-/* ---- UART receive ---- */
-
-static void rx_poll(void *opaque, uint64_t due)
-{
-    UartRx *rx = opaque;
-    if (!rx->enabled || rx->eof)
-        return;
-    if (!rx->have) {
-        int r = chardev_read(rx->cd, &rx->byte);
-        if (r < 0) {
-            rx->eof = true;
-            return;
-        }
-        rx->have = r == 1;
-    }
-    if (rx->have && rx->deliver(rx->dev, rx->byte))
-        rx->have = false;
-    sched_at(rx->sched, &rx->ev, due + rx->char_cycles);
-}
-
-void uart_rx_init(UartRx *rx, const DeviceConfig *cfg, bool (*deliver)(void *dev, uint8_t byte), void *dev)
-{
-    *rx = (UartRx){.sched = cfg->sched, .cd = cfg->chardev, .deliver = deliver, .dev = dev, .eof = !cfg->chardev};
-    sched_event_init(&rx->ev, "uart-rx", rx_poll, rx);
-    uart_rx_set_baud(rx, cfg->clock_hz, 0);
-}
-
-void uart_rx_set_baud(UartRx *rx, uint32_t clock_hz, uint32_t baud)
-{
-    if (!baud)
-        baud = 115200;
-    rx->char_cycles = (uint64_t)clock_hz * 10 / baud;
-    if (!rx->char_cycles)
-        rx->char_cycles = 1;
-}
-
-void uart_rx_enable(UartRx *rx, bool on)
-{
-    if (on == rx->enabled)
-        return;
-    rx->enabled = on;
-    if (on && !rx->eof)
-        sched_in(rx->sched, &rx->ev, rx->char_cycles);
-    else if (!on)
-        sched_cancel(rx->sched, &rx->ev);
-}
-
-void uart_rx_kick(UartRx *rx)
-{
-    if (rx->enabled && !rx->eof && !rx->ev.queued)
-        sched_in(rx->sched, &rx->ev, rx->char_cycles);
-}
-
-void uart_rx_destroy(UartRx *rx) { sched_cancel(rx->sched, &rx->ev); }
+/* ---- UART transmit ---- */
 
 void uart_tx(const DeviceConfig *cfg, CharDev *cd, uint8_t byte)
 {

@@ -1,33 +1,12 @@
-/* devutil.h: pieces several device models share: paced UART receive from a CharDev,
- * and a lazily computed down-counter timer (SysTick, CMSDK timer). */
+/* devutil.h: pieces several device models share: UART transmit to a CharDev, and a
+ * lazily computed down-counter timer (SysTick, CMSDK timer). */
 #ifndef BAREGC_DEVUTIL_H
 #define BAREGC_DEVUTIL_H
 
 #include "devices/device.h"
 
-/* UART receive: while enabled, one byte is offered every character time (10 bits
- * at the UART's baud rate). `deliver` returns true if the UART took the byte. */
-typedef struct UartRx {
-    SchedEvent ev;
-    Sched *sched;
-    CharDev *cd;
-    uint64_t char_cycles;   /* cycles per character */
-    bool enabled;
-    bool eof;
-    bool have;              /* a byte read from the host waits for room in the UART */
-    uint8_t byte;
-    bool (*deliver)(void *dev, uint8_t byte);
-    void *dev;
-} UartRx;
-
-void uart_rx_init(UartRx *rx, const DeviceConfig *cfg, bool (*deliver)(void *dev, uint8_t byte), void *dev);
-/* Start/stop offering bytes (idempotent). */
-void uart_rx_enable(UartRx *rx, bool on);
-/* The UART has room again (its data register was read). */
-void uart_rx_kick(UartRx *rx);
-/* Character time from a baud rate (0 = default 115200). */
-void uart_rx_set_baud(UartRx *rx, uint32_t clock_hz, uint32_t baud);
-void uart_rx_destroy(UartRx *rx);
+/* Transmit a byte to the UART's host end (cd may be NULL: dropped). Receiving is
+ * the CharDev's own API (base/chardev.h). */
 void uart_tx(const DeviceConfig *cfg, CharDev *cd, uint8_t byte);
 
 /* A down-counter clocked every `tick` core cycles: counts value..1, then 0, then

@@ -22,7 +22,6 @@ enum { I_CTS = 1 << 0, I_NCTS = 1 << 1, I_RXDRDY = 1 << 2, I_TXDRDY = 1 << 7, I_
 
 typedef struct Nrf51Uart {
     DeviceConfig cfg;
-    UartRx rx;
     bool tx_started, rx_started;
     uint32_t events; /* I_* bits of the events that are set */
     uint32_t inten, enable, pselrts, pseltxd, pselcts, pselrxd, baudrate, config, errorsrc;
@@ -51,7 +50,7 @@ static bool deliver(void *dev, uint8_t byte)
  * is 115200). */
 static void set_baud(Nrf51Uart *u)
 {
-    uart_rx_set_baud(&u->rx, u->cfg.clock_hz, (uint32_t)(((uint64_t)u->baudrate * 16000000u) >> 32));
+    chardev_set_baud(u->cfg.chardev, (uint32_t)(((uint64_t)u->baudrate * 16000000u) >> 32));
 }
 
 static void *create(const DeviceConfig *cfg, char **err)
@@ -59,7 +58,7 @@ static void *create(const DeviceConfig *cfg, char **err)
     Nrf51Uart *u = xcalloc(1, sizeof *u);
     u->cfg = *cfg;
     u->baudrate = 0x04000000; /* 250000 baud, the reset value */
-    uart_rx_init(&u->rx, cfg, deliver, u);
+    chardev_attach(cfg->chardev, cfg->sched, cfg->clock_hz, deliver, u);
     set_baud(u);
     return u;
 }
@@ -67,7 +66,7 @@ static void *create(const DeviceConfig *cfg, char **err)
 static void destroy(void *dev)
 {
     Nrf51Uart *u = dev;
-    uart_rx_destroy(&u->rx);
+    chardev_detach(u->cfg.chardev);
     free(u);
 }
 
@@ -77,7 +76,7 @@ static void reset(void *dev)
     u->tx_started = u->rx_started = false;
     u->events = u->inten = u->enable = u->errorsrc = 0;
     u->head = u->count = 0;
-    uart_rx_enable(&u->rx, false);
+    chardev_rx_enable(u->cfg.chardev, false);
     update_irq(u);
 }
 
@@ -98,6 +97,8 @@ static uint32_t read(void *dev, uint32_t off, unsigned size)
 {
     Nrf51Uart *u = dev;
     uint32_t ev = event_bit(off);
+    if (ev == I_RXDRDY && !(u->events & ev))
+        chardev_rx_idle(u->cfg.chardev);
     if (ev)
         return (u->events & ev) != 0;
     switch (off) {
@@ -113,14 +114,16 @@ static uint32_t read(void *dev, uint32_t off, unsigned size)
     case BAUDRATE: return u->baudrate;
     case CONFIG: return u->config;
     case RXD: {
-        if (!u->count)
+        if (!u->count) {
+            chardev_rx_idle(u->cfg.chardev);
             return 0;
+        }
         uint8_t b = u->fifo[u->head];
         u->head = (u->head + 1) % RX_FIFO;
         if (--u->count)
             u->events |= I_RXDRDY; /* the next byte is ready at once */
         update_irq(u);
-        uart_rx_kick(&u->rx);
+        chardev_rx_ready(u->cfg.chardev);
         return b;
     }
     }
@@ -157,7 +160,7 @@ static void write(void *dev, uint32_t off, uint32_t v, unsigned size)
         u->rx_started = off == TASKS_STARTRX;
         if (off == TASKS_SUSPEND)
             u->tx_started = false;
-        uart_rx_enable(&u->rx, u->rx_started);
+        chardev_rx_enable(u->cfg.chardev, u->rx_started);
         return;
     case TXD:
         if (!u->tx_started) {

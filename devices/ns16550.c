@@ -18,7 +18,6 @@ enum { IIR_NONE = 0x01, IIR_THRE = 0x02, IIR_RDA = 0x04, IIR_FIFO = 0xC0 };
 
 typedef struct Ns16550 {
     DeviceConfig cfg;
-    UartRx rx;
     uint32_t shift;
     uint8_t ier, lcr, mcr, scr, fcr, dll, dlm;
     bool thre_pending; /* THR-empty interrupt condition (cleared by reading IIR or writing THR) */
@@ -66,16 +65,16 @@ static void *create(const DeviceConfig *cfg, char **err)
     Ns16550 *u = xcalloc(1, sizeof *u);
     u->cfg = *cfg;
     u->shift = shift;
-    uart_rx_init(&u->rx, cfg, deliver, u);
+    chardev_attach(cfg->chardev, cfg->sched, cfg->clock_hz, deliver, u);
     /* the receiver is always on: poll the host once the firmware can see data */
-    uart_rx_enable(&u->rx, true);
+    chardev_rx_enable(u->cfg.chardev, true);
     return u;
 }
 
 static void destroy(void *dev)
 {
     Ns16550 *u = dev;
-    uart_rx_destroy(&u->rx);
+    chardev_detach(u->cfg.chardev);
     free(u);
 }
 
@@ -96,13 +95,15 @@ static uint32_t read(void *dev, uint32_t off, unsigned size)
     case RBR: {
         if (dlab)
             return u->dll;
-        if (!u->count)
+        if (!u->count) {
+            chardev_rx_idle(u->cfg.chardev);
             return 0;
+        }
         uint8_t b = u->fifo[u->head];
         u->head = (u->head + 1) % FIFO_LEN;
         u->count--;
         update_irq(u);
-        uart_rx_kick(&u->rx);
+        chardev_rx_ready(u->cfg.chardev);
         return b;
     }
     case IER: return dlab ? u->dlm : u->ier;
@@ -116,7 +117,10 @@ static uint32_t read(void *dev, uint32_t off, unsigned size)
     }
     case LCR: return u->lcr;
     case MCR: return u->mcr;
-    case LSR: return LSR_THRE | LSR_TEMT | (u->count ? LSR_DR : 0);
+    case LSR:
+        if (!u->count)
+            chardev_rx_idle(u->cfg.chardev);
+        return LSR_THRE | LSR_TEMT | (u->count ? LSR_DR : 0);
     case MSR: return 0xB0; /* DCD, DSR, CTS */
     case SCR: return u->scr;
     }

@@ -16,7 +16,6 @@ enum { IP_TXWM = 1, IP_RXWM = 2 };
 
 typedef struct SifiveUart {
     DeviceConfig cfg;
-    UartRx rx;
     uint32_t txctrl, rxctrl, ie, div;
     uint8_t fifo[RX_FIFO];
     unsigned head, count;
@@ -48,20 +47,20 @@ static bool deliver(void *dev, uint8_t byte)
     return true;
 }
 
-static void rx_gate(SifiveUart *u) { uart_rx_enable(&u->rx, (u->rxctrl & 1) || (u->ie & IP_RXWM)); }
+static void rx_gate(SifiveUart *u) { chardev_rx_enable(u->cfg.chardev, (u->rxctrl & 1) || (u->ie & IP_RXWM)); }
 
 static void *create(const DeviceConfig *cfg, char **err)
 {
     SifiveUart *u = xcalloc(1, sizeof *u);
     u->cfg = *cfg;
-    uart_rx_init(&u->rx, cfg, deliver, u);
+    chardev_attach(cfg->chardev, cfg->sched, cfg->clock_hz, deliver, u);
     return u;
 }
 
 static void destroy(void *dev)
 {
     SifiveUart *u = dev;
-    uart_rx_destroy(&u->rx);
+    chardev_detach(u->cfg.chardev);
     free(u);
 }
 
@@ -81,13 +80,15 @@ static uint32_t read(void *dev, uint32_t off, unsigned size)
     switch (off) {
     case TXDATA: return 0;
     case RXDATA: {
-        if (!u->count)
+        if (!u->count) {
+            chardev_rx_idle(u->cfg.chardev);
             return RXDATA_EMPTY;
+        }
         uint8_t b = u->fifo[u->head];
         u->head = (u->head + 1) % RX_FIFO;
         u->count--;
         update_irq(u);
-        uart_rx_kick(&u->rx);
+        chardev_rx_ready(u->cfg.chardev);
         return b;
     }
     case TXCTRL: return u->txctrl;
@@ -110,7 +111,7 @@ static void write(void *dev, uint32_t off, uint32_t v, unsigned size)
     case IE: u->ie = v & 3; break;
     case DIV:
         u->div = v & 0xFFFF;
-        uart_rx_set_baud(&u->rx, u->cfg.clock_hz, u->cfg.clock_hz / (u->div + 1));
+        chardev_set_baud(u->cfg.chardev, u->cfg.clock_hz / (u->div + 1));
         return;
     default:
         log_guest("sifive-uart %s: write to unknown or read-only register 0x%02x", u->cfg.name, off);

@@ -288,3 +288,14 @@ firmware/t-profile-mps2-an385.elf: $(fwsrc)/tests/t_profile.c $(FW_DEPS_AN385)
 firmware/t-profile-virt-rv32.elf: $(fwsrc)/tests/t_profile.c $(FW_DEPS_VIRT)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(fwsrc)/tests/t_profile.c $(FW_VIRT_SRCS) -o $@
 endif
+
+## A line REPL for driving the console UART as a terminal (tests/e2e_uart_term.sh):
+## polls the UART on mps2-an385, sleeps in WFI on virt-rv32
+FIRMWARE_ELFS += firmware/t-repl-mps2-an385.elf firmware/t-repl-virt-rv32.elf
+EXTRA_DIST += $(fwsrc)/tests/t_repl.c tests/expected/t-repl.in
+if HAVE_FIRMWARE
+firmware/t-repl-mps2-an385.elf: $(fwsrc)/tests/t_repl.c $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) $(fwsrc)/tests/t_repl.c $(FW_AN385_SRCS) -o $@
+firmware/t-repl-virt-rv32.elf: $(fwsrc)/tests/t_repl.c $(FW_DEPS_VIRT)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(fwsrc)/tests/t_repl.c $(FW_VIRT_SRCS) -o $@
+endif

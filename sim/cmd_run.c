@@ -13,7 +13,8 @@ static void run_usage(FILE *out)
             "Usage: baregc run FIRMWARE.elf [OPTIONS]\n\n"
             "Run a Cortex-M or RV32 firmware image on a simulated board, in simulated time, and\n"
             "record its garbage collector: pauses, phases, allocations, heap use, interrupt latency.\n"
-            "UART output goes to stdout; baregc's own messages and the run summary to stderr.\n\n"
+            "The console UART is stdin and stdout (--uart pty: a pseudo-terminal); baregc's own\n"
+            "messages and the run summary go to stderr.\n\n"
             "Options:\n");
     session_usage(out);
     fprintf(out,

@@ -268,6 +268,11 @@ static void on_pause_end(void *opaque, size_t pause)
 static int run_live(TuiOpts *o, double budget_us)
 {
     SessionOptions so = o->so;
+    if (so.uart_pty) { /* waiting for its input would hold the view still */
+        fprintf(stderr, "baregc tui: --uart pty is not supported: the view shows the console (--uart-in FILE "
+                        "feeds it)\n");
+        return EXIT_USAGE;
+    }
     /* The console is drawn from the recording: keep the UART off the terminal. */
     if (!so.uart_out)
         so.uart_out = "/dev/null";

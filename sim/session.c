@@ -27,6 +27,7 @@ struct Session {
     Machine *m;
     FILE *uart_out;
     int uart_in;
+    CharDevPty pty;  /* --uart pty (master -1: none) */
     GcRuntime *rt;
     GcObserver *obs;
     Recording *rec;
@@ -87,6 +88,12 @@ int session_parse_option(SessionOptions *o, const char *cmd, int argc, char **ar
         o->uart_out = v;
     } else if ((v = opt_value(cmd, "--uart-in", argc, argv, i, &bad))) {
         o->uart_in = v;
+    } else if ((v = opt_value(cmd, "--uart", argc, argv, i, &bad))) {
+        if (strcmp(v, "stdio") && strcmp(v, "pty")) {
+            fprintf(stderr, "baregc %s: --uart: expected stdio or pty, got '%s'\n", cmd, v);
+            return -1;
+        }
+        o->uart_pty = !strcmp(v, "pty");
     } else if ((v = opt_value(cmd, "--out", argc, argv, i, &bad))) {
         o->out_dir = v;
     } else if ((v = opt_value(cmd, "--gc-runtime", argc, argv, i, &bad))) {
@@ -136,8 +143,13 @@ void session_usage(FILE *out)
 {
     machine_options_usage(out);
     fprintf(out,
-            "  --uart-out FILE      write the console UART's output to FILE instead of stdout\n"
-            "  --uart-in FILE       feed the console UART's input from FILE (default: stdin)\n"
+            "  --uart stdio|pty     the console UART on stdin/stdout (default; a terminal is put\n"
+            "                       in raw mode), or on a new pseudo-terminal whose path is printed\n"
+            "                       on stderr (the run does not wait for it to be opened)\n"
+            "  --uart-out FILE      write the console UART's output to FILE instead\n"
+            "  --uart-in FILE       feed the console UART's input from FILE instead: one byte per\n"
+            "                       character time, the same on every run (a pipe or terminal\n"
+            "                       is read as it comes)\n"
             "  --max-cycles N       stop after N simulated cycles (exit %d)\n"
             "  --max-time DURATION  stop after DURATION of simulated time, e.g. 2s, 500ms (exit %d)\n"
             "  --keep-going         deliver faults to the firmware (HardFault / trap handler) instead of stopping\n"
@@ -311,6 +323,19 @@ Session *session_open(const SessionOptions *o, int *rc)
     s->o = *o;
     s->uart_out = stdout;
     s->uart_in = STDIN_FILENO;
+    s->pty.master = s->pty.slave = -1;
+    char *err = NULL;
+    if (o->uart_pty) { /* first, so that the path is the first line on stderr (as QEMU) */
+        if (chardev_pty_open(&s->pty, &err) < 0) {
+            log_error("%s", err);
+            free(err);
+            *rc = EXIT_IO;
+            goto fail;
+        }
+        fprintf(stderr, "baregc: the console UART is on the pseudo-terminal %s\n", s->pty.path);
+        s->uart_out = s->pty.out;
+        s->uart_in = s->pty.master;
+    }
     *rc = machine_setup(&o->mo, o->elf, o->quiet, &s->img, &s->board);
     if (*rc)
         goto fail;
@@ -342,7 +367,6 @@ Session *session_open(const SessionOptions *o, int *rc)
         .keep_going = o->keep_going,
         .trace = {.write = trace_write, .opaque = s},
     };
-    char *err = NULL;
     s->m = machine_new(&mc, &err);
     if (!s->m) {
         log_error("%s", err);
@@ -386,12 +410,20 @@ static double host_seconds(void)
 
 static Session *volatile interrupt_target;
 
+/* A second Ctrl-C ends the process at once, with the terminal given back. */
+static void on_sigint_again(int sig)
+{
+    chardev_restore_terminal();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static void on_sigint(int sig)
 {
     (void)sig;
     if (interrupt_target)
         session_interrupt(interrupt_target);
-    signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends the process at once */
+    signal(SIGINT, on_sigint_again);
 }
 
 void session_run(Session *s)
@@ -605,10 +637,11 @@ void session_close(Session *s)
     machine_free(s->m);
     rec_free(s->rec);
     gc_runtime_free(s->rt);
-    if (s->uart_out && s->uart_out != stdout)
+    if (s->uart_out && s->uart_out != stdout && s->uart_out != s->pty.out)
         fclose(s->uart_out);
-    if (s->uart_in >= 0 && s->uart_in != STDIN_FILENO)
+    if (s->uart_in >= 0 && s->uart_in != STDIN_FILENO && s->uart_in != s->pty.master)
         close(s->uart_in);
+    chardev_pty_close(&s->pty);
     board_free(s->board);
     image_free(s->img);
     free(s);

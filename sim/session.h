@@ -15,8 +15,9 @@
 typedef struct SessionOptions {
     MachineOptions mo;
     const char *elf;
-    const char *uart_out;        /* NULL: stdout */
-    const char *uart_in;         /* NULL: stdin */
+    const char *uart_out;        /* NULL: stdout (or the pty) */
+    const char *uart_in;         /* NULL: stdin (or the pty) */
+    bool uart_pty;               /* --uart pty: the console UART on a new pseudo-terminal */
     uint64_t max_cycles;         /* 0 = none */
     uint64_t max_time_ns;        /* 0 = none */
     bool quiet;

@@ -39,13 +39,15 @@ tests_pprof_synth_SOURCES = tests/pprof_synth.c $(ELF_MAKER)
 E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_faults.sh \
 	tests/e2e_determinism.sh tests/e2e_idle.sh tests/e2e_gc.sh tests/e2e_tui.sh \
 	tests/e2e_check.sh tests/e2e_view.sh tests/e2e_report.sh tests/e2e_sweep.sh \
-	tests/e2e_profile.sh tests/e2e_summary.sh
+	tests/e2e_profile.sh tests/e2e_summary.sh \
+	tests/e2e_uart_term.sh
 if HAVE_FIRMWARE
 TESTS += $(E2E_TESTS)
 endif
 TESTS += tests/symbols.sh tests/layers.sh tests/e2e_pprof_synth.sh
 EXTRA_DIST += tests/lib.sh tests/symbols.sh tests/layers.sh tests/qemu_run.sh tests/gc_check.py \
 	tests/profile_check.py tests/taplib.py \
+	tests/repl_drive.py \
 	tests/e2e_pprof_synth.sh $(E2E_TESTS) examples/budget.json
 
 TEST_EXTENSIONS = .sh

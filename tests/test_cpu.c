@@ -501,6 +501,65 @@ static void test_arm_deadlock(void)
     rig_free(&r);
 }
 
+/* Sched.on_idle stand-in: the host end of a live input. Counts its calls, notes the
+ * time of each, pends IRQ0 (input arrived) on call `wake_on`, and says "input may
+ * still come" for the first `open_for` calls. */
+typedef struct HostWait {
+    Rig *r;
+    int calls, wake_on, open_for;
+    uint64_t first_now, last_now; /* cycles */
+} HostWait;
+
+static bool host_wait(void *opaque)
+{
+    HostWait *w = opaque;
+    if (!w->calls++)
+        w->first_now = w->r->sched.now;
+    w->last_now = w->r->sched.now;
+    if (w->calls == w->wake_on)
+        nvic_set_pending(w->r->nvic, EXC_IRQ0);
+    return w->calls <= w->open_for;
+}
+
+/* Runs the rig with w standing in for the host end; returns why it stopped. */
+static StopReason run_waiting(Rig *r, HostWait *w)
+{
+    w->r = r;
+    r->sched.on_idle = host_wait;
+    r->sched.on_idle_opaque = w;
+    CpuStop st;
+    cpu_run(r->cpu, &st);
+    return st.reason;
+}
+
+/* WFI with nothing queued: while the host end may still send input the core waits
+ * (in host time: simulated time stands still), asking again each time; when it says
+ * nothing can come any more, the deadlock rule applies. */
+static void test_arm_sleep_waits_for_host(void)
+{
+    Rig r;
+    rig_arm(&r, arm_deadlock, sizeof arm_deadlock, 0, 0, 0x10000, 0, 0);
+    HostWait w = {.open_for = 2};
+    CU_ASSERT_EQUAL(run_waiting(&r, &w), STOP_DEADLOCK);
+    CU_ASSERT_EQUAL(w.calls, 3);
+    CU_ASSERT_EQUAL(w.last_now, w.first_now);
+    CU_ASSERT_EQUAL(r.sched.now, w.first_now);
+    rig_free(&r);
+}
+
+/* Input that arrives during the wait wakes the core (PRIMASK is set: it goes on after
+ * the WFI without taking the interrupt, into `b .`, until the cycle limit). */
+static void test_arm_sleep_woken_by_host(void)
+{
+    Rig r;
+    rig_arm(&r, arm_deadlock, sizeof arm_deadlock, 0, 0, 0x10000, 0, 100000);
+    nvic_write(r.nvic, 0x100, 1, 4); /* ISER0: enable IRQ0 */
+    HostWait w = {.wake_on = 2, .open_for = 100};
+    CU_ASSERT_EQUAL(run_waiting(&r, &w), STOP_TIMEOUT);
+    CU_ASSERT_EQUAL(w.calls, 2);
+    rig_free(&r);
+}
+
 static void test_arm_cycle_limit(void)
 {
     Rig r;
@@ -883,6 +942,8 @@ static const TestCase cpu_tests[] = {
     {"arm: stack limit", test_arm_stack_limit},
     {"arm: stack limit, SP written from a register", test_arm_stack_limit_dynamic},
     {"arm: deadlock", test_arm_deadlock},
+    {"arm: a sleep only the host can end waits for it", test_arm_sleep_waits_for_host},
+    {"arm: a sleep ended by host input", test_arm_sleep_woken_by_host},
     {"arm: cycle limit", test_arm_cycle_limit},
     {"arm: deterministic time", test_arm_deterministic_time},
     {"arm: two Cpus keep their own invalid-instruction PC", test_arm_two_cpus_invalid_pc},

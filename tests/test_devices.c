@@ -1,6 +1,8 @@
-/* test_devices.c: the device models driven through read/write with a real Sched, a fake IRQ sink and pipe-fed CharDevs (no Unicorn). */
+/* test_devices.c: the device models driven through read/write with a real Sched, a fake IRQ sink and pipe-fed CharDevs (no Unicorn); the CharDev's host end with a fake UART. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1082,6 +1084,266 @@ static void test_plic_bad_params(void)
     expect_create_fails("plic", 16000000, "{\"num_priorities\": false}", "num_priorities");
 }
 
+/* ---- the UART's host end (CharDev) with a one-byte fake UART ---- */
+
+#define FK_HZ 10000000  /* 10 MHz */
+#define FK_CHAR 868     /* 10 MHz * 10 / 115200 */
+#define FK_MS 10000     /* cycles in a millisecond */
+
+typedef struct FakeUart {
+    int got[16];        /* bytes taken, in order */
+    uint64_t at[16];    /* cycle each was taken */
+    int n;
+    bool full;          /* refuses bytes while set */
+    Sched *s;
+} FakeUart;
+
+static bool fake_deliver(void *dev, uint8_t byte)
+{
+    FakeUart *u = dev;
+    if (u->full || u->n == 16)
+        return false;
+    u->at[u->n] = u->s->now;
+    u->got[u->n++] = byte;
+    return true;
+}
+
+/* A CharDev reading in_fd, attached to a fake UART with its receiver on. */
+static CharDev *fake_open(Sched *s, FakeUart *u, FILE *out, int in_fd)
+{
+    sched_init(s, FK_HZ);
+    *u = (FakeUart){.s = s};
+    CharDev *cd = chardev_new(out, in_fd);
+    chardev_attach(cd, s, FK_HZ, fake_deliver, u);
+    chardev_rx_enable(cd, true);
+    return cd;
+}
+
+static bool readable(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, 0) == 1;
+}
+
+/* A regular file is read in simulated time only: a byte every character time, nothing
+ * that waits for the host, and nothing queued once it has ended. */
+static void test_chardev_file(void)
+{
+    FILE *f = tmpfile();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("xyz", f);
+    fflush(f);
+    rewind(f);
+    Sched s;
+    FakeUart u;
+    CharDev *cd = fake_open(&s, &u, NULL, fileno(f));
+    CU_ASSERT_PTR_NULL(s.on_idle);
+    run_to(&s, 10 * FK_CHAR);
+    CU_ASSERT_EQUAL(u.n, 3);
+    CU_ASSERT_EQUAL(u.got[0], 'x');
+    CU_ASSERT_EQUAL(u.got[2], 'z');
+    CU_ASSERT_EQUAL(u.at[0], FK_CHAR);
+    CU_ASSERT_EQUAL(u.at[2], 3 * FK_CHAR);
+    chardev_rx_idle(cd); /* no effect in simulated time */
+    CU_ASSERT_PTR_NULL(s.head);
+    chardev_free(cd);
+    fclose(f);
+}
+
+/* A live host end: a pipe whose write end the test holds (-1 once closed). */
+typedef struct Live {
+    int rfd, wfd;
+    Sched s;
+    FakeUart u;
+    CharDev *cd;
+} Live;
+
+static void live_open(Live *l, FILE *out)
+{
+    int fds[2];
+    CU_ASSERT_FATAL(pipe(fds) == 0);
+    l->rfd = fds[0];
+    l->wfd = fds[1];
+    l->cd = fake_open(&l->s, &l->u, out, l->rfd);
+}
+
+static void live_end_input(Live *l)
+{
+    close(l->wfd);
+    l->wfd = -1;
+}
+
+static void live_close(Live *l)
+{
+    chardev_free(l->cd);
+    close(l->rfd);
+    if (l->wfd >= 0)
+        close(l->wfd);
+}
+
+/* A pipe is live: with nothing from the host the receiver stops asking in simulated
+ * time (no foreground event: a sleeping core could be found deadlocked) and a
+ * background tick looks for input every millisecond; input that comes is offered at
+ * the next tick, then a byte every character time. */
+static void test_chardev_live_starve_resume(void)
+{
+    Live l;
+    live_open(&l, NULL);
+    CU_ASSERT_PTR_NOT_NULL(l.s.on_idle);
+    run_to(&l.s, 3 * FK_CHAR);
+    CU_ASSERT_EQUAL(l.u.n, 0);
+    CU_ASSERT_FALSE(sched_has_foreground(&l.s));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l.s.head);
+    CU_ASSERT_EQUAL(write(l.wfd, "ab", 2), 2);
+    uint64_t tick = l.s.head->when;
+    run_to(&l.s, tick + 5 * FK_CHAR);
+    CU_ASSERT_EQUAL(l.u.n, 2);
+    CU_ASSERT_EQUAL(l.u.got[0], 'a');
+    CU_ASSERT_EQUAL(l.u.at[0], tick);
+    CU_ASSERT_EQUAL(l.u.at[1], tick + FK_CHAR);
+    live_end_input(&l); /* the receiver and the tick stop */
+    run_to(&l.s, tick + 5 * FK_MS);
+    CU_ASSERT_PTR_NULL(l.s.head);
+    live_close(&l);
+}
+
+/* Sched.on_idle (a core asleep with nothing queued): input already there is taken at
+ * once and queued at the current cycle; at the end of input nothing can wake the core. */
+static void test_chardev_sleep_hook(void)
+{
+    Live l;
+    live_open(&l, NULL);
+    run_to(&l.s, 2 * FK_CHAR); /* starved */
+    CU_ASSERT_EQUAL(write(l.wfd, "q", 1), 1);
+    uint64_t now = l.s.now;
+    CU_ASSERT_TRUE(l.s.on_idle(l.s.on_idle_opaque));
+    CU_ASSERT_TRUE(sched_has_foreground(&l.s));
+    CU_ASSERT_EQUAL(sched_next(&l.s), now);
+    sched_run_due(&l.s);
+    CU_ASSERT_EQUAL(l.u.n, 1);
+    CU_ASSERT_EQUAL(l.u.at[0], now);
+    run_to(&l.s, now + 2 * FK_CHAR); /* starved again */
+    live_end_input(&l);
+    CU_ASSERT_FALSE(l.s.on_idle(l.s.on_idle_opaque));
+    live_close(&l);
+}
+
+/* The guest keeps reading its empty receiver (every simulated millisecond): once
+ * simulated time is more than 10 ms ahead of host time, the run waits for the host and
+ * finds the input there. Empty reads far apart (a guest that is busy, or asleep on a
+ * timer, between them) are no such wait: nothing is asked of the host. */
+static void test_chardev_pacing(void)
+{
+    Live l;
+    live_open(&l, NULL);
+    run_to(&l.s, 2 * FK_CHAR);
+    chardev_rx_idle(l.cd);
+    CU_ASSERT_EQUAL(write(l.wfd, "p", 1), 1);
+    l.s.now += 500 * FK_MS;
+    chardev_rx_idle(l.cd);
+    CU_ASSERT_FALSE(sched_has_foreground(&l.s));
+    int steps = 0;
+    while (!sched_has_foreground(&l.s) && steps++ < 100) {
+        l.s.now += FK_MS;
+        chardev_rx_idle(l.cd);
+    }
+    CU_ASSERT(steps > 10 && steps < 100);
+    sched_run_due(&l.s);
+    CU_ASSERT_EQUAL(l.u.n, 1);
+    CU_ASSERT_EQUAL(l.u.got[0], 'p');
+    CU_ASSERT_EQUAL(l.u.at[0], l.s.now);
+    live_close(&l);
+}
+
+/* Live output is not flushed byte by byte but when the guest waits for input: the
+ * first empty read after a write is taken for a transmitter-status poll, the next is
+ * a wait. */
+static void test_chardev_prompt_flushed_on_wait(void)
+{
+    int out[2];
+    CU_ASSERT_FATAL(pipe(out) == 0);
+    FILE *o = fdopen(out[1], "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    Live l;
+    live_open(&l, o);
+    run_to(&l.s, 2 * FK_CHAR); /* starved */
+    chardev_write(l.cd, '>');
+    chardev_write(l.cd, ' ');
+    CU_ASSERT_FALSE(readable(out[0]));
+    chardev_rx_idle(l.cd);
+    CU_ASSERT_FALSE(readable(out[0]));
+    chardev_rx_idle(l.cd);
+    CU_ASSERT_TRUE_FATAL(readable(out[0]));
+    char buf[4] = {0};
+    CU_ASSERT_EQUAL(read(out[0], buf, sizeof buf), 2);
+    CU_ASSERT_STRING_EQUAL(buf, "> ");
+    live_close(&l);
+    fclose(o);
+    close(out[0]);
+}
+
+/* A UART that is not the console has no host end: every call is harmless. */
+static void test_chardev_null(void)
+{
+    Sched s;
+    sched_init(&s, FK_HZ);
+    FakeUart u = {.s = &s};
+    chardev_attach(NULL, &s, FK_HZ, fake_deliver, &u);
+    chardev_set_baud(NULL, 9600);
+    chardev_rx_enable(NULL, true);
+    chardev_rx_ready(NULL);
+    chardev_rx_idle(NULL);
+    chardev_write(NULL, 'x');
+    chardev_detach(NULL);
+    chardev_free(NULL);
+    CU_ASSERT_PTR_NULL(s.head);
+}
+
+/* --uart pty: the guest's bytes reach a program that opens the slave, and its bytes
+ * reach the guest; nobody needs to have it open for the run to go on. */
+static void test_chardev_pty(void)
+{
+    CharDevPty p;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(chardev_pty_open(&p, &err), 0);
+    CU_ASSERT_EQUAL(strncmp(p.path, "/dev/pts/", 9), 0);
+    Sched s;
+    FakeUart u;
+    CharDev *cd = fake_open(&s, &u, p.out, p.master);
+    run_to(&s, 2 * FK_CHAR); /* nobody there: starved, not blocked */
+    CU_ASSERT_EQUAL(u.n, 0);
+    chardev_write(cd, 'h');
+    chardev_write(cd, 'i');
+    chardev_flush(cd);
+    int fd = open(p.path, O_RDWR | O_NOCTTY);
+    CU_ASSERT_FATAL(fd >= 0);
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    CU_ASSERT_EQUAL(poll(&pf, 1, 5000), 1);
+    char buf[4] = {0};
+    CU_ASSERT_EQUAL(read(fd, buf, sizeof buf), 2);
+    CU_ASSERT_STRING_EQUAL(buf, "hi");
+    CU_ASSERT_EQUAL(write(fd, "k", 1), 1);
+    CU_ASSERT_TRUE(s.on_idle(s.on_idle_opaque));
+    run_to(&s, s.now + FK_CHAR);
+    CU_ASSERT_EQUAL(u.n, 1);
+    CU_ASSERT_EQUAL(u.got[0], 'k');
+    close(fd);
+    chardev_free(cd);
+    chardev_pty_close(&p);
+    CU_ASSERT_EQUAL(p.master, -1);
+}
+
+static const TestCase chardev_cases[] = {
+    {"file: simulated time only", test_chardev_file},
+    {"live: starve, resume at the tick", test_chardev_live_starve_resume},
+    {"live: a sleeping core waits for the host", test_chardev_sleep_hook},
+    {"live: pacing waits for the host while the guest polls", test_chardev_pacing},
+    {"live: the prompt is flushed when the guest waits", test_chardev_prompt_flushed_on_wait},
+    {"no host end", test_chardev_null},
+    {"pty", test_chardev_pty},
+    {NULL, NULL},
+};
+
 static const TestCase registry_cases[] = {
     {"registry", test_registry},
     {"device_param_u32", test_param_u32},
@@ -1246,6 +1508,7 @@ int main(void)
         {"timers", timer_cases},
         {"plic", plic_cases},
         {"virt", virt_cases},
+        {"chardev", chardev_cases},
         {NULL, NULL},
     };
     return cunit_run(suites);
