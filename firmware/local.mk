@@ -11,6 +11,7 @@ FIRMWARE_ELFS = \
 	firmware/gc-demo-mps2-an385.elf firmware/gc-demo-microbit.elf \
 	firmware/gc-demo-sifive_e.elf firmware/gc-demo-virt-rv32.elf \
 	firmware/gc-demo-incremental-mps2-an385.elf firmware/bench-mps2-an385.elf \
+	firmware/bench-interp-mps2-an385.elf \
 	firmware/t-irq-mps2-an385.elf firmware/t-irq-microbit.elf \
 	firmware/t-irq-sifive_e.elf firmware/t-irq-virt-rv32.elf \
 	firmware/t-semihost-mps2-an385.elf firmware/t-semihost-virt-rv32.elf \
@@ -45,6 +46,7 @@ FW_VIRT_SRCS = $(fwsrc)/common/crt0_riscv.S $(fwsrc)/common/riscv.c \
 FW_GC_SRCS = $(fwsrc)/gcrt/gc.c $(fwsrc)/demo/workloads.c
 FW_DEMO_SRCS = $(fwsrc)/demo/gc_demo.c $(FW_GC_SRCS)
 FW_BENCH_SRCS = $(fwsrc)/demo/bench.c $(FW_GC_SRCS)
+FW_INTERP_SRCS = $(fwsrc)/demo/interp.c $(fwsrc)/demo/vm.c $(fwsrc)/gcrt/gc.c
 FW_IRQ_RV_SRCS = $(fwsrc)/tests/t_irq_riscv.c $(fwsrc)/tests/t_irq_riscv_vec.S
 FW_LDS_FLASH = $(fwsrc)/ld/sections-flash.ld $(fwsrc)/ld/flash-text.ld \
 	$(fwsrc)/ld/flash-statics.ld $(fwsrc)/ld/flash-tail.ld
@@ -89,7 +91,7 @@ EXTRA_DIST += firmware/README.md firmware/qemu-check.sh \
 	$(FW_AN385_SRCS) $(FW_HDRS) \
 	$(fwsrc)/common/uart_nrf51.c $(fwsrc)/common/crt0_riscv.S $(fwsrc)/common/riscv.c \
 	$(fwsrc)/common/uart_sifive.c $(fwsrc)/common/uart_ns16550.c \
-	$(FW_DEMO_SRCS) $(fwsrc)/demo/bench.c \
+	$(FW_DEMO_SRCS) $(fwsrc)/demo/bench.c $(FW_INTERP_SRCS) $(fwsrc)/demo/vm.h \
 	$(fwsrc)/tests/t_irq_cortexm.c $(FW_IRQ_RV_SRCS) $(fwsrc)/tests/t_semihost.c \
 	$(fwsrc)/tests/t_idle.c $(fwsrc)/tests/t_fault.c $(fwsrc)/tests/t_uart_echo.c \
 	$(fwsrc)/ld/mps2-an385.ld $(fwsrc)/ld/microbit.ld $(fwsrc)/ld/sifive_e.ld \
@@ -119,6 +121,9 @@ firmware/gc-demo-incremental-mps2-an385.elf: $(FW_DEMO_SRCS) $(FW_DEPS_AN385)
 	$(FW_AN385_SRCS) -o $@
 firmware/bench-mps2-an385.elf: $(FW_BENCH_SRCS) $(FW_DEPS_AN385)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DBOARD_BARE $(FW_BENCH_SRCS) \
+	$(FW_AN385_SRCS) -o $@
+firmware/bench-interp-mps2-an385.elf: $(FW_INTERP_SRCS) $(fwsrc)/demo/vm.h $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DBOARD_BARE $(FW_INTERP_SRCS) \
 	$(FW_AN385_SRCS) -o $@
 
 ## -- interrupts and traps
