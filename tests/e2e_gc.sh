@@ -41,6 +41,11 @@ gc_run() { # NAME CLOCK_HZ [options...]
     expect_grep "$name: go tool pprof -traces: allocation stacks name gc_alloc's callers and main" \
       "$TMP/$name.traces" "wl_[a-z_]+"
     expect_grep "$name: ... with source lines from DWARF" "$TMP/$name.traces" "main"
+    # The files are absolute (the unit's compilation directory joined with DWARF's name):
+    # -list reads the source from anywhere, without -source_path.
+    (cd / && go tool pprof -list '^wl_hash_map$' "$TMP/$name.d/heap.pb.gz") >"$TMP/$name.list" 2>&1
+    expect_grep "$name: go tool pprof -list shows the source lines without -source_path" "$TMP/$name.list" \
+      'Map \*m = xalloc\(sizeof \*m'
     go tool pprof -top "$TMP/$name.d/cpu.pb.gz" >"$TMP/$name.cpu" 2>&1
     expect_grep "$name: go tool pprof: the CPU profile includes the collector's functions" \
       "$TMP/$name.cpu" "gc_(mark|sweep|collect|scan)"
