@@ -167,6 +167,7 @@ bad_budget "an unknown key" '{"max_pause_us": 1, "max_pause": 2}' 'max_pause: un
 bad_budget "an MMU item without min" '{"mmu": [{"window_us": 1000}]}' 'mmu\[0\]: min missing'
 bad_budget "a fraction above 1" '{"gc_cpu_fraction_max": 20}' 'gc_cpu_fraction_max: expected a fraction'
 bad_budget "not JSON" '{"max_pause_us": 1' 'not valid JSON'
+bad_budget "a trailing comma" "$(printf '{\n  "max_pause_us": 100,\n}')" 'bad\.json: not valid JSON at line 3, column 2$'
 run_baregc "$TMP/norec" check --from "$TMP/norec.d" --budget "$TMP/inside.json"
 expect_rc "--from a directory with summary.json and trace.json but no record.json" 2
 expect_grep "... refused, record.json named" "$TMP/norec.err" 'norec\.d/record\.json: not found'

@@ -131,9 +131,11 @@ printf '{"name": "x", "pause": {"function": "gc_collect"}, "alloc": {"function":
 run_baregc "$TMP/type" run "$FWDIR/gc-demo-mps2-an385.elf" --gc-profile "$TMP/type.json"
 expect_rc "--gc-profile with a wrong type" 68
 expect_grep "... names the key" "$TMP/type.err" "alloc.size_arg"
-printf '{"name": ' >"$TMP/broken.json"
+printf '{\n  "name": "x",\n  "pause": {"function": "gc_collect"},\n}\n' >"$TMP/broken.json"
 run_baregc "$TMP/broken" run "$FWDIR/gc-demo-mps2-an385.elf" --gc-profile "$TMP/broken.json"
 expect_rc "--gc-profile that is not JSON" 68
+expect_grep "... names the line and column (a trailing comma)" "$TMP/broken.err" \
+  'broken\.json: not valid JSON at line 4, column 2$'
 
 # info lists the detected runtime and every hook it resolved.
 run_baregc "$TMP/info" info "$FWDIR/gc-demo-mps2-an385.elf"

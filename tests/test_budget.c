@@ -183,6 +183,21 @@ static void test_parse_bad_values(void)
     expect_parse_error("{\"max_pause_us\": 1} {\"min_pauses\": 1}", "not valid JSON");
 }
 
+/* A syntax error names its line and column (where the parser stopped) and what follows
+ * there on that line. */
+static void test_parse_error_position(void)
+{
+    /* a trailing comma: the parser stops after the '}' that follows it */
+    expect_parse_error("{\n  \"max_pause_us\": 100,\n}\n", "b.json: not valid JSON at line 3, column 2");
+    expect_parse_error("{\"max_pause_us\": 100 \"p99_pause_us\": 5}",
+                       "b.json: not valid JSON at line 1, column 22 near '\"p99_pause_us\": 5}'");
+    expect_parse_error("{\"max_pause_us\": 1}\n\n  {\"min_pauses\": 1}", "at line 3, column 3 near '{\"min_pauses\": 1}'");
+    expect_parse_error("", "b.json: not valid JSON at line 1, column 1");
+    expect_parse_error("{\"max_pause_us\": 1,", "not valid JSON at line 1, column 20");
+    /* at most 20 bytes of the line are quoted, control characters as '?' */
+    expect_parse_error("{\"a\": 1 x\tyyyyyyyyyyyyyyyyyyyyyyyy\n", "near 'x?yyyyyyyyyyyyyyyyyy'");
+}
+
 static void test_parse_unknown_keys(void)
 {
     expect_parse_error("{\"max_pause_us\": 1, \"max_pause\": 5}", "max_pause:");
@@ -737,6 +752,7 @@ int main(void)
         {"every key", test_parse_every_key},
         {"wrong types name the key", test_parse_wrong_types},
         {"bad values name the key", test_parse_bad_values},
+        {"syntax errors name the line and column", test_parse_error_position},
         {"unknown keys", test_parse_unknown_keys},
         {"budget_load", test_load_file},
         {NULL, NULL},
