@@ -619,6 +619,7 @@ struct ImageRow {
     uint32_t addr;
     int line;            /* 0: no line (DWARF's line 0, or a line <= 0) */
     const char *file;    /* owned by libdw; NULL if the file index is out of range */
+    const char *dir;     /* the unit's DW_AT_comp_dir (owned by libdw); NULL if none */
 };
 
 /* A line sequence: its rows in program order (never decreasing in address), up to its
@@ -847,6 +848,7 @@ typedef struct LineVm {
     Image *img;
     Dwarf_Files *files;
     size_t nfiles;
+    const char *dir;     /* the unit's compilation directory, NULL */
     uint64_t addr;
     int64_t line;
     uint64_t file;
@@ -876,7 +878,7 @@ static void vm_row(LineVm *vm)
     }
     const char *file = vm->file < vm->nfiles ? dwarf_filesrc(vm->files, vm->file, NULL, NULL) : NULL;
     img->rows[img->nrows++] =
-        (ImageRow){(uint32_t)vm->addr, vm->line > 0 && vm->line <= INT32_MAX ? (int)vm->line : 0, file};
+        (ImageRow){(uint32_t)vm->addr, vm->line > 0 && vm->line <= INT32_MAX ? (int)vm->line : 0, file, vm->dir};
 }
 
 /* DW_LNE_end_sequence: the rows since the last one become a sequence. */
@@ -898,10 +900,11 @@ static void vm_end(LineVm *vm)
 
 /* Runs the line program at `off` of .debug_line (`sec`, `size` bytes), DWARF 2 to 5,
  * appending its rows and sequences; file names from `files` (the unit's, as libdw
- * read them from the same header). A program that ends without ending its sequence
+ * read them from the same header), relative ones relative to `dir` (the unit's
+ * compilation directory, or NULL). A program that ends without ending its sequence
  * leaves that sequence out. False on a malformed header. */
 static bool run_line_program(Image *img, const uint8_t *sec, size_t size, uint64_t off, Dwarf_Files *files,
-                             size_t nfiles)
+                             size_t nfiles, const char *dir)
 {
     if (off >= size)
         return false;
@@ -934,7 +937,7 @@ static bool run_line_program(Image *img, const uint8_t *sec, size_t size, uint64
     if (r.bad || line_range == 0 || opcode_base == 0 || (size_t)(prog - r.p) < opcode_base - 1)
         return false;
     r.p = prog;
-    LineVm vm = {.img = img, .files = files, .nfiles = nfiles};
+    LineVm vm = {.img = img, .files = files, .nfiles = nfiles, .dir = dir};
     vm_reset(&vm);
     while (r.p < r.end && !r.bad) {
         unsigned op = (unsigned)rd_n(&r, 1);
@@ -998,6 +1001,14 @@ static const uint8_t *debug_line(Image *img, size_t *size)
     return NULL;
 }
 
+/* A unit's compilation directory (DW_AT_comp_dir), NULL when it names none. */
+static const char *die_comp_dir(Dwarf_Die *cu)
+{
+    Dwarf_Attribute a;
+    const char *dir = dwarf_attr(cu, DW_AT_comp_dir, &a) ? dwarf_formstring(&a) : NULL;
+    return dir && *dir ? dir : NULL;
+}
+
 /* Every line sequence and every function's code ranges, once: img->lines (owners:
  * sequences) and img->code (owners: subprogram DIEs). */
 static void build_code(Image *img)
@@ -1021,7 +1032,7 @@ static void build_code(Image *img)
             span_functions(img, &fn, &cu, 0);
             if (sec && dwarf_attr(&cu, DW_AT_stmt_list, &a) && dwarf_formudata(&a, &stmt) == 0 &&
                 dwarf_getsrcfiles(&cu, &files, &nfiles) == 0)
-                run_line_program(img, sec, size, stmt, files, nfiles);
+                run_line_program(img, sec, size, stmt, files, nfiles, die_comp_dir(&cu));
         }
         off = next;
     }
@@ -1031,8 +1042,9 @@ static void build_code(Image *img)
     code_resolve(img, &seq, &img->lines, &img->nlines);
 }
 
-/* The file and line of addr: the last row at or below it of the sequence that owns it. */
-static bool line_at(const Image *img, uint32_t addr, const char **file, int *line)
+/* The file and line of addr: the last row at or below it of the sequence that owns it;
+ * *dir (when dir is not NULL) the compilation directory of its unit. */
+static bool line_at(const Image *img, uint32_t addr, const char **file, int *line, const char **dir)
 {
     const ImageCode *c = code_at(img->lines, img->nlines, addr);
     if (!c)
@@ -1044,6 +1056,8 @@ static bool line_at(const Image *img, uint32_t addr, const char **file, int *lin
         return false;
     *file = rows[i - 1].file;
     *line = rows[i - 1].line;
+    if (dir)
+        *dir = rows[i - 1].dir;
     return true;
 }
 
@@ -1131,7 +1145,7 @@ static int symbol_start_line(const Image *img, const ImageSymbol *sym, const cha
 {
     const char *f;
     int line;
-    if (!sym || !file || !line_at(img, sym->addr, &f, &line) || strcmp(f, file) != 0)
+    if (!sym || !file || !line_at(img, sym->addr, &f, &line, NULL) || strcmp(f, file) != 0)
         return 0;
     return line;
 }
@@ -1142,10 +1156,10 @@ static size_t chain_lookup(Image *img, uint32_t addr, ImageFrame *out)
     const ImageSymbol *sym = image_function_at(img, addr);
     if (!img->code_built)
         build_code(img);
-    const char *file = NULL;
+    const char *file = NULL, *dir = NULL;
     int line = 0;
-    if (!line_at(img, addr, &file, &line)) {
-        file = NULL;
+    if (!line_at(img, addr, &file, &line, &dir)) {
+        file = dir = NULL;
         line = 0;
     }
     const ImageCode *c = code_at(img->code, img->ncode, addr);
@@ -1154,9 +1168,10 @@ static size_t chain_lookup(Image *img, uint32_t addr, ImageFrame *out)
         if (!sym && !file)
             return 0;
         out[0] = (ImageFrame){.function = sym ? sym->name : NULL, .file = file, .line = line,
-                              .start_line = symbol_start_line(img, sym, file)};
+                              .start_line = symbol_start_line(img, sym, file), .dir = file ? dir : NULL};
         return 1;
     }
+    dir = die_comp_dir(&cu); /* every level's file is named by the function's unit */
     Dwarf_Die path[IMAGE_MAX_INLINE], cut;
     bool is_cut;
     size_t n = inline_path(&fn, addr, path, IMAGE_MAX_INLINE, &cut, &is_cut);
@@ -1167,7 +1182,7 @@ static size_t chain_lookup(Image *img, uint32_t addr, ImageFrame *out)
         bool outer = k == n - 1;
         const char *name = outer && sym ? sym->name : die_function_name(d);
         out[k] = (ImageFrame){.function = name, .file = file, .line = line, .inlined = !outer,
-                              .start_line = die_start_line(d, file)};
+                              .start_line = die_start_line(d, file), .dir = file ? dir : NULL};
         if (!outer)
             die_call_site(&cu, d, &file, &line);
     }
@@ -1231,6 +1246,17 @@ size_t image_frames_at(const Image *img, uint32_t addr, ImageFrame *out, size_t 
     if (n)
         memcpy(out, img->levels + c->first, n * sizeof *out);
     return n;
+}
+
+const char *image_source_path(const ImageFrame *f, char *buf, size_t n)
+{
+    if (!f->file)
+        return NULL;
+    if (f->file[0] == '/' || !f->dir || !f->dir[0])
+        snprintf(buf, n, "%s", f->file);
+    else
+        snprintf(buf, n, "%s%s%s", f->dir, f->dir[strlen(f->dir) - 1] == '/' ? "" : "/", f->file);
+    return buf;
 }
 
 bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line)

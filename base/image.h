@@ -59,6 +59,9 @@ typedef struct ImageFrame {
     int line;             /* 0 when unknown */
     int start_line;       /* the line declaring `function`, when that is in `file`; else 0 */
     bool inlined;         /* this level was inlined into the next one */
+    const char *dir;      /* the compilation directory of the unit naming `file`
+                           * (DW_AT_comp_dir), a relative `file` being relative to it; NULL
+                           * when unknown */
 } ImageFrame;
 
 #define IMAGE_MAX_INLINE 32 /* levels of a chain kept (the outermost; deeper ones are left out) */
@@ -75,6 +78,10 @@ typedef struct ImageFrame {
  * -1 (lld) for discarded code are ignored, unless code may lie at 0 (the entry point or
  * a function of known size). Looked up once per address, then cached. */
 size_t image_frames_at(const Image *img, uint32_t addr, ImageFrame *out, size_t max);
+/* The path of f's file as a reader on the build machine opens it: `file` when it is
+ * absolute (or no directory is known), else `dir`/`file` (joined as DWARF gives them, not
+ * normalized). NULL when f has no file; else buf. */
+const char *image_source_path(const ImageFrame *f, char *buf, size_t n);
 /* Level 0's file and line (image_frames_at); false when unknown. The file string is
  * owned by the image. */
 bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line);

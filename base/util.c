@@ -358,6 +358,29 @@ char *read_text_file(const char *path, size_t *len, char **err)
     return (char *)b;
 }
 
+const char *json_error_text(const char *text, const char *at, char *buf, size_t n)
+{
+    if (!text)
+        text = "";
+    size_t len = strlen(text);
+    if (!at || at < text || at > text + len)
+        at = text + len;
+    int line = 1, col = 1;
+    for (const char *p = text; p < at; p++) {
+        if (*p == '\n')
+            line++, col = 1;
+        else
+            col++;
+    }
+    char near[21];
+    size_t k = 0;
+    for (const char *p = at; *p && *p != '\n' && *p != '\r' && k < sizeof near - 1; p++)
+        near[k++] = (unsigned char)*p < 0x20 ? '?' : *p;
+    near[k] = '\0';
+    snprintf(buf, n, "not valid JSON at line %d, column %d%s%s%s", line, col, k ? " near '" : "", near, k ? "'" : "");
+    return buf;
+}
+
 size_t partition_point(size_t n, bool (*below)(const void *ctx, size_t i), const void *ctx)
 {
     size_t lo = 0, hi = n;

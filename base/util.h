@@ -75,6 +75,12 @@ void log_guest(const char *fmt, ...) BG_PRINTF(1, 2);
 int read_whole_file(const char *path, uint8_t **buf, size_t *size, char **err);
 /* A text file (no NUL bytes) as a NUL-terminated string; NULL with *err. */
 char *read_text_file(const char *path, size_t *len, char **err);
+/* The message every JSON reader gives when its parser stopped at `at` in the
+ * NUL-terminated text (at NULL, or outside the text: its end): "not valid JSON at line
+ * L, column C" (1-based; columns count bytes), followed by ` near '...'` (up to 20 bytes
+ * of that line from there, control characters as '?') when anything follows on the
+ * line. Into buf; returns buf. */
+const char *json_error_text(const char *text, const char *at, char *buf, size_t n);
 
 int parse_size(const char *s, uint64_t *bytes);
 /* "10s", "250ms", "100us", "5000ns", "1.5s" -> nanoseconds. Returns 0 or -1. */

@@ -267,8 +267,8 @@ GcRuntime *gc_profile_open(const char *path, const Image *img, char **err)
         return NULL;
     cJSON *root = cJSON_ParseWithLength(text, len);
     if (!root) {
-        const char *at = cJSON_GetErrorPtr(); /* points into text */
-        set_err(err, "%s: not valid JSON%s%.20s", path, at && *at ? " near: " : "", at ? at : "");
+        char why[96];
+        set_err(err, "%s: %s", path, json_error_text(text, cJSON_GetErrorPtr(), why, sizeof why));
         free(text);
         return NULL;
     }

@@ -275,14 +275,8 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(json_text ? json_text : "", &end, true);
     if (!root) {
-        int line = 1, col = 1;
-        for (const char *p = json_text; p && end && p < end && *p; p++) {
-            if (*p == '\n')
-                line++, col = 1;
-            else
-                col++;
-        }
-        bad(c, "invalid JSON at line %d, column %d", line, col);
+        char why[96];
+        bad(c, "%s", json_error_text(json_text, end ? end : cJSON_GetErrorPtr(), why, sizeof why));
         return NULL;
     }
     Board *b = xcalloc(1, sizeof *b);

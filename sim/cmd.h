@@ -22,6 +22,7 @@ extern const Command cmd_check;
 extern const Command cmd_tui;
 extern const Command cmd_view;
 extern const Command cmd_report;
+extern const Command cmd_diff;
 extern const Command cmd_sweep;
 
 #endif

@@ -17,24 +17,28 @@
 
 static void report_usage(FILE *out)
 {
-    fprintf(out, "Usage: baregc report DIR [--budget BUDGET.json] [-o FILE]\n\n"
+    fprintf(out, "Usage: baregc report DIR [--budget BUDGET.json] [--baseline DIR0] [-o FILE]\n\n"
                  "Write one self-contained HTML page (inline CSS and SVG; nothing is fetched) about a run\n"
                  "recorded with `baregc run --out DIR` (it reads DIR/record.json): the run facts, the\n"
                  "budget table when a budget is given, the pause timeline (with the budget's pause limit),\n"
                  "the pause histogram, the MMU curve, heap use and the largest free block over time\n"
-                 "against the SRAM limit, the top allocation sites and the gctrace lines.\n\n"
+                 "against the SRAM limit, the top allocation sites and the gctrace lines. With a\n"
+                 "baseline, a section comparing the run with it: the table of `baregc diff DIR0 DIR`,\n"
+                 "the allocation sites and collection triggers that grew, both pause histograms and\n"
+                 "both MMU curves. Prints where it wrote the page.\n\n"
                  "Options:\n"
                  "  --budget FILE        hold the run against this budget (as `baregc check`)\n"
+                 "  --baseline DIR0      compare with an earlier run recorded with --out\n"
                  "  -o, --output FILE    where to write the page (default DIR/report.html)\n"
                  "  --help               this text\n\n"
-                 "Exit status: 0 written, %d bad command line, %d DIR/record.json or the budget missing\n"
-                 "or unreadable, %d the page cannot be written.\n",
+                 "Exit status: 0 written, %d bad command line, %d the record.json or events.bin of DIR\n"
+                 "or DIR0, or the budget, missing or unreadable, %d the page cannot be written.\n",
             EXIT_USAGE, EXIT_NO_INPUT, EXIT_IO);
 }
 
 /* Writes to path through a temporary file renamed into place. */
 static int write_page(const char *path, const Recording *r, const Budget *b, const Measured *m,
-                      const BudgetReport *rep, char **err)
+                      const BudgetReport *rep, const Recording *base, const char *base_dir, char **err)
 {
     char *tmp = xasprintf("%s.tmp", path);
     FILE *f = fopen(tmp, "wb");
@@ -43,7 +47,7 @@ static int write_page(const char *path, const Recording *r, const Budget *b, con
         free(tmp);
         return -1;
     }
-    int rc = report_write_html(r, NULL, b, m, rep, f);
+    int rc = report_write_html_baseline(r, NULL, b, m, rep, base, base_dir, f);
     if (fclose(f) != 0)
         rc = -1;
     if (rc < 0) {
@@ -60,16 +64,18 @@ static int write_page(const char *path, const Recording *r, const Budget *b, con
 
 static int exec_report(int argc, char **argv)
 {
-    const char *dir = NULL, *budget = NULL, *out = NULL;
+    const char *dir = NULL, *budget = NULL, *out = NULL, *base_dir = NULL;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if ((!strcmp(s, "--budget") || !strcmp(s, "-o") || !strcmp(s, "--output"))) {
+        if ((!strcmp(s, "--budget") || !strcmp(s, "-o") || !strcmp(s, "--output") || !strcmp(s, "--baseline"))) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "baregc report: %s needs a value\n", s);
                 return EXIT_USAGE;
             }
             if (!strcmp(s, "--budget"))
                 budget = argv[++i];
+            else if (!strcmp(s, "--baseline"))
+                base_dir = argv[++i];
             else
                 out = argv[++i];
         } else if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
@@ -96,6 +102,13 @@ static int exec_report(int argc, char **argv)
         free(err);
         return EXIT_NO_INPUT;
     }
+    Recording *base = NULL;
+    if (base_dir && !(base = recorded_run_load(base_dir, &err))) {
+        fprintf(stderr, "baregc report: --baseline: %s\n", err);
+        free(err);
+        rec_free(r);
+        return EXIT_NO_INPUT;
+    }
     Budget *b = NULL;
     Measured m;
     BudgetReport rep;
@@ -106,6 +119,7 @@ static int exec_report(int argc, char **argv)
         if (!b) {
             fprintf(stderr, "baregc report: %s\n", err);
             free(err);
+            rec_free(base);
             rec_free(r);
             return EXIT_NO_INPUT;
         }
@@ -116,10 +130,12 @@ static int exec_report(int argc, char **argv)
         budget_evaluate(b, &m, NULL, 0, &rep);
     }
     char *path = out ? xstrdup(out) : xasprintf("%s/report.html", dir);
-    int rc = write_page(path, r, b, b ? &m : NULL, b ? &rep : NULL, &err);
+    int rc = write_page(path, r, b, b ? &m : NULL, b ? &rep : NULL, base, base_dir, &err);
     if (rc < 0) {
         fprintf(stderr, "baregc report: %s\n", err);
         free(err);
+    } else {
+        printf("baregc report: wrote %s\n", path);
     }
     free(path);
     if (b) {
@@ -127,6 +143,7 @@ static int exec_report(int argc, char **argv)
         measured_free(&m);
         budget_free(b);
     }
+    rec_free(base);
     rec_free(r);
     return rc < 0 ? EXIT_IO : EXIT_OK;
 }

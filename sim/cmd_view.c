@@ -243,6 +243,7 @@ static int export_headless(const ViewArgs *a, const Recording *r)
     if (a->png) {
         uint8_t *px = xmalloc((size_t)l.width * (size_t)l.height * 4);
         heapmap_render(&l, r, &v, px);
+        heapmap_render_text(&l, r, &v, px);
         if (png_write_rgba(a->png, px, l.width, l.height, (size_t)l.width * 4, &err) < 0)
             rc = EXIT_IO;
         free(px);

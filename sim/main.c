@@ -7,8 +7,8 @@
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
 
-static const Command *const commands[] = {&cmd_run,  &cmd_info,   &cmd_boards, &cmd_check, &cmd_tui,
-                                          &cmd_view, &cmd_report, &cmd_sweep,  NULL};
+static const Command *const commands[] = {&cmd_run,    &cmd_info, &cmd_boards, &cmd_check, &cmd_tui, &cmd_view,
+                                          &cmd_report, &cmd_diff, &cmd_sweep,  NULL};
 
 static void usage(FILE *out)
 {

@@ -144,10 +144,19 @@ assert int(root.get("tests")) == tests and int(root.get("failures")) == fails
 assert int(s.get("errors")) == 0
 for c in cases:
     assert c.get("classname") in ("baregc.budget", "baregc.baseline") and c.get("name"), c.attrib
-    assert len(list(c)) <= 1
+    # every case carries its values: properties, and as text when it passed
+    props = {p.get("name"): p.get("value") for p in c.findall("properties/property")}
+    assert "limit" in props or "baseline" in props, (c.get("name"), props)
+    float(props.get("measured", "0"))
+    assert (c.find("failure") is None) == (c.find("system-out") is not None), c.get("name")
+    if c.find("system-out") is not None:
+        assert c.find("system-out").text.startswith(("measured ", "baseline ")), c.find("system-out").text
 for c in failed:
     fl = c.find("failure")
-    assert fl.get("message") and fl.text and "worst pause" in fl.text, fl.attrib
+    assert fl.get("message") and fl.text, fl.attrib
+    # the worst pause with the pause items' failures, and only with them
+    pause_item = c.get("name").endswith("_pause_us")
+    assert ("worst pause" in fl.text) == pause_item, (c.get("name"), fl.text)
 EOF
 }
 check "JUnit (all pass): testsuites/testsuite/testcase, counts consistent" junit_check "$TMP/in.xml" 12 0
@@ -167,6 +176,7 @@ bad_budget "an unknown key" '{"max_pause_us": 1, "max_pause": 2}' 'max_pause: un
 bad_budget "an MMU item without min" '{"mmu": [{"window_us": 1000}]}' 'mmu\[0\]: min missing'
 bad_budget "a fraction above 1" '{"gc_cpu_fraction_max": 20}' 'gc_cpu_fraction_max: expected a fraction'
 bad_budget "not JSON" '{"max_pause_us": 1' 'not valid JSON'
+bad_budget "a trailing comma" "$(printf '{\n  "max_pause_us": 100,\n}')" 'bad\.json: not valid JSON at line 3, column 2$'
 run_baregc "$TMP/norec" check --from "$TMP/norec.d" --budget "$TMP/inside.json"
 expect_rc "--from a directory with summary.json and trace.json but no record.json" 2
 expect_grep "... refused, record.json named" "$TMP/norec.err" 'norec\.d/record\.json: not found'
@@ -214,6 +224,8 @@ expect_grep "--baseline: the verdict line counts the regressions" "$TMP/reg.out"
   '^FAIL: 0 of 4 items beyond budget, [1-9][0-9]* regressed against the baseline$'
 check "JUnit: the regression is a failing baregc.baseline testcase" \
   python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert "gc_cpu_fraction_max" in [c.get("name") for c in r.iter("testcase") if c.get("classname") == "baregc.baseline" and c.find("failure") is not None]' "$TMP/reg.xml"
+check "JUnit: the regressions carry their values, the worst pause only on pause items" \
+  junit_check "$TMP/reg.xml" 8 "$(grep -c '<failure ' "$TMP/reg.xml")"
 # The very run that check recorded (--out), checked again from its directory.
 run_baregc "$TMP/freg" check --from "$TMP/reg.d" --budget "$TMP/loose.json" --baseline "$TMP/base.d" \
   --junit "$TMP/freg.xml"

@@ -41,6 +41,11 @@ gc_run() { # NAME CLOCK_HZ [options...]
     expect_grep "$name: go tool pprof -traces: allocation stacks name gc_alloc's callers and main" \
       "$TMP/$name.traces" "wl_[a-z_]+"
     expect_grep "$name: ... with source lines from DWARF" "$TMP/$name.traces" "main"
+    # The files are absolute (the unit's compilation directory joined with DWARF's name):
+    # -list reads the source from anywhere, without -source_path.
+    (cd / && go tool pprof -list '^wl_hash_map$' "$TMP/$name.d/heap.pb.gz") >"$TMP/$name.list" 2>&1
+    expect_grep "$name: go tool pprof -list shows the source lines without -source_path" "$TMP/$name.list" \
+      'Map \*m = xalloc\(sizeof \*m'
     go tool pprof -top "$TMP/$name.d/cpu.pb.gz" >"$TMP/$name.cpu" 2>&1
     expect_grep "$name: go tool pprof: the CPU profile includes the collector's functions" \
       "$TMP/$name.cpu" "gc_(mark|sweep|collect|scan)"
@@ -126,9 +131,11 @@ printf '{"name": "x", "pause": {"function": "gc_collect"}, "alloc": {"function":
 run_baregc "$TMP/type" run "$FWDIR/gc-demo-mps2-an385.elf" --gc-profile "$TMP/type.json"
 expect_rc "--gc-profile with a wrong type" 68
 expect_grep "... names the key" "$TMP/type.err" "alloc.size_arg"
-printf '{"name": ' >"$TMP/broken.json"
+printf '{\n  "name": "x",\n  "pause": {"function": "gc_collect"},\n}\n' >"$TMP/broken.json"
 run_baregc "$TMP/broken" run "$FWDIR/gc-demo-mps2-an385.elf" --gc-profile "$TMP/broken.json"
 expect_rc "--gc-profile that is not JSON" 68
+expect_grep "... names the line and column (a trailing comma)" "$TMP/broken.err" \
+  'broken\.json: not valid JSON at line 4, column 2$'
 
 # info lists the detected runtime and every hook it resolved.
 run_baregc "$TMP/info" info "$FWDIR/gc-demo-mps2-an385.elf"

@@ -19,10 +19,12 @@ run_baregc "$TMP/rep" report "$TMP/d"
 expect_rc "report DIR" 0
 H="$TMP/d/report.html"
 check "report.html written by default" test -s "$H"
+expect_grep "report DIR: says where it wrote the page" "$TMP/rep.out" "^baregc report: wrote $TMP/d/report\.html\$"
 
 run_baregc "$TMP/repb" report "$TMP/d" --budget "$TMP/budget.json" -o "$TMP/b.html"
 expect_rc "report --budget -o" 0
 B="$TMP/b.html"
+expect_grep "report -o: says where it wrote the page" "$TMP/repb.out" "^baregc report: wrote $TMP/b\.html\$"
 
 # Self-contained: no URL, no external script, stylesheet or font.
 for pat in 'http://' 'https://' '<script' '@import' '@font-face' '<link' 'url\(' 'src='; do

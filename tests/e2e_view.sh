@@ -104,6 +104,46 @@ cat "$TMP/png.out" "$TMP/png.err" >"$TMP/png.log"
 check_png png "$TMP/map3.png" "$TMP/map3.txt" "$TMP/png.log" "$TMP/run/gctrace.log" >"$TMP/png.chk" 2>&1
 report "$TMP/png.chk"
 
+# check_png_text PNG GCTRACE: the export carries text (the window's is TrueType): names
+# beside the legend's swatches, and a status line read back with the font's own glyphs
+# (ui/bitfont.c) that names the collection and the run's number of collections.
+check_png_text() {
+  python3 - "$1" "$2" "$SRCDIR/ui/bitfont.c" <<'EOF'
+import re, struct, sys, zlib
+png, gctrace, font_c = sys.argv[1:4]
+def ok(c, msg): print(("ok - " if c else "not ok - ") + "png text: " + msg)
+data = open(png, "rb").read()
+pos, idat = 8, b""
+while pos < len(data):
+    n, = struct.unpack(">I", data[pos:pos + 4]); t = data[pos + 4:pos + 8]; body = data[pos + 8:pos + 8 + n]
+    if t == b"IHDR": w, h = struct.unpack(">II", body[:8])
+    elif t == b"IDAT": idat += body
+    pos += 12 + n
+raw = zlib.decompress(idat); stride = w * 4 + 1
+def px(x, y):
+    o = y * stride + 1 + x * 4
+    return "%02x%02x%02x" % (raw[o], raw[o + 1], raw[o + 2])
+rows = re.findall(r"\{((?:0x[0-9a-f]{2}, ){7}0x[0-9a-f]{2})\}", open(font_c).read())
+glyphs = {tuple(int(v, 16) for v in r.split(", ")): chr(0x20 + i) for i, r in enumerate(rows)}
+ok(len(rows) == 95, "the font has 95 glyphs")
+def read(x, y, s, colour):
+    out = ""
+    while x + 5 * s <= w and y + 8 * s <= h:
+        g = tuple(sum(16 >> c for c in range(5) if px(x + c * s, y + r * s) == colour) for r in range(8))
+        if g not in glyphs: break
+        out += glyphs[g]; x += 6 * s
+    return out.rstrip()
+status = max((read(8, y, s, "ffffff") for s in (2, 1) for y in range(h - 60, h - 8 * s)), key=len)
+n = sum(1 for l in open(gctrace) if l.startswith("gc "))
+ok(re.match(r"collection 3 of %d at [0-9.]+ ms: pause [0-9.]+ ms, heap [0-9.]+ KiB -> [0-9.]+ KiB$" % n, status),
+   "the status line names collection 3 of the %d in gctrace.log ('%s')" % (n, status))
+labels = sum(px(x, y) == "dddddd" for y in range(h // 2) for x in range(w * 3 // 4, w))
+ok(labels > 500, "legend names beside the swatches (%d label pixels)" % labels)
+EOF
+}
+check_png_text "$TMP/map3.png" "$TMP/run/gctrace.log" >"$TMP/pngtext.chk" 2>&1
+report "$TMP/pngtext.chk"
+
 # -- deterministic: the same export again is byte-identical
 run_baregc "$TMP/png2" view "$ELF" --png "$TMP/map3b.png" --at 3 --quiet
 expect_rc "view --png again" 0

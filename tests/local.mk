@@ -6,7 +6,7 @@
 UNIT_TESTS = tests/test_image tests/test_board tests/test_cost tests/test_cpu \
 	tests/test_devices tests/test_nvic tests/test_semihost tests/test_adapters \
 	tests/test_events tests/test_record tests/test_stats tests/test_pprof \
-	tests/test_record_json tests/test_budget tests/test_heapmap tests/test_tui_model
+	tests/test_record_json tests/test_budget tests/test_diff tests/test_heapmap tests/test_tui_model
 if HAVE_CUNIT
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -28,6 +28,7 @@ tests_test_stats_SOURCES = tests/test_stats.c tests/cunit_main.h
 tests_test_pprof_SOURCES = tests/test_pprof.c tests/cunit_main.h $(ELF_MAKER)
 tests_test_record_json_SOURCES = tests/test_record_json.c tests/cunit_main.h
 tests_test_budget_SOURCES = tests/test_budget.c tests/cunit_main.h
+tests_test_diff_SOURCES = tests/test_diff.c tests/cunit_main.h
 tests_test_heapmap_SOURCES = tests/test_heapmap.c tests/cunit_main.h
 tests_test_tui_model_SOURCES = tests/test_tui_model.c tests/cunit_main.h
 
@@ -40,7 +41,7 @@ E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_f
 	tests/e2e_determinism.sh tests/e2e_idle.sh tests/e2e_gc.sh tests/e2e_tui.sh \
 	tests/e2e_check.sh tests/e2e_view.sh tests/e2e_report.sh tests/e2e_sweep.sh \
 	tests/e2e_profile.sh tests/e2e_summary.sh \
-	tests/e2e_uart_term.sh
+	tests/e2e_uart_term.sh tests/e2e_diff.sh
 if HAVE_FIRMWARE
 TESTS += $(E2E_TESTS)
 endif

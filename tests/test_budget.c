@@ -183,6 +183,21 @@ static void test_parse_bad_values(void)
     expect_parse_error("{\"max_pause_us\": 1} {\"min_pauses\": 1}", "not valid JSON");
 }
 
+/* A syntax error names its line and column (where the parser stopped) and what follows
+ * there on that line. */
+static void test_parse_error_position(void)
+{
+    /* a trailing comma: the parser stops after the '}' that follows it */
+    expect_parse_error("{\n  \"max_pause_us\": 100,\n}\n", "b.json: not valid JSON at line 3, column 2");
+    expect_parse_error("{\"max_pause_us\": 100 \"p99_pause_us\": 5}",
+                       "b.json: not valid JSON at line 1, column 22 near '\"p99_pause_us\": 5}'");
+    expect_parse_error("{\"max_pause_us\": 1}\n\n  {\"min_pauses\": 1}", "at line 3, column 3 near '{\"min_pauses\": 1}'");
+    expect_parse_error("", "b.json: not valid JSON at line 1, column 1");
+    expect_parse_error("{\"max_pause_us\": 1,", "not valid JSON at line 1, column 20");
+    /* at most 20 bytes of the line are quoted, control characters as '?' */
+    expect_parse_error("{\"a\": 1 x\tyyyyyyyyyyyyyyyyyyyyyyyy\n", "near 'x?yyyyyyyyyyyyyyyyyy'");
+}
+
 static void test_parse_unknown_keys(void)
 {
     expect_parse_error("{\"max_pause_us\": 1, \"max_pause\": 5}", "max_pause:");
@@ -476,12 +491,31 @@ static void test_junit_shape(void)
     CU_ASSERT_EQUAL(count_of(text, "<testcase "), 7);
     CU_ASSERT_EQUAL(count_of(text, "<failure "), 3);
     CU_ASSERT_EQUAL(count_of(text, "</failure>"), 3);
-    CU_ASSERT(strstr(text, "<testcase classname=\"baregc.baseline\" name=\"mean_pause_us\">\n      <failure ") != NULL);
+    CU_ASSERT(strstr(text, "<testcase classname=\"baregc.baseline\" name=\"mean_pause_us\">\n      <properties>") !=
+              NULL);
     CU_ASSERT_EQUAL(count_of(text, "classname=\"baregc.budget\""), 4);
     CU_ASSERT_EQUAL(count_of(text, "classname=\"baregc.baseline\""), 3);
-    CU_ASSERT(strstr(text, "<testcase classname=\"baregc.budget\" name=\"min_pauses\"/>") != NULL);
-    CU_ASSERT(strstr(text, "<testcase classname=\"baregc.budget\" name=\"max_pause_us\">\n      <failure "
-                           "message=\"max_pause_us = 300.000 us, beyond the limit &lt;= 250.000 us\"") != NULL);
+    /* every case carries its values, a passing one as text too */
+    CU_ASSERT_EQUAL(count_of(text, "      <properties>\n"), 7);
+    CU_ASSERT_EQUAL(count_of(text, "<system-out>"), 4);
+    CU_ASSERT(strstr(text, "<testcase classname=\"baregc.budget\" name=\"min_pauses\">\n      <properties>\n"
+                           "        <property name=\"measured\" value=\"3\"/>\n"
+                           "        <property name=\"limit\" value=\"1\"/>\n"
+                           "        <property name=\"comparison\" value=\"&gt;=\"/>\n"
+                           "        <property name=\"margin\" value=\"2\"/>\n"
+                           "        <property name=\"unit\" value=\"\"/>\n      </properties>\n"
+                           "      <system-out>measured 3, limit &gt;= 1, margin 2</system-out>\n    </testcase>") != NULL);
+    CU_ASSERT(strstr(text, "<testcase classname=\"baregc.budget\" name=\"max_pause_us\">\n      <properties>\n"
+                           "        <property name=\"measured\" value=\"300.000\"/>\n"
+                           "        <property name=\"limit\" value=\"250.000\"/>\n") != NULL);
+    CU_ASSERT(strstr(text, "      <failure message=\"max_pause_us = 300.000 us, beyond the limit &lt;= 250.000 us\"") !=
+              NULL);
+    /* the worst pause goes with the pause items' failures alone: max_pause_us and the
+     * mean's regression, not the MMU's failure */
+    CU_ASSERT_EQUAL(count_of(text, "worst pause: #"), 2);
+    const char *mmu = strstr(text, "name=\"mmu_1000us\"");
+    CU_ASSERT(mmu && strstr(mmu, "<failure ") && strstr(mmu, "</testcase>") &&
+              strstr(mmu, "worst pause") > strstr(mmu, "</testcase>"));
     CU_ASSERT(strstr(text, "operator&lt;&lt;&amp;&quot;x&quot;") != NULL);
     CU_ASSERT(strstr(text, "operator<<") == NULL);
     CU_ASSERT(strstr(text, "</testsuite>\n</testsuites>\n") != NULL);
@@ -737,6 +771,7 @@ int main(void)
         {"every key", test_parse_every_key},
         {"wrong types name the key", test_parse_wrong_types},
         {"bad values name the key", test_parse_bad_values},
+        {"syntax errors name the line and column", test_parse_error_position},
         {"unknown keys", test_parse_unknown_keys},
         {"budget_load", test_load_file},
         {NULL, NULL},

@@ -12,6 +12,7 @@
 #include "gc/record.h"
 #include "base/util.h"
 #include "tests/cunit_main.h"
+#include "ui/bitfont.h"
 #include "ui/heapmap.h"
 #include "ui/png.h"
 
@@ -309,6 +310,115 @@ static void test_timeline(void)
     rec_free(r);
 }
 
+/* ---- text ---- */
+
+/* Pixels of colour rgb in the rectangle. */
+static size_t count_colour(const HeapMapLayout *l, const uint8_t *rgba, HeapMapRect rc, uint32_t rgb)
+{
+    size_t n = 0;
+    for (int y = rc.y; y < rc.y + rc.h && y < l->height; y++)
+        for (int x = rc.x; x < rc.x + rc.w && x < l->width; x++)
+            n += pixel(l, rgba, x, y) == rgb;
+    return n;
+}
+
+static void test_bitfont(void)
+{
+    /* every printable character but the space has a glyph of its own */
+    for (int c = 0x21; c < 0x7f; c++) {
+        const uint8_t *g = bitfont_glyph((unsigned char)c);
+        int on = 0;
+        for (int row = 0; row < BITFONT_H; row++) {
+            on |= g[row];
+            CU_ASSERT_EQUAL(g[row] & ~0x1f, 0);
+        }
+        CU_ASSERT(on != 0);
+        for (int d = 0x21; d < c; d++)
+            CU_ASSERT(memcmp(g, bitfont_glyph((unsigned char)d), BITFONT_H) != 0);
+    }
+    CU_ASSERT_PTR_EQUAL(bitfont_glyph(0x80), bitfont_glyph('?'));
+    CU_ASSERT_PTR_EQUAL(bitfont_glyph('\n'), bitfont_glyph('?'));
+    CU_ASSERT_EQUAL(bitfont_width("", 1), 0);
+    CU_ASSERT_EQUAL(bitfont_width("ab", 1), BITFONT_ADVANCE + BITFONT_W);
+    CU_ASSERT_EQUAL(bitfont_width("ab", 2), 2 * (BITFONT_ADVANCE + BITFONT_W));
+
+    /* at scale 2, each bit of the glyph is a 2x2 block; nothing drawn outside */
+    enum { W = 40, H = 30 };
+    uint8_t img[W * H * 4];
+    memset(img, 0, sizeof img);
+    bitfont_draw(img, W, H, 3, 4, 2, 0x123456, "A", W);
+    const uint8_t *g = bitfont_glyph('A');
+    HeapMapLayout l = {.width = W, .height = H};
+    int bad = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int gx = (x - 3) / 2, gy = (y - 4) / 2;
+            bool in = x >= 3 && y >= 4 && gx < BITFONT_W && gy < BITFONT_H && (g[gy] & (0x10 >> gx));
+            bad += (pixel(&l, img, x, y) == 0x123456) != in;
+        }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* clipped to max_w and to the image */
+    memset(img, 0, sizeof img);
+    bitfont_draw(img, W, H, 0, 0, 1, 0xffffff, "MMMMMMMMMM", 8);
+    CU_ASSERT_EQUAL(count_colour(&l, img, (HeapMapRect){8, 0, W - 8, H}, 0xffffff), 0);
+    CU_ASSERT(count_colour(&l, img, (HeapMapRect){0, 0, 8, H}, 0xffffff) > 0);
+    bitfont_draw(img, W, H, W - 3, H - 3, 3, 0xffffff, "W", 100); /* runs off the edges: no crash */
+}
+
+/* The PNG's text: the legend's names beside the swatches, its notes, the status line
+ * and the run under the timeline; the window's status line says the same. */
+static void test_render_text(void)
+{
+    Recording *r = synth();
+    r->run.image = xstrdup("/build/firmware/demo.elf");
+    r->run.board = xstrdup("mps2-an385");
+    r->run.runtime = xstrdup("gcrt");
+    HeapMapLayout l;
+    heapmap_layout_default(&l, 1280, 800);
+    CU_ASSERT_EQUAL_FATAL(heapmap_layout(&l, r, NULL), 0);
+    HeapMapView v = {.pause = 1};
+    size_t npx = (size_t)l.width * (size_t)l.height * 4;
+    uint8_t *plain = xmalloc(npx), *img = xmalloc(npx);
+    heapmap_render(&l, r, &v, plain);
+    memcpy(img, plain, npx);
+    heapmap_render_text(&l, r, &v, img);
+
+    char line[400];
+    heapmap_status_text(r, &v, line, sizeof line);
+    CU_ASSERT_STRING_EQUAL(line, "collection 2 of 3 at 5.000 ms: pause 1.000 ms, heap 0 B -> 0 B");
+    heapmap_run_text(r, line, sizeof line);
+    CU_ASSERT_STRING_EQUAL(line, "demo.elf on mps2-an385 (gcrt), 10.000 ms simulated");
+    CU_ASSERT(heapmap_legend_note(&l, 0, line, sizeof line));
+    CU_ASSERT(strncmp(line, "cell 16 B, row ", 15) == 0);
+    HeapMapView none = {.pause = -1};
+    heapmap_status_text(r, &none, line, sizeof line);
+    CU_ASSERT_STRING_EQUAL(line, "no collection yet");
+
+    /* a label beside every swatch, in the label colour; the swatches unchanged */
+    HeapMapRect sw;
+    for (size_t i = 0; heapmap_legend_swatch(&l, i, &sw); i++) {
+        HeapMapRect beside = {sw.x + sw.w + 1, sw.y - 2, l.legend.x + l.legend.w - sw.x - sw.w - 1, sw.h + 4};
+        CU_ASSERT(count_colour(&l, img, beside, 0xdddddd) > 10);
+        CU_ASSERT_EQUAL(count_colour(&l, img, sw, heapmap_color(heapmap_legend_item(i))), (size_t)(sw.w * sw.h));
+    }
+    /* the notes below the swatches */
+    HeapMapRect notes = {l.legend.x, sw.y + sw.h, l.legend.w, 60};
+    CU_ASSERT(count_colour(&l, img, notes, 0xaaaaaa) > 50);
+    /* the status line and the run below the timeline */
+    HeapMapRect status = {0, l.timeline.y + l.timeline.h, l.width, l.height - l.timeline.y - l.timeline.h};
+    CU_ASSERT(count_colour(&l, img, status, 0xffffff) > 200);
+    CU_ASSERT(count_colour(&l, img, status, 0x999999) > 200);
+    /* the grid and the timeline are left as heapmap_render drew them */
+    int diff = 0;
+    for (int y = 0; y < l.timeline.y + l.timeline.h; y++)
+        for (int x = 0; x < l.legend.x; x++)
+            diff += pixel(&l, img, x, y) != pixel(&l, plain, x, y);
+    CU_ASSERT_EQUAL(diff, 0);
+    free(plain);
+    free(img);
+    rec_free(r);
+}
+
 /* ---- PNG ---- */
 
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
@@ -438,6 +548,8 @@ static const TestCase heapmap_tests[] = {
     {"pixels at known addresses", test_render_pixels},
     {"cells over several blocks", test_aggregate},
     {"timeline and scrubber", test_timeline},
+    {"the bitmap font", test_bitfont},
+    {"legend names, notes and status line in the image", test_render_text},
     {NULL, NULL},
 };
 static const TestCase png_tests[] = {

@@ -497,6 +497,47 @@ static void test_firmware_inline(void)
     image_free(img);
 }
 
+/* image_source_path: a relative file joined with its unit's compilation directory, an
+ * absolute one kept; on the bundled firmware the paths are absolute and readable. */
+static void test_source_path(void)
+{
+    char buf[256];
+    ImageFrame f = {.file = "../src/a.c", .dir = "/home/b/build"};
+    CU_ASSERT_STRING_EQUAL(image_source_path(&f, buf, sizeof buf), "/home/b/build/../src/a.c");
+    f.dir = "/home/b/build/";
+    CU_ASSERT_STRING_EQUAL(image_source_path(&f, buf, sizeof buf), "/home/b/build/../src/a.c");
+    f.file = "/usr/include/x.h";
+    CU_ASSERT_STRING_EQUAL(image_source_path(&f, buf, sizeof buf), "/usr/include/x.h");
+    f = (ImageFrame){.file = "a.c"};
+    CU_ASSERT_STRING_EQUAL(image_source_path(&f, buf, sizeof buf), "a.c");
+    f.file = NULL;
+    CU_ASSERT_PTR_NULL(image_source_path(&f, buf, sizeof buf));
+
+    Image *img = firmware_image("gc-demo-mps2-an385.elf");
+    if (!img)
+        return;
+    const ImageSymbol *ws = image_symbol_by_name(img, "wl_strings");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    size_t checked = 0;
+    for (uint32_t a = ws->addr; a < ws->addr + ws->size; a += 2) {
+        ImageFrame fr[IMAGE_MAX_INLINE];
+        size_t n = image_frames_at(img, a, fr, IMAGE_MAX_INLINE);
+        for (size_t k = 0; k < n; k++) {
+            if (!fr[k].file)
+                continue;
+            char path[4096];
+            CU_ASSERT_PTR_NOT_NULL_FATAL(fr[k].dir);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(image_source_path(&fr[k], path, sizeof path));
+            CU_ASSERT_EQUAL(path[0], '/');
+            CU_ASSERT(ends_with(path, fr[k].file));
+            CU_ASSERT_EQUAL(access(path, R_OK), 0);
+            checked++;
+        }
+    }
+    CU_ASSERT(checked > 0);
+    image_free(img);
+}
+
 /* Whether addr lies in a function symbol of known size. */
 static bool in_function(const Image *img, uint32_t addr)
 {
@@ -835,6 +876,7 @@ static const TestCase loader_valid[] = {
     {"DWARF line table", test_dwarf_lines},
     {"DWARF frames of an assembler's unit", test_dwarf_frames},
     {"firmware: inline chains (gc-demo xalloc)", test_firmware_inline},
+    {"source paths: the compilation directory and the file", test_source_path},
     {"firmware: no line outside code", test_firmware_no_line_outside_code},
     {"firmware: discarded sequences over real code", test_firmware_discarded_sequences},
     {NULL, NULL},

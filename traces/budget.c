@@ -129,8 +129,8 @@ Budget *budget_parse(const char *json, const char *what, char **err)
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(json ? json : "", &end, true); /* nothing may follow */
     if (!root) {
-        const char *at = end ? end : cJSON_GetErrorPtr();
-        set_err(err, "%s: not valid JSON%s%.20s", what, at && *at ? " near: " : "", at && *at ? at : "");
+        char why[96];
+        set_err(err, "%s: %s", what, json_error_text(json, end ? end : cJSON_GetErrorPtr(), why, sizeof why));
         return NULL;
     }
     Budget *b = xcalloc(1, sizeof *b);

@@ -119,6 +119,9 @@ void measured_from_recording(Measured *m, const Recording *r, const Stats *s, co
  * the directory are not read. -1 with *err naming the file and the problem (a
  * directory without record.json says so). */
 int measured_from_dir(Measured *m, const char *dir, const Budget *b, char **err);
+/* A recorded run's directory loaded (record_json_load), with a message for a directory
+ * that has no record.json that says what is read. NULL with *err. */
+Recording *recorded_run_load(const char *dir, char **err);
 void measured_free(Measured *m);
 /* Whether the run ended as a checkable run: the firmware exited with status 0 (or
  * asked for a reset), or --max-cycles / --max-time ended it, and it was not

@@ -110,9 +110,8 @@ void measured_from_recording(Measured *m, const Recording *r, const Stats *s, co
     }
 }
 
-int measured_from_dir(Measured *m, const char *dir, const Budget *b, char **err)
+Recording *recorded_run_load(const char *dir, char **err)
 {
-    memset(m, 0, sizeof *m);
     Recording *r = record_json_load(dir, err);
     if (!r) {
         char *path = xasprintf("%s/record.json", dir);
@@ -121,8 +120,16 @@ int measured_from_dir(Measured *m, const char *dir, const Budget *b, char **err)
                          "`baregc run --out DIR` writes",
                     path, RECORD_EVENTS_FILE);
         free(path);
-        return -1;
     }
+    return r;
+}
+
+int measured_from_dir(Measured *m, const char *dir, const Budget *b, char **err)
+{
+    memset(m, 0, sizeof *m);
+    Recording *r = recorded_run_load(dir, err);
+    if (!r)
+        return -1;
     Stats s;
     stats_compute(r, &s);
     measured_from_recording(m, r, &s, NULL, b);

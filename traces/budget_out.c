@@ -11,18 +11,20 @@
 #include "base/util.h"
 #include "traces/budget.h"
 
-static void fmt_value(char *buf, size_t n, const BudgetResult *r, double v)
+/* The decimals an item's values are shown with. */
+static int value_decimals(const BudgetResult *r)
 {
     if (!strcmp(r->unit, "us"))
-        snprintf(buf, n, "%.3f us", v);
-    else if (!strcmp(r->unit, "bytes"))
-        snprintf(buf, n, "%.0f B", v);
-    else if (r->name[0] == 'm' && !strncmp(r->name, "mmu_", 4))
-        snprintf(buf, n, "%.6f", v);
-    else if (!strcmp(r->name, "max_alloc_failures") || !strcmp(r->name, "min_pauses"))
-        snprintf(buf, n, "%.0f", v);
-    else
-        snprintf(buf, n, "%.6f", v);
+        return 3;
+    if (!strcmp(r->unit, "bytes") || !strcmp(r->name, "max_alloc_failures") || !strcmp(r->name, "min_pauses"))
+        return 0;
+    return 6; /* fractions, the MMU windows included */
+}
+
+static void fmt_value(char *buf, size_t n, const BudgetResult *r, double v)
+{
+    const char *unit = !strcmp(r->unit, "us") ? " us" : !strcmp(r->unit, "bytes") ? " B" : "";
+    snprintf(buf, n, "%.*f%s", value_decimals(r), v, unit);
 }
 
 /* "1031.793560 ms" from ns, in integers. */
@@ -137,23 +139,64 @@ static void xml_escaped(FILE *f, const char *s)
     }
 }
 
-static void junit_case(FILE *f, const char *cls, const char *name, const char *failure, const char *body)
+/* One property of a testcase: its name and value. */
+typedef struct JunitProp {
+    const char *name;
+    char value[48];
+} JunitProp;
+
+/* A testcase with its properties (the values behind its verdict, for tools), its
+ * failure when it failed, and the same values as text in system-out when it passed. */
+static void junit_case(FILE *f, const char *cls, const char *name, const JunitProp *props, size_t nprops,
+                       const char *failure, const char *body, const char *out)
 {
     fputs("    <testcase classname=\"", f);
     xml_escaped(f, cls);
     fputs("\" name=\"", f);
     xml_escaped(f, name);
-    if (!failure) {
+    fputs("\">\n      <properties>\n", f);
+    for (size_t i = 0; i < nprops; i++) {
+        fputs("        <property name=\"", f);
+        xml_escaped(f, props[i].name);
+        fputs("\" value=\"", f);
+        xml_escaped(f, props[i].value);
         fputs("\"/>\n", f);
-        return;
     }
-    fputs("\">\n      <failure message=\"", f);
-    xml_escaped(f, failure);
-    fputs("\" type=\"", f);
-    xml_escaped(f, cls);
-    fputs("\">", f);
-    xml_escaped(f, body);
-    fputs("</failure>\n    </testcase>\n", f);
+    fputs("      </properties>\n", f);
+    if (failure) {
+        fputs("      <failure message=\"", f);
+        xml_escaped(f, failure);
+        fputs("\" type=\"", f);
+        xml_escaped(f, cls);
+        fputs("\">", f);
+        xml_escaped(f, body);
+        fputs("</failure>\n", f);
+    } else {
+        fputs("      <system-out>", f);
+        xml_escaped(f, out);
+        fputs("</system-out>\n", f);
+    }
+    fputs("    </testcase>\n", f);
+}
+
+/* A value of item r as a property: a number as the table shows it, without the unit. */
+static void prop_num(JunitProp *p, const char *name, const BudgetResult *r, double v)
+{
+    p->name = name;
+    snprintf(p->value, sizeof p->value, "%.*f", value_decimals(r), v);
+}
+
+static void prop_text(JunitProp *p, const char *name, const char *v)
+{
+    p->name = name;
+    snprintf(p->value, sizeof p->value, "%s", v);
+}
+
+/* Whether the worst pause says something about an item: the pause lengths only (not
+ * the heap, the headroom, the MMU or the GC CPU fraction). */
+static bool is_pause_item(const BudgetResult *r)
+{
+    return !strcmp(r->unit, "us");
 }
 
 int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f)
@@ -195,19 +238,34 @@ int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f)
 
     for (size_t i = 0; i < rep->nitems; i++) {
         const BudgetResult *r = &rep->items[i];
-        char mv[48], lv[48], mg[48], msg[320], *body = NULL;
+        const char *cmp = r->is_min ? ">=" : "<=";
+        const char *stack = worst && is_pause_item(r) ? worst : "";
+        char mv[48], lv[48], mg[48], msg[320];
         fmt_item(r, mv, lv, mg);
+        char *text = r->known     ? xasprintf("measured %s, limit %s %s, margin %s", mv, cmp, lv, mg)
+                     : r->why[0] ? xasprintf("n/a: %s, limit %s %s", r->why, cmp, lv)
+                                 : xasprintf("not measured by this run, limit %s %s", cmp, lv);
+        JunitProp jp[5];
+        size_t np = 0;
+        if (r->known)
+            prop_num(&jp[np++], "measured", r, r->measured);
+        prop_num(&jp[np++], "limit", r, r->limit);
+        prop_text(&jp[np++], "comparison", cmp);
+        if (r->known)
+            prop_num(&jp[np++], "margin", r, r->margin);
+        prop_text(&jp[np++], "unit", r->unit);
+        char *body = NULL;
         if (!r->pass) {
             if (r->known)
-                snprintf(msg, sizeof msg, "%s = %s, beyond the limit %s %s", r->name, mv, r->is_min ? ">=" : "<=", lv);
+                snprintf(msg, sizeof msg, "%s = %s, beyond the limit %s %s", r->name, mv, cmp, lv);
             else
                 snprintf(msg, sizeof msg, "%s: %s%s (limit %s %s)", r->name,
-                         r->why[0] ? "n/a: " : "not measured by this run", r->why, r->is_min ? ">=" : "<=", lv);
-            body = xasprintf("measured %s, limit %s %s, margin %s%s", mv, r->is_min ? ">=" : "<=", lv, mg,
-                             worst ? worst : "");
+                         r->why[0] ? "n/a: " : "not measured by this run", r->why, cmp, lv);
+            body = xasprintf("%s%s", text, stack);
         }
-        junit_case(f, "baregc.budget", r->name, r->pass ? NULL : msg, body);
+        junit_case(f, "baregc.budget", r->name, jp, np, r->pass ? NULL : msg, body, text);
         free(body);
+        free(text);
     }
     for (size_t i = 0; i < rep->nitems; i++) {
         const BudgetResult *r = &rep->items[i];
@@ -217,13 +275,23 @@ int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f)
         fmt_value(bv, sizeof bv, r, r->base);
         fmt_value(mv, sizeof mv, r, r->measured);
         fmt_pct(pc, sizeof pc, r->worse_pct);
+        char *text = xasprintf("baseline %s, now %s: %s", bv, mv, pc);
+        JunitProp jp[5];
+        prop_num(&jp[0], "baseline", r, r->base);
+        prop_num(&jp[1], "measured", r, r->measured);
+        snprintf(jp[2].value, sizeof jp[2].value, "%.2f", r->worse_pct);
+        jp[2].name = "worse_pct";
+        snprintf(jp[3].value, sizeof jp[3].value, "%.2f", rep->tolerance);
+        jp[3].name = "tolerance_pct";
+        prop_text(&jp[4], "unit", r->unit);
         if (r->regressed) {
             snprintf(msg, sizeof msg, "%s regressed: %s -> %s (%s, tolerance %.2f%%)", r->name, bv, mv, pc,
                      rep->tolerance);
-            body = xasprintf("baseline %s, now %s: %s%s", bv, mv, pc, worst ? worst : "");
+            body = xasprintf("%s%s", text, worst && is_pause_item(r) ? worst : "");
         }
-        junit_case(f, "baregc.baseline", r->name, r->regressed ? msg : NULL, body);
+        junit_case(f, "baregc.baseline", r->name, jp, ARRAY_SIZE(jp), r->regressed ? msg : NULL, body, text);
         free(body);
+        free(text);
     }
     free(worst);
     fputs("  </testsuite>\n</testsuites>\n", f);

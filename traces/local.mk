@@ -5,4 +5,5 @@ libbaregc_a_SOURCES += traces/traces.h traces/traces.c traces/stats.c traces/sta
 	traces/pprof.c traces/pprof.h traces/trace_json.c traces/gctrace.c traces/summary.c \
 	traces/record_json.c traces/record_events.c traces/json_out.c traces/json_out.h \
 	traces/budget.c traces/budget.h traces/budget_measure.c \
-	traces/budget_verdict.c traces/budget_out.c traces/report.c traces/report.h traces/svg.c traces/svg.h
+	traces/budget_verdict.c traces/budget_out.c traces/report.c traces/report.h traces/svg.c traces/svg.h \
+	traces/diff.c traces/diff.h

@@ -316,8 +316,12 @@ static uint64_t prof_loc(Prof *p, uint32_t addr, bool leaf, bool no_stack)
         size_t n = p->img ? image_frames_at(p->img, lookup, f, IMAGE_MAX_INLINE) : 0;
         char hex[16];
         snprintf(hex, sizeof hex, "0x%08x", (unsigned)addr);
-        for (size_t k = 0; k < n; k++)
-            prof_line(p, prof_func(p, f[k].function ? f[k].function : hex, f[k].file, f[k].start_line), f[k].line);
+        char path[4096];
+        for (size_t k = 0; k < n; k++) {
+            /* absolute, so that pprof -list finds the source without -source_path */
+            const char *file = image_source_path(&f[k], path, sizeof path);
+            prof_line(p, prof_func(p, f[k].function ? f[k].function : hex, file, f[k].start_line), f[k].line);
+        }
         if (!n)
             prof_line(p, prof_func(p, hex, NULL, 0), 0);
         l.mapping = (addr >= p->map_lo && addr < p->map_hi) ? 1 : 0;

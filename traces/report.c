@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "traces/diff.h"
 #include "traces/report.h"
 #include "traces/stats.h"
 #include "traces/svg.h"
@@ -23,6 +24,7 @@
 #define COL_MMU "#2ca02c"
 #define COL_BUDGET "#d62728"
 #define COL_P99 "#e377c2"
+#define COL_BASE "#7f7f7f" /* the baseline run's bars and curve */
 
 #define CHART_W 1000
 #define CHART_H 300
@@ -290,6 +292,17 @@ static void write_timeline(const Recording *r, const Stats *s, const Budget *b, 
     svg_chart_end(&c);
 }
 
+/* The frame of a pause histogram of nb buckets, up to maxc pauses; returns a bucket's
+ * width in px. */
+static double hist_chart_begin(SvgChart *c, FILE *f, size_t nb, uint64_t maxc, const char *title)
+{
+    svg_chart_begin(c, f, CHART_W, CHART_H, 0, (double)nb, false, 0, svg_nice_ceil((double)maxc * 1.05), title,
+                    "pause length", "pauses");
+    c->no_xticks = true;
+    svg_chart_axes(c, NULL, NULL);
+    return (c->right - c->left) / (double)nb;
+}
+
 static void write_histogram(const Stats *s, FILE *f)
 {
     fputs("<h2 id=\"histogram\">Pause histogram</h2>\n", f);
@@ -307,11 +320,7 @@ static void write_histogram(const Stats *s, FILE *f)
         if (s->hist[i] > maxc)
             maxc = s->hist[i];
     SvgChart c;
-    svg_chart_begin(&c, f, CHART_W, CHART_H, 0, (double)nb, false, 0, svg_nice_ceil((double)maxc * 1.05),
-                    "Pauses by length (log2 buckets)", "pause length", "pauses");
-    c.no_xticks = true;
-    svg_chart_axes(&c, NULL, NULL);
-    double bw = (c.right - c.left) / (double)nb;
+    double bw = hist_chart_begin(&c, f, nb, maxc, "Pauses by length (log2 buckets)");
     fprintf(f, "<g shape-rendering=\"crispEdges\">\n");
     for (size_t k = 0; k < nb; k++) {
         size_t i = lo + k;
@@ -446,15 +455,7 @@ static void write_heap(const Recording *r, const Stats *s, FILE *f)
 
 /* ---- allocation sites ---- */
 
-typedef struct Site {
-    uint32_t addr;       /* leaf frame of the allocation stack (0 with no stack) */
-    char *name;          /* its name with the functions inlined there (owned) */
-    bool no_stack;
-    StackId stack;       /* the first stack seen at this site */
-    uint64_t bytes;      /* bytes, successful allocations */
-    uint64_t count;
-    uint64_t failed;
-} Site;
+typedef ReportSite Site;
 
 static int cmp_site_key(const void *a, const void *b)
 {
@@ -505,13 +506,11 @@ static size_t merge_sites(Site *all, size_t n, bool (*same)(const Site *, const 
 static bool same_addr(const Site *a, const Site *b) { return !cmp_site_key(a, b); }
 static bool same_name(const Site *a, const Site *b) { return !strcmp(a->name, b->name); }
 
-static void write_sites(const Recording *r, const Image *img, FILE *f)
+ReportSite *report_alloc_sites(const Recording *r, const Image *img, size_t *nsites, size_t *nskip)
 {
-    fputs("<h2 id=\"sites\">Top allocation sites</h2>\n", f);
-    if (!r->nallocs) {
-        fputs("<p class=\"note\">No allocations were recorded.</p>\n", f);
-        return;
-    }
+    *nsites = *nskip = 0;
+    if (!r->nallocs)
+        return NULL;
     /* The leaf frames every allocation stack shares (the allocator's own, e.g. a
      * gc_alloc -> report helper chain) say nothing about the site: skip them, keeping
      * at least one frame of each stack. */
@@ -547,7 +546,7 @@ static void write_sites(const Recording *r, const Image *img, FILE *f)
      * sites are return addresses, named at their calls as record.json names them. */
     qsort(all, r->nallocs, sizeof *all, cmp_site_key);
     size_t n = merge_sites(all, r->nallocs, same_addr);
-    char name[1024], bb[32];
+    char name[1024];
     for (size_t i = 0; i < n; i++) {
         if (all[i].no_stack)
             snprintf(name, sizeof name, "(no stack)");
@@ -560,6 +559,28 @@ static void write_sites(const Recording *r, const Image *img, FILE *f)
     qsort(all, n, sizeof *all, cmp_site_name);
     n = merge_sites(all, n, same_name);
     qsort(all, n, sizeof *all, cmp_site_bytes);
+    *nsites = n;
+    *nskip = skip;
+    return all;
+}
+
+void report_sites_free(ReportSite *sites, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(sites[i].name);
+    free(sites);
+}
+
+static void write_sites(const Recording *r, const Image *img, FILE *f)
+{
+    fputs("<h2 id=\"sites\">Top allocation sites</h2>\n", f);
+    if (!r->nallocs) {
+        fputs("<p class=\"note\">No allocations were recorded.</p>\n", f);
+        return;
+    }
+    size_t n, skip;
+    Site *all = report_alloc_sites(r, img, &n, &skip);
+    char name[1024], bb[32];
     if (skip) {
         size_t nf;
         const uint32_t *fr = rec_stack_frames(r, all[0].stack, &nf);
@@ -594,9 +615,7 @@ static void write_sites(const Recording *r, const Image *img, FILE *f)
     fputs("</table>\n", f);
     if (n > MAX_SITES)
         fprintf(f, "<p class=\"note\">%zu more sites not shown.</p>\n", n - MAX_SITES);
-    for (size_t i = 0; i < n; i++)
-        free(all[i].name);
-    free(all);
+    report_sites_free(all, n);
 }
 
 /* ---- gctrace ---- */
@@ -629,8 +648,164 @@ static void write_gctrace(const Recording *r, FILE *f)
     free(buf);
 }
 
+/* ---- baseline ---- */
+
+static void write_diff_table(const RunDiff *d, FILE *f)
+{
+    fputs("<table class=\"diff\"><tr><th>Figure</th><th class=\"n\">A (baseline)</th><th class=\"n\">B (this run)"
+          "</th><th class=\"n\">B &minus; A</th><th class=\"n\">Change</th><th>Worse when</th><th>B is</th></tr>\n",
+          f);
+    for (size_t i = 0; i < d->nrows; i++) {
+        const DiffRow *row = &d->rows[i];
+        DiffCells c;
+        diff_row_cells(row, &c);
+        fprintf(f, "<tr><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                   "<td class=\"n\">%s</td><td>%s</td><td class=\"%s\">%s</td></tr>\n",
+                row->name, c.a, c.b, c.delta, c.pct, diff_worse_name(row->worse),
+                c.verdict == DIFF_WORSE ? "fail" : c.verdict == DIFF_BETTER ? "pass" : "same",
+                diff_verdict_name(c.verdict));
+    }
+    fputs("</table>\n", f);
+}
+
+static void write_diff_sites(const DiffSite *v, size_t n, size_t total, const char *what, DiffUnit unit,
+                             const char *amount, const char *count, FILE *f)
+{
+    if (!n) {
+        fprintf(f, "<p class=\"note\">None of the %zu %s grew.</p>\n", total, what);
+        return;
+    }
+    fprintf(f, "<p>%zu of the %zu %s grew, the largest growth first:</p>\n", n, total, what);
+    fprintf(f, "<table class=\"sites\"><tr><th class=\"n\">%s A</th><th class=\"n\">%s B</th>"
+               "<th class=\"n\">Change</th><th class=\"n\">%s A</th><th class=\"n\">%s B</th><th>Site</th></tr>\n",
+            amount, amount, count, count);
+    for (size_t i = 0; i < n && i < MAX_SITES; i++) {
+        DiffSiteCells c;
+        diff_site_cells(&v[i], unit, &c);
+        fprintf(f, "<tr><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%" PRIu64
+                   "</td><td class=\"n\">%" PRIu64 "</td><td>",
+                c.a, c.b, c.pct, v[i].count[0], v[i].count[1]);
+        html_escape(f, v[i].name);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    if (n > MAX_SITES)
+        fprintf(f, "<p class=\"note\">%zu more not shown.</p>\n", n - MAX_SITES);
+}
+
+/* Both runs' pause histograms, a pair of bars a bucket. */
+static void write_diff_histogram(const RunDiff *d, FILE *f)
+{
+    size_t lo = 0;
+    while (lo < d->nhist && !d->hist[0][lo] && !d->hist[1][lo])
+        lo++;
+    if (lo == d->nhist) {
+        fputs("<p class=\"note\">No collections in either run.</p>\n", f);
+        return;
+    }
+    size_t nb = d->nhist - lo;
+    uint64_t maxc = 0;
+    for (size_t i = lo; i < d->nhist; i++)
+        for (int k = 0; k < 2; k++)
+            if (d->hist[k][i] > maxc)
+                maxc = d->hist[k][i];
+    SvgChart c;
+    double bw = hist_chart_begin(&c, f, nb, maxc, "Pauses by length (log2 buckets): A and B");
+    static const char *const colour[2] = {COL_BASE, COL_HIST};
+    fputs("<g shape-rendering=\"crispEdges\">\n", f);
+    for (size_t j = 0; j < nb; j++) {
+        size_t i = lo + j;
+        char a[24], bb[24];
+        tick_us(i ? (double)(1ull << (i - 1)) : 0, a, sizeof a);
+        tick_us((double)(1ull << i), bb, sizeof bb);
+        double half = (bw - 4) / 2 > 1 ? (bw - 4) / 2 : 1;
+        for (int k = 0; k < 2; k++) {
+            if (!d->hist[k][i])
+                continue;
+            double x = c.left + bw * (double)j + 2 + half * k, y = svg_y(&c, (double)d->hist[k][i]);
+            fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s..%s: %" PRIu64
+                       "</title></rect>\n",
+                    x, y, half, c.bottom - y, colour[k], k ? "B" : "A", a, bb, d->hist[k][i]);
+        }
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"tk\" text-anchor=\"middle\">%s-%s</text>\n",
+                c.left + bw * (double)j + bw / 2, c.bottom + 16, a, bb);
+    }
+    fputs("</g>\n", f);
+    legend(f, c.right - 220, c.top + 18, COL_BASE, false, "A (baseline)");
+    legend(f, c.right - 110, c.top + 18, COL_HIST, false, "B (this run)");
+    svg_chart_end(&c);
+}
+
+/* Both runs' MMU curves on one chart. */
+static void write_diff_mmu(const RunDiff *d, FILE *f)
+{
+    double x0 = 0, x1 = 0;
+    bool any = false;
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < d->ncurve[k]; i++) {
+            double w = d->curve[k][i].window_us;
+            x0 = any && x0 < w ? x0 : w;
+            x1 = any && x1 > w ? x1 : w;
+            any = true;
+        }
+    if (!any) {
+        fputs("<p class=\"note\">Both runs are shorter than the smallest window (10 us).</p>\n", f);
+        return;
+    }
+    if (x1 <= x0)
+        x1 = x0 * 10;
+    SvgChart c;
+    svg_chart_begin(&c, f, CHART_W, CHART_H, x0, x1, true, 0, 1, "MMU of A and B", "window (log scale)", "MMU");
+    svg_chart_axes(&c, tick_us, NULL);
+    static const char *const colour[2] = {COL_BASE, COL_MMU};
+    for (int k = 0; k < 2; k++) {
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"3\"%s points=\"", colour[k],
+                k ? "" : " stroke-dasharray=\"6,4\"");
+        for (size_t i = 0; i < d->ncurve[k]; i++)
+            fprintf(f, "%s%.1f,%.1f", i ? " " : "", svg_x(&c, d->curve[k][i].window_us),
+                    svg_y(&c, d->curve[k][i].mmu));
+        fputs("\"/>\n", f);
+        for (size_t i = 0; i < d->ncurve[k]; i++)
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s %g us: %.4f</title></circle>\n",
+                    svg_x(&c, d->curve[k][i].window_us), svg_y(&c, d->curve[k][i].mmu), colour[k], k ? "B" : "A",
+                    d->curve[k][i].window_us, d->curve[k][i].mmu);
+    }
+    legend(f, c.left + 10, c.top + 18, COL_BASE, true, "A (baseline)");
+    legend(f, c.left + 130, c.top + 18, COL_MMU, false, "B (this run)");
+    svg_chart_end(&c);
+}
+
+static void write_baseline(const Recording *r, const Image *img, const Recording *base, const char *base_name,
+                           FILE *f)
+{
+    RunDiff d;
+    diff_compute(base, r, img, &d);
+    const char *image = base->run.image ? base->run.image : "?";
+    const char *slash = strrchr(image, '/');
+    fputs("<h2 id=\"baseline\">Against the baseline</h2>\n<p class=\"note\">A: ", f);
+    html_escape(f, base_name);
+    fputs(" (", f);
+    html_escape(f, slash ? slash + 1 : image);
+    fprintf(f, ", %.6f s simulated); B: this run. The change is in percent of A.</p>\n",
+            (double)stats_cycles_to_ns(base->run.cycles, base->run.clock_hz) / 1e9);
+    write_diff_table(&d, f);
+    write_diff_sites(d.alloc_sites, d.nalloc_sites, d.alloc_sites_total, "allocation sites", DIFF_UNIT_BYTES, "Bytes",
+                     "Objects", f);
+    write_diff_sites(d.triggers, d.ntriggers, d.triggers_total, DIFF_TRIGGERS, DIFF_UNIT_US, "Pause time", "Pauses",
+                     f);
+    write_diff_histogram(&d, f);
+    write_diff_mmu(&d, f);
+    diff_free(&d);
+}
+
 int report_write_html(const Recording *r, const Image *img, const Budget *b, const Measured *m,
                       const BudgetReport *rep, FILE *f)
+{
+    return report_write_html_baseline(r, img, b, m, rep, NULL, NULL, f);
+}
+
+int report_write_html_baseline(const Recording *r, const Image *img, const Budget *b, const Measured *m,
+                               const BudgetReport *rep, const Recording *baseline, const char *base_name, FILE *f)
 {
     Stats s;
     stats_compute(r, &s);
@@ -644,10 +819,13 @@ int report_write_html(const Recording *r, const Image *img, const Budget *b, con
           "clock. Sections: run, ",
           f);
     fputs(rep ? "budget, " : "", f);
+    fputs(baseline ? "against the baseline, " : "", f);
     fputs("pause timeline, pause histogram, MMU, heap over time, allocation sites, gctrace.</p>\n", f);
     write_facts(r, &s, f);
     if (rep)
         write_budget(b, m, rep, f);
+    if (baseline)
+        write_baseline(r, img, baseline, base_name ? base_name : "baseline", f);
     write_timeline(r, &s, b, f);
     write_histogram(&s, f);
     write_mmu(&s, b, f);

@@ -21,6 +21,32 @@
  * img names frames (NULL: the names record.json carries). -1 on a stream error. */
 int report_write_html(const Recording *r, const Image *img, const Budget *b, const Measured *m,
                       const BudgetReport *rep, FILE *f);
+/* The same with a baseline section after the budget (when baseline is not NULL): r
+ * against an earlier run (a loaded recording; base_name says where it came from): the
+ * table of `baregc diff`, the allocation sites and collection triggers that grew, the
+ * two pause histograms side by side and the two MMU curves on one chart. */
+int report_write_html_baseline(const Recording *r, const Image *img, const Budget *b, const Measured *m,
+                               const BudgetReport *rep, const Recording *baseline, const char *base_name, FILE *f);
+
+/* An allocation site: the frame of the allocation stacks that names where they
+ * allocate (past the leaf frames every allocation stack shares), named with the
+ * functions inlined there; sites the compiler put at several addresses are one. */
+typedef struct ReportSite {
+    uint32_t addr;       /* the frame's address (0 with no stack) */
+    char *name;          /* owned: "xalloc (workloads.c:31) [inlined] ← tree_make (workloads.c:46)" */
+    bool no_stack;       /* "(no stack)": allocations recorded without one */
+    StackId stack;       /* the first stack seen at this site */
+    uint64_t bytes;      /* bytes, successful allocations */
+    uint64_t count;      /* successful allocations */
+    uint64_t failed;     /* failed allocations */
+} ReportSite;
+
+/* The allocation sites of r as the report's table lists them, the most bytes first
+ * (then the most objects, then by name). *nskip: how many leaf frames every stack
+ * shares (left out of the names). img names frames as in report_write_html. NULL
+ * when r has no allocations. Free with report_sites_free. */
+ReportSite *report_alloc_sites(const Recording *r, const Image *img, size_t *nsites, size_t *nskip);
+void report_sites_free(ReportSite *sites, size_t n);
 
 /* One run of a sweep. Numbers with their `has_` flag false are unknown (no
  * summary.json, or the run could not observe them). */

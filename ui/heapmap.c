@@ -2,10 +2,12 @@
  * Recording into an RGBA buffer; see heapmap.h for the geometry and the colours. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
+#include "ui/bitfont.h"
 #include "ui/heapmap.h"
 
 static const struct {
@@ -225,6 +227,140 @@ bool heapmap_addr_at(const HeapMapLayout *l, int x, int y, uint32_t *addr)
         return false;
     *addr = (uint32_t)a;
     return true;
+}
+
+/* ---- text ---- */
+
+/* Text colours (as the window's). */
+#define TEXT_LABEL 0xdddddd
+#define TEXT_NOTE 0xaaaaaa
+#define TEXT_STATUS 0xffffff
+#define TEXT_RUN 0x999999
+
+void heapmap_fmt_bytes(char *buf, size_t n, double b)
+{
+    if (b >= 1024.0 * 1024.0)
+        snprintf(buf, n, "%.1f MiB", b / (1024.0 * 1024.0));
+    else if (b >= 1024.0)
+        snprintf(buf, n, "%.1f KiB", b / 1024.0);
+    else
+        snprintf(buf, n, "%.0f B", b);
+}
+
+void heapmap_fmt_time(const Recording *r, char *buf, size_t n, uint64_t c)
+{
+    if (!r->run.clock_hz) {
+        snprintf(buf, n, "%llu cycles", (unsigned long long)c);
+        return;
+    }
+    double us = (double)c * 1e6 / (double)r->run.clock_hz;
+    if (us >= 1e6)
+        snprintf(buf, n, "%.3f s", us / 1e6);
+    else if (us >= 1e3)
+        snprintf(buf, n, "%.3f ms", us / 1e3);
+    else
+        snprintf(buf, n, "%.1f us", us);
+}
+
+void heapmap_status_text(const Recording *r, const HeapMapView *v, char *buf, size_t n)
+{
+    if (!v || v->pause < 0 || (size_t)v->pause >= r->npauses) {
+        snprintf(buf, n, "no collection yet");
+        return;
+    }
+    char t[32], d[32], h0[32], h1[32];
+    const RecPause *p = &r->pauses[v->pause];
+    heapmap_fmt_time(r, t, sizeof t, p->start);
+    heapmap_fmt_time(r, d, sizeof d, p->end > p->start ? p->end - p->start : 0);
+    heapmap_fmt_bytes(h0, sizeof h0, p->heap_before > 0 ? (double)p->heap_before : 0);
+    heapmap_fmt_bytes(h1, sizeof h1, p->heap_after > 0 ? (double)p->heap_after : 0);
+    snprintf(buf, n, "collection %ld of %zu at %s: pause %s, heap %s -> %s%s", v->pause + 1, r->npauses, t, d, h0, h1,
+             heapmap_map_for(r, (size_t)v->pause) < 0 ? " (no heap map)" : "");
+}
+
+void heapmap_run_text(const Recording *r, char *buf, size_t n)
+{
+    const char *img = r->run.image ? r->run.image : "?";
+    const char *base = strrchr(img, '/');
+    char t[32];
+    heapmap_fmt_time(r, t, sizeof t, r->run.cycles);
+    snprintf(buf, n, "%s on %s (%s), %s simulated", base ? base + 1 : img, r->run.board ? r->run.board : "?",
+             r->run.runtime ? r->run.runtime : "no GC runtime", t);
+}
+
+bool heapmap_legend_note(const HeapMapLayout *l, size_t i, char *buf, size_t n)
+{
+    char a[32], b[32];
+    switch (i) {
+    case 0:
+        heapmap_fmt_bytes(a, sizeof a, l->cell_bytes);
+        heapmap_fmt_bytes(b, sizeof b, (double)l->cell_bytes * l->cols);
+        snprintf(buf, n, "cell %s, row %s", a, b);
+        return true;
+    case 1:
+        snprintf(buf, n, "0x%08x .. 0x%08x", l->first, l->end);
+        return true;
+    case 2:
+        if (!l->sram_hidden)
+            return false;
+        heapmap_fmt_bytes(a, sizeof a, l->sram_hidden);
+        snprintf(buf, n, "+%s SRAM (unclaimed) not shown", a);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The larger of scales 2 and 1 at which every one of the n texts fits w pixels and a
+ * line fits h (1 when neither does: the text is clipped). */
+static int text_scale(const char *const *texts, size_t n, int w, int h)
+{
+    for (int s = 2; s > 1; s--) {
+        bool fits = h >= BITFONT_LINE * s;
+        for (size_t i = 0; i < n && fits; i++)
+            fits = bitfont_width(texts[i], s) <= w;
+        if (fits)
+            return s;
+    }
+    return 1;
+}
+
+static void render_legend_text(const HeapMapLayout *l, uint8_t *rgba)
+{
+    size_t n = ARRAY_SIZE(legend_items);
+    const char *names[ARRAY_SIZE(legend_items)];
+    HeapMapRect rc = {0}, first;
+    if (!heapmap_legend_swatch(l, 0, &first))
+        return;
+    for (size_t i = 0; i < n; i++)
+        names[i] = heapmap_color_name(legend_items[i]);
+    int tx = first.x + first.w + 6, tw = l->legend.x + l->legend.w - tx;
+    int row = n > 1 && heapmap_legend_swatch(l, 1, &rc) ? rc.y - first.y : first.h;
+    int s = text_scale(names, n, tw, row);
+    int y = l->legend.y;
+    for (size_t i = 0; heapmap_legend_swatch(l, i, &rc); i++) {
+        bitfont_draw(rgba, l->width, l->height, tx, rc.y + rc.h / 2 - (BITFONT_H - 1) * s / 2, s, TEXT_LABEL, names[i],
+                     tw);
+        y = rc.y + rc.h + 8;
+    }
+    char note[160];
+    for (size_t i = 0; heapmap_legend_note(l, i, note, sizeof note); i++)
+        bitfont_draw(rgba, l->width, l->height, l->legend.x + 4, y + 8 + (int)i * (BITFONT_LINE * s + 4), s, TEXT_NOTE,
+                     note, l->legend.w - 4);
+}
+
+void heapmap_render_text(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, uint8_t *rgba)
+{
+    render_legend_text(l, rgba);
+    char status[400], run[400];
+    heapmap_status_text(r, v, status, sizeof status);
+    heapmap_run_text(r, run, sizeof run);
+    const char *lines[] = {status, run};
+    int x = l->timeline.x, y = l->timeline.y + l->timeline.h + 6;
+    int w = l->width - x, h = (l->height - y) / 2 - 2;
+    int s = text_scale(lines, ARRAY_SIZE(lines), w, h);
+    bitfont_draw(rgba, l->width, l->height, x, y, s, TEXT_STATUS, status, w);
+    bitfont_draw(rgba, l->width, l->height, x, y + BITFONT_LINE * s + 4, s, TEXT_RUN, run, w);
 }
 
 /* ---- heap states ---- */

@@ -114,6 +114,30 @@ void heapmap_render(const HeapMapLayout *l, const Recording *r, const HeapMapVie
  * high-water line) under view v. */
 HeapMapColor heapmap_cell_color(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, uint32_t addr);
 
+/* ---- text ---- */
+
+/* "812 B", "12.3 KiB", "1.5 MiB". */
+void heapmap_fmt_bytes(char *buf, size_t n, double bytes);
+/* cycles of r as "850.0 us", "12.345 ms", "1.050 s" ("N cycles" when the clock is not
+ * known). */
+void heapmap_fmt_time(const Recording *r, char *buf, size_t n, uint64_t cycles);
+/* The status line of view v: "collection 3 of 45 at 12.345 ms: pause 4.600 ms, heap
+ * 30.1 KiB -> 8.3 KiB" (with " (no heap map)" when there is none for it), or "no
+ * collection yet". */
+void heapmap_status_text(const Recording *r, const HeapMapView *v, char *buf, size_t n);
+/* The run: "gc-demo.elf on mps2-an385 (gcrt), 1.050 s simulated". */
+void heapmap_run_text(const Recording *r, char *buf, size_t n);
+/* Note i under the legend's swatches (0: the cell and row size, 1: the address range,
+ * 2: the SRAM not shown, when some is not); false past the last. */
+bool heapmap_legend_note(const HeapMapLayout *l, size_t i, char *buf, size_t n);
+
+/* The text of an image made without a window (the PNG export), in the built-in bitmap
+ * font (ui/bitfont.h), where the window writes its own (TrueType): the legend's names
+ * beside the swatches and its notes below them, the status line under the timeline and
+ * the run below it. At the largest integer scale (1 or 2) at which each group fits its
+ * area. Deterministic. */
+void heapmap_render_text(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, uint8_t *rgba);
+
 /* Timeline: x of time t (cycles) and the pause nearest to pixel x (-1 if none). */
 int heapmap_timeline_x(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, uint64_t t);
 long heapmap_timeline_pause_at(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, int x);

@@ -2,7 +2,8 @@
 ## model (no curses, no SDL) are in the core library; the ncurses views and the SDL2
 ## window are in ui/libbaregc_ui.a, built with their libraries' flags when configure
 ## found them, else with stubs that say the front end is not available.
-libbaregc_a_SOURCES += ui/heapmap.c ui/heapmap.h ui/png.c ui/png.h ui/tui_model.c ui/tui_model.h
+libbaregc_a_SOURCES += ui/heapmap.c ui/heapmap.h ui/png.c ui/png.h ui/tui_model.c ui/tui_model.h \
+	ui/bitfont.c ui/bitfont.h
 
 noinst_LIBRARIES += ui/libbaregc_ui.a
 ui_libbaregc_ui_a_SOURCES = ui/tui.h ui/view.h

@@ -151,31 +151,6 @@ static void text(View *v, int x, int y, uint32_t rgb, const char *s)
     SDL_FreeSurface(surf);
 }
 
-static void fmt_bytes(char *buf, size_t n, double b)
-{
-    if (b >= 1024.0 * 1024.0)
-        snprintf(buf, n, "%.1f MiB", b / (1024.0 * 1024.0));
-    else if (b >= 1024.0)
-        snprintf(buf, n, "%.1f KiB", b / 1024.0);
-    else
-        snprintf(buf, n, "%.0f B", b);
-}
-
-static void fmt_cycles(const Recording *r, char *buf, size_t n, uint64_t c)
-{
-    if (!r->run.clock_hz) {
-        snprintf(buf, n, "%llu cycles", (unsigned long long)c);
-        return;
-    }
-    double us = (double)c * 1e6 / (double)r->run.clock_hz;
-    if (us >= 1e6)
-        snprintf(buf, n, "%.3f s", us / 1e6);
-    else if (us >= 1e3)
-        snprintf(buf, n, "%.3f ms", us / 1e3);
-    else
-        snprintf(buf, n, "%.1f us", us);
-}
-
 static void draw_legend(View *v)
 {
     const HeapMapLayout *l = &v->layout;
@@ -185,18 +160,9 @@ static void draw_legend(View *v)
         text(v, rc.x + rc.w + 6, rc.y + rc.h / 2 - 8, 0xdddddd, heapmap_color_name(heapmap_legend_item(i)));
         y = rc.y + rc.h + 8;
     }
-    char a[32], b[32], line[160];
-    fmt_bytes(a, sizeof a, l->cell_bytes);
-    fmt_bytes(b, sizeof b, (double)l->cell_bytes * l->cols);
-    snprintf(line, sizeof line, "cell %s, row %s", a, b);
-    text(v, l->legend.x + 4, y + 8, 0xaaaaaa, line);
-    snprintf(line, sizeof line, "0x%08x .. 0x%08x", l->first, l->end);
-    text(v, l->legend.x + 4, y + 26, 0xaaaaaa, line);
-    if (l->sram_hidden) {
-        fmt_bytes(a, sizeof a, l->sram_hidden);
-        snprintf(line, sizeof line, "+%s SRAM (unclaimed) not shown", a);
-        text(v, l->legend.x + 4, y + 44, 0xaaaaaa, line);
-    }
+    char line[160];
+    for (size_t i = 0; heapmap_legend_note(l, i, line, sizeof line); i++)
+        text(v, l->legend.x + 4, y + 8 + 18 * (int)i, 0xaaaaaa, line);
 }
 
 static void draw_status(View *v)
@@ -204,18 +170,8 @@ static void draw_status(View *v)
     const Recording *r = v->r;
     const HeapMapLayout *l = &v->layout;
     int y = l->timeline.y + l->timeline.h + 6;
-    char line[400], t[32], d[32], h0[32], h1[32];
-    if (v->hv.pause >= 0 && (size_t)v->hv.pause < r->npauses) {
-        const RecPause *p = &r->pauses[v->hv.pause];
-        fmt_cycles(r, t, sizeof t, p->start);
-        fmt_cycles(r, d, sizeof d, p->end > p->start ? p->end - p->start : 0);
-        fmt_bytes(h0, sizeof h0, p->heap_before > 0 ? (double)p->heap_before : 0);
-        fmt_bytes(h1, sizeof h1, p->heap_after > 0 ? (double)p->heap_after : 0);
-        snprintf(line, sizeof line, "collection %ld of %zu at %s: pause %s, heap %s -> %s%s", v->hv.pause + 1,
-                 r->npauses, t, d, h0, h1, heapmap_map_for(r, (size_t)v->hv.pause) < 0 ? " (no heap map)" : "");
-    } else {
-        snprintf(line, sizeof line, "no collection yet");
-    }
+    char line[400];
+    heapmap_status_text(r, &v->hv, line, sizeof line);
     text(v, l->timeline.x, y, 0xffffff, line);
     snprintf(line, sizeof line, "%s   left/right, drag the timeline: collections   home/end%s   q: quit",
              v->live ? (v->held ? "LIVE (held)" : v->follow ? "LIVE (following)" : "LIVE") : "replay",
@@ -240,7 +196,7 @@ static void draw_tooltip(View *v)
         const RecAlloc *a = &r->allocs[ai];
         uint64_t now = r->pauses[r->maps[map].pause].end;
         char age[32];
-        fmt_cycles(r, age, sizeof age, now > a->time ? now - a->time : 0);
+        heapmap_fmt_time(r, age, sizeof age, now > a->time ? now - a->time : 0);
         snprintf(lines[n++], sizeof lines[0], "object 0x%08x, %u bytes, age %s", a->addr, a->size, age);
         size_t nf;
         const uint32_t *f = rec_stack_frames(r, a->stack, &nf);
