@@ -1259,6 +1259,57 @@ const char *image_source_path(const ImageFrame *f, char *buf, size_t n)
     return buf;
 }
 
+/* The ranges of the inlined instances of `function` among die's descendants, into sp. */
+static void inline_instances(const Image *img, Spans *sp, Dwarf_Die *die, const char *function, int depth)
+{
+    Dwarf_Die c;
+    if (depth > 64 || dwarf_child(die, &c) != 0)
+        return;
+    do {
+        if (dwarf_tag(&c) == DW_TAG_inlined_subroutine) {
+            const char *name = die_function_name(&c);
+            if (name && !strcmp(name, function))
+                span_die(img, sp, &c);
+        }
+        inline_instances(img, sp, &c, function, depth + 1);
+    } while (dwarf_siblingof(&c, &c) == 0);
+}
+
+size_t image_inline_ranges(const Image *img, const char *function, ImageRange **out)
+{
+    *out = NULL;
+    Dwarf *dw = img && function ? image_dwarf((Image *)img) : NULL; /* opened lazily: a cache */
+    if (!dw)
+        return 0;
+    Spans sp = {0};
+    Dwarf_Off off = 0, next;
+    size_t hsize;
+    while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cu;
+        if (dwarf_offdie(dw, off + hsize, &cu))
+            inline_instances(img, &sp, &cu, function, 0);
+        off = next;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < sp.n; i++)
+        if (span_real(img, &sp.s[i]))
+            sp.s[k++] = sp.s[i];
+    if (k)
+        qsort(sp.s, k, sizeof *sp.s, cmp_spans);
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (n && sp.s[i].lo <= (*out)[n - 1].hi) {
+            if (sp.s[i].hi > (*out)[n - 1].hi)
+                (*out)[n - 1].hi = (uint32_t)sp.s[i].hi;
+            continue;
+        }
+        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        (*out)[n++] = (ImageRange){(uint32_t)sp.s[i].lo, (uint32_t)sp.s[i].hi};
+    }
+    free(sp.s);
+    return n;
+}
+
 bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line)
 {
     ImageFrame f;

@@ -82,6 +82,18 @@ size_t image_frames_at(const Image *img, uint32_t addr, ImageFrame *out, size_t 
  * absolute (or no directory is known), else `dir`/`file` (joined as DWARF gives them, not
  * normalized). NULL when f has no file; else buf. */
 const char *image_source_path(const ImageFrame *f, char *buf, size_t n);
+
+/* An address range [lo, hi). */
+typedef struct ImageRange {
+    uint32_t lo, hi;
+} ImageRange;
+
+/* Where the function named `function` (DWARF's linkage name, else its name) was inlined:
+ * the address ranges of all its DW_TAG_inlined_subroutine instances, nested ones included,
+ * ascending, those that overlap or touch merged, the Thumb bit clear; ranges a linker left
+ * for discarded code are ignored (as image_frames_at does). Returns how many, into *out
+ * (malloc'd; NULL when none); 0 without DWARF. */
+size_t image_inline_ranges(const Image *img, const char *function, ImageRange **out);
 /* Level 0's file and line (image_frames_at); false when unknown. The file string is
  * owned by the image. */
 bool image_line_at(const Image *img, uint32_t addr, const char **file, int *line);

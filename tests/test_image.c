@@ -538,6 +538,42 @@ static void test_source_path(void)
     image_free(img);
 }
 
+/* Where gc-demo's xalloc was inlined: ranges ascending and apart, each inside a function
+ * symbol, and at every 2 bytes of them an inline chain with xalloc in it (at the start,
+ * as level 0 or inlined further in); just outside them, no xalloc at level 0. Nothing
+ * for a function that was never inlined, nor for a name no function has. */
+static void test_firmware_inline_ranges(void)
+{
+    Image *img = firmware_image("gc-demo-mps2-an385.elf");
+    if (!img)
+        return;
+    ImageRange *r;
+    size_t n = image_inline_ranges(img, "xalloc", &r);
+    CU_ASSERT_FATAL(n > 1);
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT(r[i].lo < r[i].hi);
+        CU_ASSERT(i == 0 || r[i - 1].hi < r[i].lo);
+        CU_ASSERT_PTR_NOT_NULL(image_function_at(img, r[i].lo));
+        CU_ASSERT_FALSE(r[i].lo & 1);
+        for (uint32_t a = r[i].lo; a < r[i].hi; a += 2) {
+            ImageFrame f[IMAGE_MAX_INLINE];
+            size_t nf = image_frames_at(img, a, f, IMAGE_MAX_INLINE);
+            bool found = false;
+            for (size_t k = 0; k + 1 < nf; k++)
+                found |= f[k].inlined && !strcmp(f[k].function, "xalloc");
+            CU_ASSERT(found);
+        }
+        ImageFrame g[IMAGE_MAX_INLINE];
+        size_t ng = image_frames_at(img, r[i].hi, g, IMAGE_MAX_INLINE);
+        CU_ASSERT(ng == 0 || strcmp(g[0].function, "xalloc") != 0);
+    }
+    free(r);
+    CU_ASSERT_EQUAL(image_inline_ranges(img, "main", &r), 0);
+    CU_ASSERT_PTR_NULL(r);
+    CU_ASSERT_EQUAL(image_inline_ranges(img, "no_such_function", &r), 0);
+    image_free(img);
+}
+
 /* Whether addr lies in a function symbol of known size. */
 static bool in_function(const Image *img, uint32_t addr)
 {
@@ -877,6 +913,7 @@ static const TestCase loader_valid[] = {
     {"DWARF frames of an assembler's unit", test_dwarf_frames},
     {"firmware: inline chains (gc-demo xalloc)", test_firmware_inline},
     {"source paths: the compilation directory and the file", test_source_path},
+    {"firmware: where a function was inlined (gc-demo xalloc)", test_firmware_inline_ranges},
     {"firmware: no line outside code", test_firmware_no_line_outside_code},
     {"firmware: discarded sequences over real code", test_firmware_discarded_sequences},
     {NULL, NULL},
