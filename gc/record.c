@@ -217,6 +217,7 @@ void rec_free(Recording *r)
     }
     free(r->priv_open_phases);
     free(r->cpu_samples);
+    free(r->stack_allocs);
     for (size_t i = 0; i < r->nnames; i++)
         free(r->names[i]);
     free(r->names);
@@ -293,7 +294,7 @@ RecPause *rec_pause_begin(Recording *r, uint64_t now, RecTrigger trig, StackId s
     *p = (RecPause){
         .start = now, .end = 0, .first_phase = (uint32_t)r->nphases, .nphases = 0,
         .heap_before = REC_UNKNOWN, .heap_after = REC_UNKNOWN, .free_after = REC_UNKNOWN,
-        .largest_free_after = REC_UNKNOWN, .freed_bytes = REC_UNKNOWN,
+        .largest_free_after = REC_UNKNOWN, .freed_bytes = REC_UNKNOWN, .freed_requested = REC_UNKNOWN,
         .freed_objects = REC_UNKNOWN, .trigger = trig, .stack = stack,
         .incremental = incremental,
     };
@@ -384,6 +385,22 @@ void rec_free_block(Recording *r, uint64_t now, uint32_t addr, bool by_gc)
     }
     REC_GROW_BIG(r->frees, r->nfrees, r->cap_frees);
     r->frees[r->nfrees++] = (RecFree){.time = now, .addr = addr, .by_gc = by_gc};
+}
+
+void rec_stack_alloc(Recording *r, uint32_t alloc_idx)
+{
+    REC_GROW(r->stack_allocs, r->nstack_allocs, r->cap_stack_allocs);
+    r->stack_allocs[r->nstack_allocs++] = alloc_idx;
+}
+
+int64_t rec_charged(const RecRunInfo *ri, uint32_t size)
+{
+    if (!ri->alloc_unit)
+        return REC_UNKNOWN;
+    uint64_t units = ((uint64_t)size + ri->alloc_unit - 1) / ri->alloc_unit;
+    if (units < ri->alloc_min_units)
+        units = ri->alloc_min_units;
+    return (int64_t)(units * ri->alloc_unit);
 }
 
 int64_t rec_live_bytes(const Recording *r)

@@ -29,11 +29,16 @@ typedef struct RecPhase {
 typedef struct RecPause {
     uint64_t start, end;           /* cycles: entry of the collector .. its return */
     uint32_t first_phase, nphases; /* slice of Recording.phases, in start order */
+    /* Heap figures count what the runtime reports: charged bytes when RecRunInfo.alloc_unit
+     * is known (else as the firmware counts them, or the requested bytes replayed from
+     * the allocations and frees when nothing reports). */
     int64_t heap_before;           /* bytes in use at the start (REC_UNKNOWN if not known) */
     int64_t heap_after;            /* bytes in use at the end */
     int64_t free_after;            /* bytes free in the heap at the end */
     int64_t largest_free_after;    /* bytes: largest free block at the end */
-    int64_t freed_bytes;           /* bytes reclaimed by this collection */
+    int64_t freed_bytes;           /* bytes reclaimed by this collection (heap_before - heap_after) */
+    int64_t freed_requested;       /* bytes requested by the objects it freed (their allocations'
+                                      sizes); REC_UNKNOWN when frees are not observed */
     int64_t freed_objects;         /* objects reclaimed */
     RecTrigger trigger;
     StackId stack;                 /* call stack at the trigger (the collector's caller first) */
@@ -108,6 +113,13 @@ typedef struct RecRunInfo {
     uint32_t stack_low;              /* lowest SP seen (high-water mark) */
     uint32_t stack_floor;            /* the end of the highest static data or code in SRAM
                                         below stack_top (sram_base if none) */
+    /* What the allocator charges for a request (bytes charged, as against bytes requested):
+     * whole units of alloc_unit bytes (its block size; 1: the bytes requested, as the
+     * runtime's own count has them), at least alloc_min_units of them; alloc_unit 0: not
+     * known (the charged bytes are n/a). When known, the heap figures the runtime reports
+     * (heap samples, a pause's heap before and after) count charged bytes too. */
+    uint32_t alloc_unit;             /* bytes, 0 = not known */
+    uint32_t alloc_min_units;        /* units charged for a request of 0 bytes */
 } RecRunInfo;
 
 typedef struct Recording {
@@ -129,6 +141,10 @@ typedef struct Recording {
     uint32_t *frames;         size_t nframes, cap_frames;
     uint32_t *stack_off;      size_t nstacks, cap_stacks; /* nstacks+1 offsets */
     void *stack_index;        /* private: hash for interning */
+
+    /* Allocations that are stacks (a goroutine's, a thread's), in the heap: indices into
+     * allocs, ascending. */
+    uint32_t *stack_allocs;   size_t nstack_allocs, cap_stack_allocs;
 
     /* CPU samples: one StackId per sample, every cpu_sample_cycles cycles. */
     uint64_t cpu_sample_cycles;
@@ -163,6 +179,11 @@ void rec_phase_begin(Recording *r, const char *name, uint64_t now);
 void rec_phase_end(Recording *r, uint64_t now);
 void rec_alloc(Recording *r, uint64_t now, uint32_t addr, uint32_t size, StackId stack);
 void rec_free_block(Recording *r, uint64_t now, uint32_t addr, bool by_gc);
+/* Allocation alloc_idx (an index into allocs) is a stack: a goroutine's or a thread's. */
+void rec_stack_alloc(Recording *r, uint32_t alloc_idx);
+/* Bytes charged for a request of `size` bytes (RecRunInfo.alloc_unit); REC_UNKNOWN when
+ * the unit is not known. */
+int64_t rec_charged(const RecRunInfo *ri, uint32_t size);
 void rec_heap_sample(Recording *r, uint64_t now, int64_t used, int64_t free_bytes, int64_t largest, bool after_pause);
 void rec_irq(Recording *r, uint16_t irq, uint64_t pending, uint64_t entered);
 void rec_instant(Recording *r, uint64_t now, const char *kind, const char *fmt, ...)

@@ -22,7 +22,8 @@ GcHook *gc_runtime_add_hook(GcRuntime *rt, GcHookKind kind, const char *symbol)
 {
     rt->hooks = xrealloc(rt->hooks, (rt->nhooks + 1) * sizeof *rt->hooks);
     GcHook *h = &rt->hooks[rt->nhooks++];
-    *h = (GcHook){.kind = kind, .symbol = xstrdup(symbol ? symbol : "")};
+    *h = (GcHook){.kind = kind, .symbol = xstrdup(symbol ? symbol : ""), .trigger_arg = -1,
+                  .trigger = kind == GC_HOOK_TRIGGER ? REC_TRIGGER_ALLOC : REC_TRIGGER_EXPLICIT};
     return h;
 }
 
@@ -47,9 +48,68 @@ static const char *hook_role(const GcHook *h)
     case GC_HOOK_ALLOC: return "allocations";
     case GC_HOOK_FREE: return "frees";
     case GC_HOOK_REALLOC: return "reallocations";
-    case GC_HOOK_TRIGGER: return "allocation-triggered collections";
+    case GC_HOOK_TRIGGER:
+        return h->trigger == REC_TRIGGER_ALLOC ? "allocation-triggered collections"
+                                               : "explicit collections (told apart from the others)";
+    case GC_HOOK_STATE: return "runtime states (the heap counters hang off them)";
     }
     return "events";
+}
+
+/* Whether another hook of phase `phase` resolved (by symbol or inline ranges); the
+ * names of those that did into *names (malloc'd, ", "-separated). */
+static bool phase_resolved(const GcRuntime *rt, const char *phase, char **names)
+{
+    *names = NULL;
+    for (size_t k = 0; k < rt->nhooks; k++) {
+        const GcHook *o = &rt->hooks[k];
+        if (o->kind != GC_HOOK_PHASE || !o->phase || strcmp(o->phase, phase) || (!o->addr && !o->nranges))
+            continue;
+        char *m = *names ? xasprintf("%s, %s", *names, o->symbol) : xstrdup(o->symbol);
+        free(*names);
+        *names = m;
+    }
+    return *names != NULL;
+}
+
+/* A phase hook whose function has no symbol: the ranges where it was inlined, those in a
+ * function of known size up to GC_INLINE_SITE_MAX bytes (the observer follows them). */
+static void inline_phase(GcRuntime *rt, GcHook *h)
+{
+    h->nranges = image_inline_ranges(rt->img, h->symbol, &h->ranges);
+    size_t k = 0;
+    for (size_t i = 0; i < h->nranges; i++) {
+        const ImageSymbol *f = image_function_at(rt->img, h->ranges[i].lo);
+        uint32_t lo = f ? (image_machine(rt->img) == EM_ARM ? f->addr & ~1u : f->addr) : 0;
+        if (f && f->size && f->size <= GC_INLINE_SITE_MAX && h->ranges[i].hi <= lo + f->size)
+            h->ranges[k++] = h->ranges[i];
+    }
+    h->nranges = k;
+    if (!k) {
+        free(h->ranges);
+        h->ranges = NULL;
+    }
+}
+
+/* The note for an optional hook that resolved neither by symbol nor inline ranges. */
+static void note_missing(GcRuntime *rt, const GcHook *h)
+{
+    if (h->kind != GC_HOOK_PHASE) {
+        gc_runtime_note(rt, "%s is not in the image: its %s are not observed", h->symbol, hook_role(h));
+        return;
+    }
+    const char *phase = h->phase ? h->phase : "?";
+    ImageRange *r;
+    size_t inlined = image_inline_ranges(rt->img, h->symbol, &r);
+    free(r);
+    const char *why = inlined ? "is inlined only in functions too large to follow (or of unknown size)"
+                              : "is neither in the image nor inlined in it";
+    char *others;
+    if (phase_resolved(rt, phase, &others))
+        gc_runtime_note(rt, "%s %s: phase \"%s\" is recorded from %s only", h->symbol, why, phase, others);
+    else
+        gc_runtime_note(rt, "%s %s: phase \"%s\" not recorded", h->symbol, why, phase);
+    free(others);
 }
 
 int gc_runtime_resolve(GcRuntime *rt, char **err)
@@ -68,14 +128,10 @@ int gc_runtime_resolve(GcRuntime *rt, char **err)
             continue;
         }
         h->addr = 0;
-        if (h->optional) {
-            if (h->kind == GC_HOOK_PHASE)
-                gc_runtime_note(rt, "%s is not in the image: phase \"%s\" not recorded", h->symbol,
-                                h->phase ? h->phase : "?");
-            else
-                gc_runtime_note(rt, "%s is not in the image: its %s are not observed", h->symbol, hook_role(h));
+        if (h->optional && h->kind == GC_HOOK_PHASE && h->symbol[0])
+            inline_phase(rt, h);
+        if (h->optional)
             continue;
-        }
         /* Each missing symbol once, in hook order. */
         bool dup = false;
         for (size_t k = 0; k < i; k++)
@@ -93,7 +149,29 @@ int gc_runtime_resolve(GcRuntime *rt, char **err)
         free(missing);
         return -1;
     }
+    for (size_t i = 0; i < rt->nhooks; i++)
+        if (rt->hooks[i].optional && !rt->hooks[i].addr && !rt->hooks[i].nranges)
+            note_missing(rt, &rt->hooks[i]);
     return 0;
+}
+
+size_t gc_runtime_stack_site(GcRuntime *rt, const char *function)
+{
+    ImageRange *r;
+    size_t n = image_inline_ranges(rt->img, function, &r);
+    const ImageSymbol *s = image_symbol_by_name(rt->img, function);
+    if (s && s->is_func && s->size) {
+        r = xrealloc(r, (n + 1) * sizeof *r);
+        uint32_t lo = image_machine(rt->img) == EM_ARM ? s->addr & ~1u : s->addr;
+        r[n++] = (ImageRange){lo, lo + s->size};
+    }
+    if (n) {
+        rt->stack_sites = xrealloc(rt->stack_sites, (rt->nstack_sites + n) * sizeof *r);
+        memcpy(rt->stack_sites + rt->nstack_sites, r, n * sizeof *r);
+        rt->nstack_sites += n;
+    }
+    free(r);
+    return n;
 }
 
 void gc_runtime_free(GcRuntime *rt)
@@ -105,7 +183,9 @@ void gc_runtime_free(GcRuntime *rt)
     for (size_t i = 0; i < rt->nhooks; i++) {
         free(rt->hooks[i].symbol);
         free(rt->hooks[i].phase);
+        free(rt->hooks[i].ranges);
     }
+    free(rt->stack_sites);
     free(rt->hooks);
     for (size_t i = 0; i < rt->nnotes; i++)
         free(rt->notes[i]);

@@ -20,7 +20,10 @@ typedef enum GcHookKind {
     GC_HOOK_ALLOC,       /* `symbol`(.. size in arg `size_arg` ..) returns the address */
     GC_HOOK_FREE,        /* `symbol`(.. address in arg `ptr_arg` ..) */
     GC_HOOK_REALLOC,     /* `symbol`(ptr in `ptr_arg`, size in `size_arg`) returns the address */
-    GC_HOOK_TRIGGER,     /* a pause that begins while `symbol` runs is REC_TRIGGER_ALLOC */
+    GC_HOOK_TRIGGER,     /* a pause that begins while `symbol` runs has trigger `trigger` */
+    GC_HOOK_STATE,       /* `symbol`(.. the runtime's state in arg `ptr_arg` ..): rt->set_state
+                            at its entry, or with 0 when `closes`; hooks at one entry run in
+                            the order added, so add it before a pause hook that needs it */
 } GcHookKind;
 
 typedef struct GcHook {
@@ -31,8 +34,20 @@ typedef struct GcHook {
     int ptr_arg;
     bool incremental;    /* GC_HOOK_PAUSE: each call is one incremental step */
     bool optional;       /* its absence is a note, not an error */
+    bool closes;         /* GC_HOOK_STATE: the state ends here (lua_close) */
+    RecTrigger trigger;  /* GC_HOOK_TRIGGER: what a pause in its scope is (default ALLOC);
+                            PAUSE, PAUSE_BEGIN: what a pause outside every such scope is
+                            (default EXPLICIT) */
+    int trigger_arg;     /* PAUSE: an argument that, when not 0, makes the pause
+                            REC_TRIGGER_ALLOC (Lua's isemergency); -1 (default): none */
     uint32_t addr;       /* resolved entry address (Thumb bit clear); 0 = not in the image */
+    ImageRange *ranges;  /* GC_HOOK_PHASE without a symbol: where DWARF says the function was
+                            inlined (owned); the phase lasts while the code runs there */
+    size_t nranges;
 } GcHook;
+
+#define GC_INLINE_SITE_MAX 4096 /* bytes: the largest function whose inlined phases are followed
+                                  (gc/observe.c hooks every 2 bytes of it) */
 
 /* The heap's state as read from guest memory. */
 typedef struct GcHeapState {
@@ -53,6 +68,16 @@ struct GcRuntime {
     size_t nnotes;
     char *layout_source;  /* e.g. "DWARF" or "documented layout (MicroPython v1.22)" */
     uint32_t heap_start, heap_end; /* the heap's extent when known */
+    /* What the allocator charges for a request (RecRunInfo.alloc_unit, alloc_min_units):
+     * whole units of alloc_unit bytes, at least alloc_min_units; 0: not known (yet). */
+    uint32_t alloc_unit, alloc_min_units;
+    /* Allocations whose call site (the return address into the allocator's caller, less
+     * one) lies in one of these ranges are stacks: a goroutine's, a thread's (owned). */
+    ImageRange *stack_sites;
+    size_t nstack_sites;
+    /* GC_HOOK_STATE: the runtime's state pointer seen at a hooked entry (0: it ended);
+     * read guest memory with read(opaque, ...) if needed. NULL: no such hooks. */
+    void (*set_state)(GcRuntime *rt, GcReadFn read, void *opaque, uint32_t state);
     /* Read the heap's state (with per-block states if want_blocks); NULL if not
      * observable. 0 on success, -1 when guest memory does not make sense. */
     int (*heap_state)(GcRuntime *rt, GcReadFn read, void *opaque, bool want_blocks, GcHeapState *out);
@@ -89,9 +114,15 @@ GcRuntime *gc_runtime_new(const char *name, const Image *img);
 GcHook *gc_runtime_add_hook(GcRuntime *rt, GcHookKind kind, const char *symbol);
 void gc_runtime_note(GcRuntime *rt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Resolve every hook's address from the image; a missing non-optional hook is an
- * error naming the symbol, a missing optional one becomes a note. */
+ * error naming the symbol. A missing optional phase hook takes the ranges where DWARF
+ * says its function was inlined, if any (in a function of known size up to
+ * GC_INLINE_SITE_MAX bytes); a missing optional hook without them becomes a note (a
+ * phase's says whether other hooks of that phase still record it, and which). */
 int gc_runtime_resolve(GcRuntime *rt, char **err);
 void gc_runtime_free(GcRuntime *rt);
+/* Adds the ranges where `function` was inlined (DWARF), and its own code when it is a
+ * function symbol, to rt->stack_sites. Returns how many ranges were added. */
+size_t gc_runtime_stack_site(GcRuntime *rt, const char *function);
 /* The 2-bit-per-block allocation table shared by gcrt, MicroPython and TinyGo (block
  * i in byte i / 4, bits 2 * (i % 4); FREE 0, HEAD 1, TAIL 2, MARK 3 = REC_BLOCK_*):
  * read nblocks entries at `table` from guest memory and fill out's used, free and

@@ -10,7 +10,16 @@
  * - calculateHeapAddresses: metadataSize = (total + 64) / 65 with total = heapEnd -
  *   heapStart, metadataStart = heapEnd - metadataSize;
  * - on bare metal heapStart = &_heap_start and heapEnd = &_heap_end (the heap never
- *   grows); runtime.metadataStart is a pointer variable set by initHeap.
+ *   grows); runtime.metadataStart is a pointer variable set by initHeap;
+ * - alloc(size) takes (size + 15) / 16 whole blocks; alloc(0) returns &zeroSizedAlloc
+ *   and takes none (gcTotalAlloc counts the bytes requested);
+ * - runGC: markStack (scanCurrentStack, markRoots of the system stack), markGlobals,
+ *   the run queue's tasks (markRoot), finishMark, sweep; v0.26 at -opt=z inlines
+ *   markStack, markGlobals, finishMark and sweep into runGC: their phases are followed
+ *   through the ranges DWARF gives for the inlined code;
+ * - scheduler.tasks: a goroutine's stack is a heap object, `make([]uintptr, n)` in
+ *   (*internal/task.state).initialize (inlined into internal/task.start, itself
+ *   inlined where a goroutine is started; main runs on one too).
  * runtime.free is a no-op, so nothing frees explicitly: objects die in runtime.sweep.
  * Not modelled: gc=precise (a layout word ahead of each object), 64-bit targets. */
 #include "config.h"
@@ -105,8 +114,9 @@ static GcRuntime *tg_open(const Image *img, char **err)
 {
     GcRuntime *rt = gc_runtime_new("tinygo", img);
     gc_runtime_add_hook(rt, GC_HOOK_PAUSE, "runtime.runGC");
-    /* markRoots is also called from inside markStack on some targets: the same phase. */
+    /* markRoots is also called from inside markStack and markGlobals: the same phase. */
     add_phase(rt, "runtime.markStack", "mark");
+    add_phase(rt, "runtime.markGlobals", "mark");
     add_phase(rt, "runtime.markRoots", "mark");
     add_phase(rt, "runtime.finishMark", "finish");
     add_phase(rt, "runtime.sweep", "sweep");
@@ -123,6 +133,13 @@ static GcRuntime *tg_open(const Image *img, char **err)
         return NULL;
     }
     gc_runtime_note(rt, "runtime.free is a no-op: objects are released only by runtime.sweep");
+    rt->alloc_unit = TG_BYTES_PER_BLOCK;
+    if (!gc_runtime_stack_site(rt, "(*internal/task.state).initialize"))
+        gc_runtime_note(rt, "(*internal/task.state).initialize is not in the image (no scheduler.tasks?): "
+                            "goroutine stacks in the heap are not told from other objects");
+    else
+        gc_runtime_note(rt, "goroutine stacks are heap objects, counted as such; how deep each is used is "
+                            "not measured (the stack figures are the system stack's)");
 
     TgPriv *p = xcalloc(1, sizeof *p);
     const ImageSymbol *s;

@@ -188,8 +188,35 @@ static void print_symbols(const Image *img)
 static const char *const hook_kind_names[] = {
     [GC_HOOK_PAUSE] = "pause", [GC_HOOK_PAUSE_BEGIN] = "pause begins", [GC_HOOK_PAUSE_END] = "pause ends",
     [GC_HOOK_PHASE] = "phase", [GC_HOOK_ALLOC] = "allocation", [GC_HOOK_FREE] = "free",
-    [GC_HOOK_REALLOC] = "reallocation", [GC_HOOK_TRIGGER] = "trigger (allocation pressure)",
+    [GC_HOOK_REALLOC] = "reallocation", [GC_HOOK_TRIGGER] = "trigger", [GC_HOOK_STATE] = "runtime state",
 };
+
+/* A hook's kind as info lists it: "phase mark", "pause (incremental)", "trigger (explicit)". */
+static void hook_kind_text(const GcHook *h, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", hook_kind_names[h->kind], h->phase ? " " : "", h->phase ? h->phase : "");
+    size_t at = strlen(buf);
+    if (h->kind == GC_HOOK_TRIGGER)
+        snprintf(buf + at, n - at, " (%s)", h->trigger == REC_TRIGGER_ALLOC ? "allocation pressure" : "explicit");
+    else if (h->kind == GC_HOOK_STATE && h->closes)
+        snprintf(buf + at, n - at, " ends");
+    else if (h->incremental)
+        snprintf(buf + at, n - at, " (incremental)");
+    else if (h->trigger_arg >= 0)
+        snprintf(buf + at, n - at, " (allocation if arg %d)", h->trigger_arg);
+}
+
+/* Where an inlined phase is followed: its ranges, and the function holding the first. */
+static void print_inlined(const Image *img, const GcHook *h, const char *kind)
+{
+    const ImageSymbol *f = image_function_at(img, h->ranges[0].lo);
+    printf("  %-34s %-24s inlined in %s at", kind, h->symbol, f ? f->name : "?");
+    for (size_t k = 0; k < h->nranges && k < 4; k++)
+        printf("%s 0x%08x-0x%08x", k ? "," : "", h->ranges[k].lo, h->ranges[k].hi);
+    if (h->nranges > 4)
+        printf(" and %zu more", h->nranges - 4);
+    putchar('\n');
+}
 
 /* The collector: which adapter, every hook resolved, what cannot be observed.
  * Returns 0, or an exit status when a named runtime/profile cannot be used. */
@@ -222,11 +249,11 @@ static int print_runtime(const Image *img, const char *runtime, const char *prof
     for (size_t i = 0; i < rt->nhooks; i++) {
         const GcHook *h = &rt->hooks[i];
         char kind[64];
-        snprintf(kind, sizeof kind, "%s%s%s", hook_kind_names[h->kind], h->phase ? " " : "", h->phase ? h->phase : "");
-        if (h->incremental)
-            snprintf(kind + strlen(kind), sizeof kind - strlen(kind), " (incremental)");
+        hook_kind_text(h, kind, sizeof kind);
         if (h->addr)
             printf("  %-34s %-24s 0x%08x\n", kind, h->symbol, h->addr);
+        else if (h->nranges)
+            print_inlined(img, h, kind);
         else
             printf("  %-34s %-24s not in the image\n", kind, h->symbol);
     }

@@ -605,6 +605,7 @@ static const TeSym tg_syms[] = {
     {"runtime.markRoots", 0x290, 16, STT_FUNC, STB_LOCAL},
     {"runtime.finishMark", 0x2a0, 16, STT_FUNC, STB_LOCAL},
     {"runtime.realloc", 0x2c0, 16, STT_FUNC, STB_LOCAL},
+    {"(*internal/task.state).initialize", 0x300, 0x20, STT_FUNC, STB_LOCAL},
     {"_heap_start", TG_HEAP, 0, STT_NOTYPE, STB_GLOBAL},
     {"_heap_end", TG_HEAP + TG_TOTAL, 0, STT_NOTYPE, STB_GLOBAL},
     {"runtime.heapEnd", 0x20000010, 4, STT_OBJECT, STB_LOCAL},
@@ -686,11 +687,28 @@ static void test_tg(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     CU_ASSERT_STRING_EQUAL(h->phase, "finish");
     CU_ASSERT_EQUAL(h->addr, 0x2a0);
-    /* runtime.sweep was inlined: an unresolved optional phase and a note */
+    /* runtime.sweep was inlined (where, this image's DWARF does not say): an unresolved
+     * optional phase, and a note that its phase is not recorded */
     h = find_hook(rt, GC_HOOK_PHASE, "runtime.sweep");
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     CU_ASSERT_EQUAL(h->addr, 0);
-    CU_ASSERT_TRUE(has_note(rt, "runtime.sweep", "\"sweep\""));
+    CU_ASSERT_EQUAL(h->nranges, 0);
+    CU_ASSERT_TRUE(has_note(rt, "runtime.sweep", "phase \"sweep\" not recorded"));
+    /* runtime.markGlobals neither: "mark" is still recorded, from the others */
+    h = find_hook(rt, GC_HOOK_PHASE, "runtime.markGlobals");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_STRING_EQUAL(h->phase, "mark");
+    CU_ASSERT_TRUE(has_note(rt, "runtime.markGlobals",
+                            "phase \"mark\" is recorded from runtime.markStack, runtime.markRoots only"));
+    CU_ASSERT_FALSE(has_note(rt, "\"mark\" not recorded", NULL));
+    CU_ASSERT_FALSE(has_note(rt, "\"finish\"", NULL));
+    /* whole 16-byte blocks; goroutine stacks are allocated in initialize */
+    CU_ASSERT_EQUAL(rt->alloc_unit, 16);
+    CU_ASSERT_EQUAL(rt->alloc_min_units, 0);
+    CU_ASSERT_EQUAL_FATAL(rt->nstack_sites, 1);
+    CU_ASSERT_EQUAL(rt->stack_sites[0].lo, 0x300);
+    CU_ASSERT_EQUAL(rt->stack_sites[0].hi, 0x320);
+    CU_ASSERT_TRUE(has_note(rt, "goroutine stacks are heap objects", NULL));
     CU_ASSERT_PTR_NOT_NULL_FATAL(rt->heap_state);
     CU_ASSERT_EQUAL(rt->heap_start, TG_HEAP);
 
@@ -711,7 +729,8 @@ static void test_tg(void)
 
     /* without runtime.metadataStart / runtime.heapEnd: computed from _heap_start/_heap_end */
     TeSym s[ARRAY_SIZE(tg_syms)];
-    const char *drop[] = {"runtime.metadataStart", "runtime.heapEnd", "runtime.realloc", NULL};
+    const char *drop[] = {"runtime.metadataStart", "runtime.heapEnd", "runtime.realloc",
+                          "(*internal/task.state).initialize", NULL};
     size_t n = filter(tg_syms, ARRAY_SIZE(tg_syms), drop, s);
     img = build("tg-computed.elf", EM_RISCV, s, n, NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(img);
@@ -719,6 +738,8 @@ static void test_tg(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
     CU_ASSERT_PTR_NULL(find_hook(rt, GC_HOOK_REALLOC, "runtime.realloc"));
     CU_ASSERT_TRUE(has_note(rt, "runtime.metadataStart", "computed"));
+    CU_ASSERT_EQUAL(rt->nstack_sites, 0);
+    CU_ASSERT_TRUE(has_note(rt, "initialize is not in the image", "not told from other objects"));
     tg_memory(m, false);
     check_tg_heap(rt, m);
     gc_runtime_free(rt);
@@ -765,7 +786,39 @@ static const TeSym lua_syms[] = {
     {"luaM_malloc_", 0x481, 32, STT_FUNC, STB_GLOBAL},
     {"luaM_realloc_", 0x4c1, 32, STT_FUNC, STB_GLOBAL},
     {"lua_newstate", 0x501, 32, STT_FUNC, STB_GLOBAL},
+    {"lua_gc", 0x541, 32, STT_FUNC, STB_GLOBAL},
+    {"lua_close", 0x581, 32, STT_FUNC, STB_GLOBAL},
 };
+
+/* The types a build's DWARF could give, with offsets unlike lstate.h's (a 64-bit l_mem
+ * build, say) to tell them from the documented layout. */
+static const TeMember lua_state_members[] = {{"next", 0, NULL, false}, {"l_G", 24, NULL, false}};
+static const TeMember global_members[] = {{"totalbytes", 16, NULL, false}, {"GCdebt", 20, NULL, false}};
+static const TeStruct lua_types[] = {
+    {"lua_State", "lua_State", lua_state_members, ARRAY_SIZE(lua_state_members), 200, false},
+    {"global_State", "global_State", global_members, ARRAY_SIZE(global_members), 300, false},
+};
+
+#define LUA_L 0x20000200u  /* a lua_State */
+#define LUA_G 0x20000400u  /* its global_State */
+
+/* lua_State at LUA_L with l_G at l_g_off; global_State at LUA_G with totalbytes, GCdebt
+ * at tb_off, tb_off + 4. */
+static void lua_memory(FakeMem *m, uint32_t l_g_off, uint32_t tb_off, uint32_t total, int32_t debt)
+{
+    memset(m, 0, sizeof *m);
+    poke32(m, LUA_L + l_g_off, LUA_G);
+    poke32(m, LUA_G + tb_off, total);
+    poke32(m, LUA_G + tb_off + 4, (uint32_t)debt);
+}
+
+static const GcHook *find_hook_n(const GcRuntime *rt, GcHookKind kind, const char *symbol, int nth)
+{
+    for (size_t i = 0; i < rt->nhooks; i++)
+        if (rt->hooks[i].kind == kind && strcmp(rt->hooks[i].symbol, symbol) == 0 && nth-- == 0)
+            return &rt->hooks[i];
+    return NULL;
+}
 
 static void test_lua(void)
 {
@@ -779,14 +832,42 @@ static void test_lua(void)
     CU_ASSERT_PTR_NULL(err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
     CU_ASSERT_STRING_EQUAL(rt->name, "lua");
+    /* luaC_fullgc: explicit, unless isemergency (arg 1) says an allocation failed */
     const GcHook *h = find_hook(rt, GC_HOOK_PAUSE, "luaC_fullgc");
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     CU_ASSERT_EQUAL(h->addr, 0x400);
     CU_ASSERT_FALSE(h->incremental);
+    CU_ASSERT_EQUAL(h->trigger, REC_TRIGGER_EXPLICIT);
+    CU_ASSERT_EQUAL(h->trigger_arg, 1);
+    /* luaC_step: allocation debt, unless inside lua_gc (collectgarbage) */
     h = find_hook(rt, GC_HOOK_PAUSE, "luaC_step");
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     CU_ASSERT_EQUAL(h->addr, 0x440);
     CU_ASSERT_TRUE(h->incremental);
+    CU_ASSERT_EQUAL(h->trigger, REC_TRIGGER_ALLOC);
+    CU_ASSERT_EQUAL(h->trigger_arg, -1);
+    h = find_hook(rt, GC_HOOK_TRIGGER, "lua_gc");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_EQUAL(h->trigger, REC_TRIGGER_EXPLICIT);
+    CU_ASSERT_EQUAL(h->addr, 0x540);
+    CU_ASSERT_PTR_NULL(find_hook(rt, GC_HOOK_TRIGGER, "luaM_malloc_"));
+    /* the state: L (arg 0) at both collectors' entries, before their pause hooks; lua_close ends it */
+    for (size_t i = 0; i < rt->nhooks; i++) {
+        if (rt->hooks[i].kind != GC_HOOK_PAUSE)
+            continue;
+        bool before = false;
+        for (size_t k = 0; k < i; k++)
+            before |= rt->hooks[k].kind == GC_HOOK_STATE && rt->hooks[k].addr == rt->hooks[i].addr;
+        CU_ASSERT_TRUE(before);
+    }
+    h = find_hook(rt, GC_HOOK_STATE, "luaC_step");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_EQUAL(h->ptr_arg, 0);
+    CU_ASSERT_FALSE(h->closes);
+    h = find_hook(rt, GC_HOOK_STATE, "lua_close");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_TRUE(h->closes);
+    CU_ASSERT_PTR_NULL(find_hook_n(rt, GC_HOOK_STATE, "luaC_fullgc", 1));
     h = find_hook(rt, GC_HOOK_ALLOC, "luaM_malloc_");
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     CU_ASSERT_EQUAL(h->addr, 0x480);
@@ -802,10 +883,60 @@ static void test_lua(void)
     CU_ASSERT_EQUAL(h->addr, 0);
     CU_ASSERT_TRUE(has_note(rt, "luaM_free_", "frees"));
     CU_ASSERT_TRUE(has_note(rt, "lua_Alloc", "inline"));
-    CU_ASSERT_TRUE(has_note(rt, "totalbytes + GCdebt", "not observed"));
-    CU_ASSERT_PTR_NULL(rt->heap_state);
+    CU_ASSERT_EQUAL(rt->alloc_unit, 1); /* Lua counts the bytes it asks for */
+
+    /* no DWARF: lstate.h's layout (l_G at 16, totalbytes at 8, GCdebt at 12) */
+    CU_ASSERT_PTR_NOT_NULL(rt->layout_source ? strstr(rt->layout_source, "documented layout") : NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rt->heap_state);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rt->set_state);
+    FakeMem *m = xcalloc(1, sizeof *m);
+    lua_memory(m, 16, 8, 50000, -1234);
+    GcHeapState st;
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, true, &st), 0); /* no lua_State seen yet */
+    CU_ASSERT_EQUAL(st.used, REC_UNKNOWN);
+    rt->set_state(rt, fake_read, m, LUA_L);
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, true, &st), 0);
+    CU_ASSERT_EQUAL(st.used, 50000 - 1234); /* totalbytes + GCdebt */
+    CU_ASSERT_EQUAL(st.free, REC_UNKNOWN);
+    CU_ASSERT_EQUAL(st.largest_free, REC_UNKNOWN);
+    CU_ASSERT_PTR_NULL(st.blocks);
+    poke32(m, LUA_G + 12, 1000); /* an allocation in debt */
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, false, &st), 0);
+    CU_ASSERT_EQUAL(st.used, 51000);
+    /* the same L again: its global_State is not read again; another L is */
+    poke32(m, LUA_L + 16, 0x30000000);
+    rt->set_state(rt, fake_read, m, LUA_L);
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, false, &st), 0);
+    CU_ASSERT_EQUAL(st.used, 51000);
+    rt->set_state(rt, fake_read, m, LUA_L + 0x40);
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, false, &st), 0);
+    CU_ASSERT_EQUAL(st.used, REC_UNKNOWN); /* its l_G is 0 */
+    rt->set_state(rt, fake_read, m, LUA_L);
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, false, &st), -1); /* l_G points outside memory */
+    /* nonsense counts are refused */
+    poke32(m, LUA_L + 16, LUA_G);
+    rt->set_state(rt, fake_read, m, 0); /* lua_close */
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, false, &st), 0);
+    CU_ASSERT_EQUAL(st.used, REC_UNKNOWN);
+    rt->set_state(rt, fake_read, m, LUA_L);
+    poke32(m, LUA_G + 12, (uint32_t)-60000);
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, false, &st), -1);
     gc_runtime_free(rt);
     image_free(img);
+
+    /* with DWARF: the offsets it gives */
+    img = build("lua-dwarf.elf", EM_ARM, lua_syms, ARRAY_SIZE(lua_syms), lua_types, ARRAY_SIZE(lua_types));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    rt = gc_adapter_lua.open(img, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+    CU_ASSERT_PTR_NOT_NULL(rt->layout_source ? strstr(rt->layout_source, "DWARF") : NULL);
+    lua_memory(m, 24, 16, 7000, 500);
+    rt->set_state(rt, fake_read, m, LUA_L);
+    CU_ASSERT_EQUAL(rt->heap_state(rt, fake_read, m, false, &st), 0);
+    CU_ASSERT_EQUAL(st.used, 7500);
+    gc_runtime_free(rt);
+    image_free(img);
+    free(m);
 
     /* luaC_step missing: no probe; forced open fails naming it */
     TeSym s[ARRAY_SIZE(lua_syms)];
@@ -821,6 +952,18 @@ static void test_lua(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "luaC_step"));
     CU_ASSERT_PTR_NULL(strstr(err, "luaM_free_"));
     free(err);
+    image_free(img);
+
+    /* lua_gc and lua_close missing: notes, not errors */
+    const char *drop2[] = {"lua_gc", "lua_close", NULL};
+    n = filter(lua_syms, ARRAY_SIZE(lua_syms), drop2, s);
+    img = build("lua-nogc.elf", EM_ARM, s, n, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    rt = gc_adapter_lua.open(img, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+    CU_ASSERT_TRUE(has_note(rt, "lua_gc", "explicit collections"));
+    CU_ASSERT_TRUE(has_note(rt, "lua_close", "runtime states"));
+    gc_runtime_free(rt);
     image_free(img);
 }
 
