@@ -716,7 +716,7 @@ static void test_from_dir_errors(void)
     char *p = xasprintf("%s/record.json", dir);
     static const char *const bad[][2] = {
         {"not json", "not valid JSON"},
-        {"{\"format\": \"baregc-summary/1\"}", "baregc-record/3"},
+        {"{\"format\": \"baregc-summary/2\"}", "baregc-record/4"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         FILE *f = fopen(p, "w");

@@ -412,6 +412,7 @@ static Recording *fixture_recording(void)
     ps->heap_before = 264;
     ps->heap_after = 248;
     ps->freed_bytes = 16;
+    ps->freed_requested = 16;
     ps->freed_objects = 1;
     ps->free_after = 1000;
     ps->largest_free_after = 600;
@@ -726,9 +727,12 @@ static void test_write_all(void)
     char *log = read_text_file(gp, NULL, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(log);
     CU_ASSERT_PTR_NOT_NULL(strstr(log, "\ngc 1 @0.001000s 9%: 100.000+0+0 us clock, 0.3->0.2->0.2 KB, "
-                                       "1.2 KB heap, 1 objects freed, trigger alloc, 1 irqs held back (max 50.000 us)\n"));
+                                       "1.2 KB heap, 0.0 KB freed (0.0 KB requested), 1 objects freed, trigger alloc, "
+                                       "1 irqs held back (max 50.000 us)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(log, "\ngc 3 @0.009000s 1%: 10.000+0+0 us clock, ?->?->? KB, ? KB heap, "
-                                       "? objects freed, trigger explicit\n"));
+                                       "? KB freed (? KB requested), ? objects freed, trigger explicit\n"));
+    /* what the byte figures count: the runtime reports its heap, the unit is not known */
+    CU_ASSERT_PTR_NOT_NULL(strstr(log, "\n# H0, H1, H2, S and F count bytes as the firmware reports them"));
     size_t lines = 0, comments = 0;
     for (char *s = log; *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : s + strlen(s)) {
         lines++;
@@ -854,11 +858,96 @@ static void test_inline_frames(void)
     image_free(img);
 }
 
+/* The human summary of r (malloc'd). */
+static char *summary_text(const Recording *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    traces_print_summary(r, NULL, f);
+    fclose(f);
+    return buf;
+}
+
+/* summary.json of r, parsed. */
+static cJSON *summary_json_of(const Recording *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    Stats st;
+    stats_compute(r, &st);
+    CU_ASSERT(summary_write_json(r, &st, f) == 0);
+    stats_free(&st);
+    fclose(f);
+    cJSON *j = cJSON_Parse(buf);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    return j;
+}
+
+/* Every sentence of the paragraph ends with a period (none with "->"), and each byte
+ * figure says what it counts: bytes requested, bytes charged (or n/a), the heap's basis. */
+static void test_summary_bases(void)
+{
+    Recording *r = fixture_recording(); /* 256 B requested; a heap sample says 248 */
+    char *t = summary_text(r);
+    CU_ASSERT_PTR_NULL(strstr(t, "->"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Allocated 256 B requested (charged n/a) in 6 objects (2.5 KB/s requested), 1 failed."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Peak heap 264 B as reported."));
+    free(t);
+    cJSON *j = summary_json_of(r);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(j, "format")->valuestring, "baregc-summary/2");
+    cJSON *a = cJSON_GetObjectItem(j, "allocation"), *h = cJSON_GetObjectItem(j, "heap");
+    CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(a, "charged_bytes")));
+    CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(a, "charge_unit_bytes")));
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(h, "peak_basis")->valuestring, "reported");
+    cJSON_Delete(j);
+
+    /* 16-byte blocks: 3 x 16 + 2 x 112 + 16 charged; one of the objects a stack */
+    r->run.alloc_unit = 16;
+    rec_stack_alloc(r, 3);
+    t = summary_text(r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Allocated 256 B requested, 288 B charged (16-byte blocks), in 6 objects"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Peak heap 264 B charged."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Stacks in the heap: 1, 100 B requested, at most 100 B live."));
+    free(t);
+    j = summary_json_of(r);
+    a = cJSON_GetObjectItem(j, "allocation");
+    h = cJSON_GetObjectItem(j, "heap");
+    CU_ASSERT_EQUAL(cJSON_GetObjectItem(a, "bytes")->valueint, 256);
+    CU_ASSERT_EQUAL(cJSON_GetObjectItem(a, "charged_bytes")->valueint, 288);
+    CU_ASSERT_EQUAL(cJSON_GetObjectItem(a, "charge_unit_bytes")->valueint, 16);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(h, "peak_basis")->valuestring, "charged");
+    cJSON *so = cJSON_GetObjectItem(h, "stack_objects");
+    CU_ASSERT_EQUAL(cJSON_GetObjectItem(so, "count")->valueint, 1);
+    CU_ASSERT_EQUAL(cJSON_GetObjectItem(so, "peak_live_bytes")->valueint, 100);
+    cJSON_Delete(j);
+
+    /* the runtime's own count (Lua's bytes) */
+    r->run.alloc_unit = 1;
+    t = summary_text(r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Allocated 256 B requested, 256 B charged (the runtime's own count), in "));
+    free(t);
+
+    /* no heap reported: the peak is replayed from the allocations, in bytes requested */
+    r->nsamples = 0;
+    for (size_t i = 0; i < r->npauses; i++)
+        r->pauses[i].heap_before = REC_UNKNOWN;
+    t = summary_text(r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, " Peak heap 256 B requested."));
+    free(t);
+    rec_free(r);
+}
+
 static const TestCase pprof_cases[] = {
     {"heap profile", test_heap_profile},
     {"pause and cpu profiles", test_pause_cpu_profiles},
     {"gzip round trip, determinism", test_gzip},
     {"traces_write_all", test_write_all},
+    {"summary: byte bases", test_summary_bases},
     {"inline frames (gc-demo)", test_inline_frames},
     {NULL, NULL},
 };

@@ -95,6 +95,8 @@ static Recording *synth(void)
     r->run.stack_limit = 0x203ff000;
     r->run.stack_low = 0x203ffd00;
     r->run.stack_floor = 0x20000238;
+    r->run.alloc_unit = 16;
+    r->run.alloc_min_units = 1;
     r->cpu_sample_cycles = 10000;
 
     uint32_t f1[] = {0x100, 0x200, 0x300};
@@ -104,6 +106,7 @@ static Recording *synth(void)
 
     rec_alloc(r, 10, 0x20001000, 16, s1);
     rec_alloc(r, 20, 0x20001010, 32, s2);
+    rec_stack_alloc(r, 1); /* a goroutine's stack, say */
     rec_alloc(r, 25, 0, 4096, s1); /* failed */
     rec_heap_sample(r, 30, 48, 1000, 900, false);
 
@@ -122,6 +125,7 @@ static Recording *synth(void)
     r->pauses[0].free_after = 1016;
     r->pauses[0].largest_free_after = 1000;
     r->pauses[0].freed_bytes = 16;
+    r->pauses[0].freed_requested = 13;
     r->pauses[0].freed_objects = 1;
     RecHeapMap *m = rec_heap_map(r, 0x20001000, 16, 7);
     const uint8_t st[7] = {REC_BLOCK_FREE, REC_BLOCK_HEAD, REC_BLOCK_TAIL, REC_BLOCK_MARK, 0, 1, 2};
@@ -172,6 +176,7 @@ static void check_equal(const Recording *a, const Recording *b)
     CU_ASSERT(x->stack_limit == y->stack_limit);
     CU_ASSERT(x->stack_low == y->stack_low);
     CU_ASSERT(x->stack_floor == y->stack_floor);
+    CU_ASSERT(x->alloc_unit == y->alloc_unit && x->alloc_min_units == y->alloc_min_units);
 
     CU_ASSERT(a->alloc_failures == b->alloc_failures);
     CU_ASSERT(a->cpu_sample_cycles == b->cpu_sample_cycles);
@@ -189,6 +194,7 @@ static void check_equal(const Recording *a, const Recording *b)
         CU_ASSERT(p->heap_before == q->heap_before && p->heap_after == q->heap_after);
         CU_ASSERT(p->free_after == q->free_after && p->largest_free_after == q->largest_free_after);
         CU_ASSERT(p->freed_bytes == q->freed_bytes && p->freed_objects == q->freed_objects);
+        CU_ASSERT(p->freed_requested == q->freed_requested);
         CU_ASSERT(p->trigger == q->trigger && p->stack == q->stack && p->incremental == q->incremental);
         CU_ASSERT(p->irq_delayed == q->irq_delayed && p->irq_delay_max == q->irq_delay_max);
     }
@@ -201,6 +207,8 @@ static void check_equal(const Recording *a, const Recording *b)
         CU_ASSERT(a->allocs[i].time == b->allocs[i].time && a->allocs[i].addr == b->allocs[i].addr &&
                    a->allocs[i].size == b->allocs[i].size && a->allocs[i].stack == b->allocs[i].stack &&
                    a->allocs[i].free_idx == b->allocs[i].free_idx);
+    CU_ASSERT_FATAL(a->nstack_allocs == b->nstack_allocs);
+    CU_ASSERT(mem_eq(a->stack_allocs, b->stack_allocs, a->nstack_allocs * sizeof *a->stack_allocs));
     CU_ASSERT_FATAL(a->nfrees == b->nfrees);
     for (size_t i = 0; i < a->nfrees; i++)
         CU_ASSERT(a->frees[i].time == b->frees[i].time && a->frees[i].addr == b->frees[i].addr &&
@@ -311,14 +319,15 @@ static void test_frame_names(void)
     write_events(ev.data, ev.len);
     rec_free(none);
     char *text = xasprintf(
-        "{\"format\": \"baregc-record/3\", \"run\": {\"image\": null, \"board\": null, \"core\": null, "
+        "{\"format\": \"baregc-record/4\", \"run\": {\"image\": null, \"board\": null, \"core\": null, "
         "\"runtime\": null, \"clock_hz\": 1, \"cycles\": 2, \"instructions\": 3, \"exit_reason\": null, "
         "\"exit_code\": 0, \"partial\": false, \"sram_base\": 0, \"sram_size\": 0, \"static_bytes\": 0, "
-        "\"heap_start\": 0, \"heap_end\": 0, \"stack_top\": 0, \"stack_limit\": 0, \"stack_low\": 0}, "
+        "\"heap_start\": 0, \"heap_end\": 0, \"stack_top\": 0, \"stack_limit\": 0, \"stack_low\": 0, "
+        "\"alloc_unit\": 0, \"alloc_min_units\": 0}, "
         "\"alloc_failures\": 0, \"pause_open\": false, \"cpu_sample_cycles\": 0, \"phase_names\": [], "
         "\"pauses\": [], \"heap_samples\": [], \"heap_maps\": [], "
         "\"events\": {\"file\": \"events.bin\", \"allocs\": 0, \"frees\": 0, \"bytes\": %zu, \"crc32\": %u}, "
-        "\"irqs\": [], \"instants\": [], \"cpu_samples\": [1], \"stacks\": [[256, 4096]], "
+        "\"stack_allocs\": [], \"irqs\": [], \"instants\": [], \"cpu_samples\": [1], \"stacks\": [[256, 4096]], "
         "\"symbols\": {\"0x00000100\": [\"xalloc (a.c:3)\", \"leaf (a.c:9)\"], "
         "\"0x00001000\": [\"main (main.c:12)\"]}}",
         ev.len, (unsigned)ev.crc);
@@ -375,7 +384,13 @@ static void expect_error(const char *from, const char *to, const char *want)
 
 static void test_malformed(void)
 {
-    expect_error("\"format\": \"baregc-record/3\"", "\"format\": \"baregc-record/2\"", "\"format\" is not");
+    expect_error("\"format\": \"baregc-record/4\"", "\"format\": \"baregc-record/3\"", "\"format\" is not");
+    expect_error("\"alloc_unit\": 16", "\"alloc_unit\": -16", "alloc_unit out of range");
+    expect_error(",\n    \"alloc_min_units\": 1\n", "\n", "run: missing \"alloc_min_units\"");
+    expect_error("\"freed_requested\": 13", "\"freed_requested\": \"x\"", "freed_requested is not a number");
+    expect_error("\"stack_allocs\": [1]", "\"stack_allocs\": [2]", "stack_allocs[0]: allocation 2 failed");
+    expect_error("\"stack_allocs\": [1]", "\"stack_allocs\": [9]", "stack_allocs[0]: value 1 out of range");
+    expect_error("\"stack_allocs\": [1]", "\"stack_allocs\": [1, 0]", "stack_allocs[1]: not ascending");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": \"fast\"", "run: clock_hz is not a number");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": 2.5", "clock_hz is not an integer");
     expect_error("\"clock_hz\": 25000000", "\"clock_hz\": -1", "clock_hz out of range");
@@ -412,7 +427,7 @@ static void test_malformed(void)
     expect_error("\"phase_names\": [\"mark\", \"roots\"", "\"phase_names\": [\"mark\", \"mark\"",
                  "phase_names[1]: \"mark\" is listed twice");
     expect_error("\"pauses\": [", "\"pauses\": 3, \"x\": [", "\"pauses\" is not an array");
-    expect_error("\"pause_open\": true", "\"pause_open\": true,", "not valid JSON (line 25)");
+    expect_error("\"pause_open\": true", "\"pause_open\": true,", "not valid JSON (line 27)");
     expect_error("{\n  \"format\"", "[\n  \"format\"", "not valid JSON");
     expect_error("\n}\n", "\n} trailing\n", "not valid JSON");
 }
@@ -450,7 +465,7 @@ static void test_truncated_and_mutated(void)
     rec_free(r);
     size_t len = strlen(t);
     size_t ok = 0;
-    for (size_t cut = 0; cut < len; cut += 7) {
+    for (size_t cut = 0; cut + 1 < len; cut += 7) { /* (without its final newline it is whole) */
         write_text(t, cut);
         char *err = NULL;
         Recording *b = record_json_load(tmpdir, &err);

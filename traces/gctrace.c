@@ -43,8 +43,8 @@ int gctrace_write(const Recording *r, FILE *f)
     uint64_t hz = ri->clock_hz;
     fputs("# baregc gctrace: one line per collection, in the manner of Go's GODEBUG=gctrace=1,\n"
           "# in microseconds (us) and KB (1024 bytes) of simulated time and target memory.\n"
-          "# gc N @T s P%: A+B+C us clock, H0->H1->H2 KB, S KB heap, O objects freed, trigger W"
-          "[, incremental][, Q irqs held back (max D us)]\n"
+          "# gc N @T s P%: A+B+C us clock, H0->H1->H2 KB, S KB heap, F KB freed (R KB requested), O objects freed,"
+          " trigger W[, incremental][, Q irqs held back (max D us)]\n"
           "#   N   collection number, from 1\n"
           "#   T   start, seconds since reset\n"
           "#   P   GC CPU fraction so far: time in collections / time at the end of this one (integer percent)\n"
@@ -54,6 +54,8 @@ int gctrace_write(const Recording *r, FILE *f)
           "#   H0  heap in use at the start; H1 at the end; H2 live heap (H1 after a full\n"
           "#       collection; ? after an incremental step)\n"
           "#   S   heap size after the collection (in use + free)\n"
+          "#   F   heap freed by the collection (H0 - H1, when the heap did not grow)\n"
+          "#   R   bytes requested by the objects it freed (their allocations' sizes)\n"
           "#   O   objects reclaimed\n"
           "#   W   what started it: alloc (an allocation found the heap full), explicit, unknown\n"
           "#   Q,D interrupts whose entry the collection held back, and the longest such delay\n"
@@ -61,6 +63,9 @@ int gctrace_write(const Recording *r, FILE *f)
           f);
     fprintf(f, "# image %s, board %s, runtime %s, clock %" PRIu64 " Hz\n", ri->image ? ri->image : "?",
             ri->board ? ri->board : "?", ri->runtime ? ri->runtime : "?", hz);
+    char basis[128];
+    fprintf(f, "# H0, H1, H2, S and F count %s; R counts bytes requested\n",
+            stats_heap_basis_text(r, basis, sizeof basis));
 
     uint64_t in_gc = 0; /* cycles */
     for (size_t i = 0; i < r->npauses; i++) {
@@ -88,6 +93,10 @@ int gctrace_write(const Recording *r, FILE *f)
         fputs(" KB, ", f);
         put_kb(f, p->heap_after >= 0 && p->free_after >= 0 ? p->heap_after + p->free_after : REC_UNKNOWN);
         fputs(" KB heap, ", f);
+        put_kb(f, p->freed_bytes);
+        fputs(" KB freed (", f);
+        put_kb(f, p->freed_requested);
+        fputs(" KB requested), ", f);
         if (p->freed_objects >= 0)
             fprintf(f, "%" PRId64, p->freed_objects);
         else

@@ -17,7 +17,7 @@
 #include "traces/json_out.h"
 #include "traces/traces.h"
 
-#define RECORD_FORMAT "baregc-record/3"
+#define RECORD_FORMAT "baregc-record/4"
 #define JSON_MAX_INT 9007199254740992.0 /* 2^53: integers above it are not exact doubles */
 
 /* ---- frame names ---- */
@@ -210,7 +210,9 @@ static void write_run(const RecRunInfo *ri, FILE *f)
     fprintf(f, ",\n    \"heap_start\": %" PRIu32 ",\n    \"heap_end\": %" PRIu32, ri->heap_start, ri->heap_end);
     fprintf(f, ",\n    \"stack_top\": %" PRIu32 ",\n    \"stack_limit\": %" PRIu32 ",\n    \"stack_low\": %" PRIu32,
             ri->stack_top, ri->stack_limit, ri->stack_low);
-    fprintf(f, ",\n    \"stack_floor\": %" PRIu32 "\n  },\n", ri->stack_floor);
+    fprintf(f, ",\n    \"stack_floor\": %" PRIu32, ri->stack_floor);
+    fprintf(f, ",\n    \"alloc_unit\": %" PRIu32 ",\n    \"alloc_min_units\": %" PRIu32 "\n  },\n", ri->alloc_unit,
+            ri->alloc_min_units);
 }
 
 static void write_pauses(const Recording *r, FILE *f)
@@ -221,11 +223,11 @@ static void write_pauses(const Recording *r, FILE *f)
         fprintf(f, "%s\n    {\"start\": %" PRIu64 ", \"end\": %" PRIu64 ", \"trigger\": \"%s\", \"stack\": %" PRIu32
                    ", \"incremental\": %s, \"heap_before\": %" PRId64 ", \"heap_after\": %" PRId64
                    ", \"free_after\": %" PRId64 ", \"largest_free_after\": %" PRId64 ", \"freed_bytes\": %" PRId64
-                   ", \"freed_objects\": %" PRId64 ", \"irq_delayed\": %" PRIu32 ", \"irq_delay_max\": %" PRIu64
-                   ", \"phases\": [",
+                   ", \"freed_requested\": %" PRId64 ", \"freed_objects\": %" PRId64 ", \"irq_delayed\": %" PRIu32
+                   ", \"irq_delay_max\": %" PRIu64 ", \"phases\": [",
                 i ? "," : "", p->start, p->end, trigger_name(p->trigger), p->stack, p->incremental ? "true" : "false",
                 p->heap_before, p->heap_after, p->free_after, p->largest_free_after, p->freed_bytes,
-                p->freed_objects, p->irq_delayed, p->irq_delay_max);
+                p->freed_requested, p->freed_objects, p->irq_delayed, p->irq_delay_max);
         for (uint32_t k = 0; k < p->nphases && (size_t)p->first_phase + k < r->nphases; k++) {
             const RecPhase *ph = &r->phases[p->first_phase + k];
             fprintf(f, "%s[%" PRIu32 ", %" PRIu64 ", %" PRIu64 "]", k ? ", " : "", ph->name, ph->start, ph->end);
@@ -422,6 +424,10 @@ int record_json_write(const Recording *r, const Image *img, const RecordEvents *
                "\"crc32\": %" PRIu32 "},\n",
             r->nallocs, r->nfrees, ev->len, ev->crc);
     record_events_free(&own);
+    fputs("  \"stack_allocs\": [", f);
+    for (size_t i = 0; i < r->nstack_allocs; i++)
+        fprintf(f, "%s%" PRIu32, i ? ", " : "", r->stack_allocs[i]);
+    fputs("],\n", f);
 
 #define IRQ(i)                                                                                   \
     (row_u64(&w, r->irqs[i].pending), row_u64(&w, r->irqs[i].entered), row_u64(&w, r->irqs[i].irq), \
@@ -640,6 +646,8 @@ static void load_run(Loader *ld, const cJSON *root, RecRunInfo *ri)
     ri->stack_low = get_u32(ld, run, w, "stack_low");
     if (cJSON_HasObjectItem(run, "stack_floor")) /* absent from older recordings: 0, unknown */
         ri->stack_floor = get_u32(ld, run, w, "stack_floor");
+    ri->alloc_unit = get_u32(ld, run, w, "alloc_unit");
+    ri->alloc_min_units = get_u32(ld, run, w, "alloc_min_units");
 }
 
 /* Stacks first: everything else refers to them by id. */
@@ -722,6 +730,7 @@ static void load_pauses(Loader *ld, const cJSON *root, Recording *r)
         p->free_after = get_i64(ld, e, w, "free_after");
         p->largest_free_after = get_i64(ld, e, w, "largest_free_after");
         p->freed_bytes = get_i64(ld, e, w, "freed_bytes");
+        p->freed_requested = get_i64(ld, e, w, "freed_requested");
         p->freed_objects = get_i64(ld, e, w, "freed_objects");
         p->irq_delayed = get_u32(ld, e, w, "irq_delayed");
         p->irq_delay_max = get_u64(ld, e, w, "irq_delay_max");
@@ -864,6 +873,23 @@ static void load_tuples(Loader *ld, const cJSON *root, Recording *r)
         return;
 
     load_events(ld, root, r);
+    if (ld->failed)
+        return;
+
+    if ((a = get_array(ld, root, "top level", "stack_allocs"))) {
+        i = 0;
+        for (const cJSON *e = a->child; e && !ld->failed; e = e->next, i++) {
+            double ai = tfield(ld, e, 0, 0, (double)r->nallocs - 1, "stack_allocs", i);
+            if (ld->failed)
+                break;
+            if (r->nstack_allocs && ai <= r->stack_allocs[r->nstack_allocs - 1])
+                fail(ld, "stack_allocs[%zu]: not ascending", i);
+            else if (!r->allocs[(size_t)ai].addr)
+                fail(ld, "stack_allocs[%zu]: allocation %.0f failed", i, ai);
+            else
+                rec_stack_alloc(r, (uint32_t)ai);
+        }
+    }
     if (ld->failed)
         return;
 

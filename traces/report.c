@@ -161,11 +161,26 @@ static void write_facts(const Recording *r, const Stats *s, FILE *f)
     row(f, "MMU", b[0] ? b : "n/a (run too short)");
     fmt_bytes((double)s->alloc_bytes, x, sizeof x);
     fmt_bytes(s->alloc_rate, y, sizeof y);
-    snprintf(b, sizeof b, "%" PRIu64 " objects, %s (%s/s), %" PRIu64 " failed", s->nallocs, x, y, r->alloc_failures);
+    snprintf(b, sizeof b, "%" PRIu64 " objects, %s requested (%s/s), %" PRIu64 " failed", s->nallocs, x, y,
+             r->alloc_failures);
     row(f, "Allocations", b);
+    if (s->alloc_charged >= 0) {
+        fmt_bytes((double)s->alloc_charged, x, sizeof x);
+        snprintf(b, sizeof b, "%s (%s)", x, stats_charge_text(ri, z, sizeof z));
+    } else {
+        snprintf(b, sizeof b, "n/a (the runtime adapter does not know what its allocator charges)");
+    }
+    row(f, "Allocations charged", b);
     if (s->peak_heap >= 0) {
         fmt_bytes((double)s->peak_heap, x, sizeof x);
-        row(f, "Peak heap", x);
+        snprintf(b, sizeof b, "%s %s", x, stats_basis_text(s->peak_basis));
+        row(f, "Peak heap", b);
+    }
+    if (s->nheap_stacks) {
+        fmt_bytes((double)s->heap_stack_bytes, x, sizeof x);
+        fmt_bytes((double)s->heap_stack_peak, y, sizeof y);
+        snprintf(b, sizeof b, "%" PRIu64 ", %s requested, at most %s live", s->nheap_stacks, x, y);
+        row(f, "Stacks in the heap", b);
     }
     if (s->worst_frag >= 0) {
         snprintf(b, sizeof b, "%.0f%% at %.3f ms", s->worst_frag * 100, ms_of(s->worst_frag_time, hz));
@@ -392,6 +407,8 @@ static void write_heap(const Recording *r, const Stats *s, FILE *f)
         fputs("<p class=\"note\">The GC runtime reported no heap samples.</p>\n", f);
         return;
     }
+    char basis[128];
+    fprintf(f, "<p class=\"note\">Heap figures count %s.</p>\n", stats_heap_basis_text(r, basis, sizeof basis));
     double ymax = 0, cap = 0;
     for (size_t i = 0; i < r->nsamples; i++) {
         const RecHeapSample *h = &r->samples[i];
@@ -584,7 +601,7 @@ static void write_sites(const Recording *r, const Image *img, FILE *f)
     if (skip) {
         size_t nf;
         const uint32_t *fr = rec_stack_frames(r, all[0].stack, &nf);
-        fputs("<p class=\"note\">Sites by the bytes allocated there. Left out, as common to every allocation: ", f);
+        fputs("<p class=\"note\">Sites by the bytes requested there. Left out, as common to every allocation: ", f);
         for (size_t k = 0; k < skip && k < nf; k++) {
             if (k)
                 fputs(" &larr; ", f);
@@ -592,7 +609,7 @@ static void write_sites(const Recording *r, const Image *img, FILE *f)
         }
         fputs(".</p>\n", f);
     }
-    fputs("<table class=\"sites\"><tr><th class=\"n\">#</th><th class=\"n\">Bytes</th><th class=\"n\">Objects</th>"
+    fputs("<table class=\"sites\"><tr><th class=\"n\">#</th><th class=\"n\">Bytes requested</th><th class=\"n\">Objects</th>"
           "<th class=\"n\">Failed</th><th>Site</th><th>Called from</th></tr>\n",
           f);
     for (size_t i = 0; i < n && i < MAX_SITES; i++) {

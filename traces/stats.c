@@ -289,16 +289,89 @@ static int64_t peak_live(const Recording *r)
     return peak;
 }
 
+const char *stats_basis_name(StatsBasis b)
+{
+    return b == STATS_BASIS_CHARGED ? "charged" : b == STATS_BASIS_REPORTED ? "reported" : "requested";
+}
+
+const char *stats_basis_text(StatsBasis b)
+{
+    return b == STATS_BASIS_REPORTED ? "as reported" : stats_basis_name(b);
+}
+
+StatsBasis stats_heap_basis(const Recording *r)
+{
+    bool reported = false;
+    for (size_t i = 0; i < r->nsamples && !reported; i++)
+        reported = r->samples[i].used != REC_UNKNOWN;
+    return !reported ? STATS_BASIS_REQUESTED : r->run.alloc_unit ? STATS_BASIS_CHARGED : STATS_BASIS_REPORTED;
+}
+
+const char *stats_charge_text(const RecRunInfo *ri, char *buf, size_t n)
+{
+    if (!ri->alloc_unit)
+        snprintf(buf, n, "n/a");
+    else if (ri->alloc_unit == 1)
+        snprintf(buf, n, "the runtime's own count");
+    else
+        snprintf(buf, n, "%u-byte blocks", (unsigned)ri->alloc_unit);
+    return buf;
+}
+
+const char *stats_heap_basis_text(const Recording *r, char *buf, size_t n)
+{
+    char how[48];
+    StatsBasis b = stats_heap_basis(r);
+    if (b == STATS_BASIS_CHARGED)
+        snprintf(buf, n, "bytes the allocator charged (%s)", stats_charge_text(&r->run, how, sizeof how));
+    else if (b == STATS_BASIS_REPORTED)
+        snprintf(buf, n, "bytes as the firmware reports them (what its allocator charges: n/a)");
+    else
+        snprintf(buf, n, "bytes requested (replayed from the allocations and frees: the runtime reports no heap)");
+    return buf;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The stacks allocated in the heap: how many, their bytes, and the most live at once:
+ * their allocations (in time order) against their frees (in time order: by index). */
+static void heap_stack_stats(const Recording *r, Stats *s)
+{
+    uint32_t *fr = xmalloc((r->nstack_allocs + 1) * sizeof *fr);
+    size_t nf = 0;
+    for (size_t i = 0; i < r->nstack_allocs; i++) {
+        const RecAlloc *a = &r->allocs[r->stack_allocs[i]];
+        s->nheap_stacks++;
+        s->heap_stack_bytes += a->size;
+        if (a->free_idx)
+            fr[nf++] = a->free_idx - 1;
+    }
+    qsort(fr, nf, sizeof *fr, cmp_u32);
+    int64_t live = 0, peak = 0;
+    for (size_t i = 0, k = 0; i < r->nstack_allocs; i++) {
+        const RecAlloc *a = &r->allocs[r->stack_allocs[i]];
+        while (k < nf && r->frees[fr[k]].time <= a->time)
+            live -= r->frees[fr[k++]].size;
+        live += a->size;
+        if (live > peak)
+            peak = live;
+    }
+    free(fr);
+    s->heap_stack_peak = peak;
+}
+
 static void heap_stats(const Recording *r, Stats *s)
 {
     /* What the runtime reports (heap samples, use before each pause) is the truth;
      * the alloc/free records stand in only when it reports nothing, as they miss the
      * objects a collector sweeps without telling. */
     s->peak_heap = 0;
-    bool reported = false;
-    for (size_t i = 0; i < r->nsamples; i++)
-        reported |= r->samples[i].used != REC_UNKNOWN;
-    if (!reported)
+    s->peak_basis = stats_heap_basis(r);
+    if (s->peak_basis == STATS_BASIS_REQUESTED)
         s->peak_heap = peak_live(r);
     for (size_t i = 0; i < r->nsamples; i++)
         if (r->samples[i].used > s->peak_heap)
@@ -319,11 +392,15 @@ static void heap_stats(const Recording *r, Stats *s)
             s->worst_frag_time = h->time;
         }
     }
+    s->alloc_charged = r->run.alloc_unit ? 0 : REC_UNKNOWN;
     for (size_t i = 0; i < r->nallocs; i++)
         if (r->allocs[i].addr) {
             s->nallocs++;
             s->alloc_bytes += r->allocs[i].size;
+            if (r->run.alloc_unit)
+                s->alloc_charged += rec_charged(&r->run, r->allocs[i].size);
         }
+    heap_stack_stats(r, s);
     for (size_t i = 0; i < r->nfrees; i++)
         if (r->frees[i].alloc_idx)
             s->nfrees_matched++;

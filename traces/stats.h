@@ -46,6 +46,11 @@ typedef struct StatsIrq {
     size_t nhist;        /* buckets up to the last non-empty one */
 } StatsIrq;
 
+/* What a heap figure counts: bytes requested (the allocations' sizes), bytes the allocator
+ * charged (RecRunInfo.alloc_unit: blocks, or the runtime's own count), or whatever the
+ * firmware reports (the event channel, a profile's counters). */
+typedef enum StatsBasis { STATS_BASIS_REQUESTED, STATS_BASIS_CHARGED, STATS_BASIS_REPORTED } StatsBasis;
+
 typedef struct Stats {
     /* Pauses (incremental steps included); times in cycles. */
     size_t npauses;
@@ -68,10 +73,16 @@ typedef struct Stats {
     /* Allocation. */
     uint64_t nallocs;           /* successful allocations */
     uint64_t alloc_bytes;       /* bytes requested by them */
+    int64_t alloc_charged;      /* bytes the allocator charged for them; REC_UNKNOWN (n/a) */
     uint64_t nfrees_matched;    /* frees paired with an allocation */
     double alloc_rate;          /* bytes per simulated second; 0 if no time */
 
     int64_t peak_heap;          /* bytes; REC_UNKNOWN if nothing says */
+    StatsBasis peak_basis;      /* what peak_heap counts */
+    /* Stacks allocated in the heap (goroutines', threads': Recording.stack_allocs). */
+    uint64_t nheap_stacks;      /* how many */
+    uint64_t heap_stack_bytes;  /* bytes requested for them */
+    int64_t heap_stack_peak;    /* bytes requested, the most live at once */
     double worst_frag;          /* 1 - largest_free/free, worst sample; < 0 if none */
     uint64_t worst_frag_time;   /* cycles */
     /* SRAM headroom: bytes of SRAM between the lowest SP and the highest static data,
@@ -99,6 +110,20 @@ typedef struct Stats {
  * "machine timer", "machine software", "machine external" ...; otherwise
  * "interrupt N". Returns buf. */
 const char *stats_irq_name(const Recording *r, unsigned irq, char *buf, size_t n);
+/* "requested", "charged", "reported" (for files); stats_basis_text: the same in prose
+ * after a figure ("47.8 KB charged", "8 KB as reported"). */
+const char *stats_basis_name(StatsBasis b);
+const char *stats_basis_text(StatsBasis b);
+/* What the run's heap figures (heap samples, pauses' heap before and after) count: charged
+ * bytes when the runtime reported its heap and alloc_unit is known, what the firmware
+ * reports when the unit is not, requested bytes (replayed) when nothing reported. */
+StatsBasis stats_heap_basis(const Recording *r);
+/* What the run's heap figures count, for a reader: "bytes the allocator charged (16-byte
+ * blocks)", "bytes as the firmware reports them (...)", "bytes requested (...)". */
+const char *stats_heap_basis_text(const Recording *r, char *buf, size_t n);
+/* How the run's allocator charges, for a reader: "16-byte blocks", "the runtime's own
+ * count" (alloc_unit 1), "n/a" (not known). Returns buf. */
+const char *stats_charge_text(const RecRunInfo *ri, char *buf, size_t n);
 
 /* Computes everything (O(n log n)); free with stats_free. */
 void stats_compute(const Recording *r, Stats *s);

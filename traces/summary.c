@@ -42,7 +42,7 @@ static cJSON *summary_json(const Recording *r, const Stats *s)
     const RecRunInfo *ri = &r->run;
     uint64_t hz = ri->clock_hz;
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "format", "baregc-summary/1");
+    cJSON_AddStringToObject(root, "format", "baregc-summary/2");
 
     cJSON *run = cJSON_AddObjectToObject(root, "run");
     add_str(run, "image", ri->image);
@@ -97,16 +97,23 @@ static cJSON *summary_json(const Recording *r, const Stats *s)
     cJSON *a = cJSON_AddObjectToObject(root, "allocation");
     cJSON_AddNumberToObject(a, "count", (double)s->nallocs);
     cJSON_AddNumberToObject(a, "bytes", (double)s->alloc_bytes);
+    add_num(a, "charged_bytes", (double)s->alloc_charged, s->alloc_charged >= 0);
+    add_num(a, "charge_unit_bytes", ri->alloc_unit, ri->alloc_unit != 0);
     cJSON_AddNumberToObject(a, "failures", (double)r->alloc_failures);
     cJSON_AddNumberToObject(a, "frees", (double)s->nfrees_matched);
     cJSON_AddNumberToObject(a, "rate_bytes_per_s", s->alloc_rate);
 
     cJSON *hp = cJSON_AddObjectToObject(root, "heap");
     add_num(hp, "peak_bytes", (double)s->peak_heap, s->peak_heap >= 0);
+    add_str(hp, "peak_basis", s->peak_heap >= 0 ? stats_basis_name(s->peak_basis) : NULL);
     add_num(hp, "worst_fragmentation", s->worst_frag, s->worst_frag >= 0);
     add_num(hp, "worst_fragmentation_at_us", us_of(s->worst_frag_time, hz), s->worst_frag >= 0);
     add_num(hp, "start", ri->heap_start, ri->heap_start || ri->heap_end);
     add_num(hp, "end", ri->heap_end, ri->heap_start || ri->heap_end);
+    cJSON *so = cJSON_AddObjectToObject(hp, "stack_objects");
+    cJSON_AddNumberToObject(so, "count", (double)s->nheap_stacks);
+    cJSON_AddNumberToObject(so, "bytes", (double)s->heap_stack_bytes);
+    cJSON_AddNumberToObject(so, "peak_live_bytes", (double)s->heap_stack_peak);
 
     cJSON *sr = cJSON_AddObjectToObject(root, "sram");
     cJSON_AddNumberToObject(sr, "base", ri->sram_base);
@@ -179,6 +186,25 @@ static void human_bytes(char *buf, size_t n, int64_t b)
         snprintf(buf, n, "%.1f KB", (double)b / 1024.0);
 }
 
+/* "Allocated 793.2 KB requested, 1328.2 KB charged (16-byte blocks), in 69263 objects
+ * (754.8 KB/s requested)." */
+static void print_allocated(const Recording *r, const Stats *s, FILE *f)
+{
+    char b1[32], b2[32], how[64];
+    human_bytes(b1, sizeof b1, (int64_t)s->alloc_bytes);
+    fprintf(f, " Allocated %s requested", b1);
+    if (s->alloc_charged >= 0) {
+        human_bytes(b2, sizeof b2, s->alloc_charged);
+        fprintf(f, ", %s charged (%s),", b2, stats_charge_text(&r->run, how, sizeof how));
+    } else {
+        fputs(" (charged n/a)", f);
+    }
+    fprintf(f, " in %" PRIu64 " objects (%.1f KB/s requested)", s->nallocs, s->alloc_rate / 1024);
+    if (r->alloc_failures)
+        fprintf(f, ", %" PRIu64 " failed", r->alloc_failures);
+    fputc('.', f);
+}
+
 static void print_summary(const Recording *r, const Stats *s, FILE *f)
 {
     uint64_t hz = r->run.clock_hz;
@@ -199,14 +225,15 @@ static void print_summary(const Recording *r, const Stats *s, FILE *f)
     } else {
         fputs("GC: no collections.", f);
     }
-    human_bytes(b1, sizeof b1, (int64_t)s->alloc_bytes);
-    fprintf(f, " Allocated %s in %" PRIu64 " objects (%.1f KB/s)", b1, s->nallocs, s->alloc_rate / 1024);
-    if (r->alloc_failures)
-        fprintf(f, ", %" PRIu64 " failed", r->alloc_failures);
-    fputc('.', f);
+    print_allocated(r, s, f);
     if (s->peak_heap >= 0) {
         human_bytes(b1, sizeof b1, s->peak_heap);
-        fprintf(f, " Peak heap %s.", b1);
+        fprintf(f, " Peak heap %s %s.", b1, stats_basis_text(s->peak_basis));
+    }
+    if (s->nheap_stacks) {
+        human_bytes(b1, sizeof b1, (int64_t)s->heap_stack_bytes);
+        human_bytes(b2, sizeof b2, s->heap_stack_peak);
+        fprintf(f, " Stacks in the heap: %" PRIu64 ", %s requested, at most %s live.", s->nheap_stacks, b1, b2);
     }
     if (s->worst_frag >= 0)
         fprintf(f, " Worst fragmentation %.0f%%.", s->worst_frag * 100);

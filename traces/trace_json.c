@@ -85,6 +85,8 @@ static void pause_events(JsonOut *o, const Recording *r, const Image *img)
         json_i64(o->f, p->heap_after);
         fputs(",\"freed\":", o->f);
         json_i64(o->f, p->freed_bytes);
+        fputs(",\"freed_requested\":", o->f);
+        json_i64(o->f, p->freed_requested);
         fputs(",\"freed_objects\":", o->f);
         json_i64(o->f, p->freed_objects);
         fputs(",\"free_after\":", o->f);
@@ -194,8 +196,9 @@ int trace_json_write(const Recording *r, const Image *img, FILE *f)
     json_str(f, ri->board);
     fputs(",\"runtime\":", f);
     json_str(f, ri->runtime);
-    fprintf(f, ",\"clock_hz\":%" PRIu64 ",\"cycles\":%" PRIu64 ",\"partial\":%s},\"traceEvents\":[",
-            ri->clock_hz, ri->cycles, ri->partial ? "true" : "false");
+    fprintf(f, ",\"clock_hz\":%" PRIu64 ",\"cycles\":%" PRIu64 ",\"partial\":%s,\"heap_basis\":\"%s\"},"
+               "\"traceEvents\":[",
+            ri->clock_hz, ri->cycles, ri->partial ? "true" : "false", stats_basis_name(stats_heap_basis(r)));
 
     char pname[512];
     const char *base = ri->image ? strrchr(ri->image, '/') : NULL;

@@ -365,6 +365,11 @@ static void draw_stats(Tui *t, int y, int x, int w, int h)
         putf(r++, x, w, " headroom     %s", m->headroom == REC_UNKNOWN ? "-" : tui_fmt_bytes(m->headroom, a, sizeof a));
     if (r < end && m->budget)
         putf(r++, x, w, " over budget  %zu", m->over_budget);
+    /* what the allocations asked for and what the allocator charged them */
+    if (r < end)
+        putf(r++, x, w, " requested    %s", tui_fmt_bytes((int64_t)m->alloc_bytes, a, sizeof a));
+    if (r < end)
+        putf(r++, x, w, " charged      %s", m->alloc_charged < 0 ? "n/a" : tui_fmt_bytes(m->alloc_charged, a, sizeof a));
 }
 
 static void draw_heap(Tui *t, int y, int x, int w, int h)
@@ -377,8 +382,8 @@ static void draw_heap(Tui *t, int y, int x, int w, int h)
         limit = m->heap_max;
     if (limit <= 0)
         limit = 1;
-    snprintf(head, sizeof head, "Heap #used -largest  %s / SRAM %s", tui_fmt_bytes(limit, a, sizeof a),
-             tui_fmt_bytes(m->sram_size, b, sizeof b));
+    snprintf(head, sizeof head, "Heap (%s) #used -largest  %s / SRAM %s", m->heap_basis,
+             tui_fmt_bytes(limit, a, sizeof a), tui_fmt_bytes(m->sram_size, b, sizeof b));
     title(t, y, x, w, head, t->focus == FOCUS_HEAP);
     uint64_t t0, pc;
     time_axis(t, cols, &t0, &pc);
@@ -410,7 +415,7 @@ static void draw_sites(Tui *t, int y, int x, int w, int h)
 {
     const TuiModel *m = t->m;
     char a[32];
-    title(t, y, x, w, "Top allocation sites", t->focus == FOCUS_SITES);
+    title(t, y, x, w, "Allocation sites (requested)", t->focus == FOCUS_SITES);
     int rows = h - 1;
     if ((size_t)rows > m->nsites)
         t->sites_top = 0;

@@ -10,6 +10,11 @@
 #include "traces/traces.h"
 #include "ui/tui_model.h"
 
+static void copy_str(char *dst, size_t n, const char *src)
+{
+    snprintf(dst, n, "%s", src ? src : "");
+}
+
 void tui_model_init(TuiModel *m, uint64_t budget_cycles, TuiNameFn name_fn, void *name_opaque)
 {
     memset(m, 0, sizeof *m);
@@ -18,7 +23,8 @@ void tui_model_init(TuiModel *m, uint64_t budget_cycles, TuiNameFn name_fn, void
     m->name_opaque = name_opaque;
     m->speed = -1;
     m->mmu_1ms = m->mmu_10ms = -1;
-    m->peak_heap = m->headroom = REC_UNKNOWN;
+    m->peak_heap = m->headroom = m->alloc_charged = REC_UNKNOWN;
+    copy_str(m->heap_basis, sizeof m->heap_basis, stats_basis_name(STATS_BASIS_REQUESTED));
 }
 
 void tui_model_free(TuiModel *m)
@@ -30,11 +36,6 @@ void tui_model_free(TuiModel *m)
     free(m->stack_count);
     free(m->stack_bytes);
     memset(m, 0, sizeof *m);
-}
-
-static void copy_str(char *dst, size_t n, const char *src)
-{
-    snprintf(dst, n, "%s", src ? src : "");
 }
 
 static void update_pauses(TuiModel *m, const Recording *r, uint64_t now)
@@ -286,7 +287,10 @@ static void update_stats(TuiModel *m, const Recording *r)
     m->gc_cpu = st.gc_cpu_fraction;
     m->mmu_1ms = st.mmu_1ms;
     m->mmu_10ms = st.mmu_10ms;
+    m->alloc_bytes = st.alloc_bytes;
+    m->alloc_charged = st.alloc_charged;
     m->peak_heap = st.peak_heap;
+    copy_str(m->heap_basis, sizeof m->heap_basis, stats_basis_name(st.peak_basis));
     m->headroom = st.min_sram_headroom;
     stats_free(&st);
 }

@@ -76,7 +76,10 @@ typedef struct TuiModel {
     uint64_t pause_max, p99;   /* cycles */
     double gc_cpu;             /* 0..1 */
     double mmu_1ms, mmu_10ms;  /* 0..1; < 0 when the run is shorter than the window */
+    uint64_t alloc_bytes;      /* bytes requested by the allocations */
+    int64_t alloc_charged;     /* bytes the allocator charged for them, REC_UNKNOWN (n/a) */
     int64_t peak_heap;         /* bytes, REC_UNKNOWN */
+    char heap_basis[16];       /* what the heap figures count: "charged", "requested", "reported" */
     int64_t headroom;          /* bytes, REC_UNKNOWN */
     uint64_t budget;           /* cycles: the pause budget, 0 = none */
     size_t over_budget;        /* pauses longer than the budget */
