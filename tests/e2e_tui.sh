@@ -2,7 +2,8 @@
 # e2e_tui.sh: `baregc tui` driven in tmux (send-keys, capture-pane): the live view of the
 # example firmware shows the run's pause count and statistics in 80x24 without garbage,
 # keys pause / step / resume / quit, the terminal is restored, --out files match `run`'s,
-# it resizes, NO_COLOR turns colours off, and --from replays with a moving cursor.
+# it resizes, NO_COLOR turns colours off, --from replays with a moving cursor, and the
+# allocation sites are named while the run goes on as the replay names them.
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null 2>&1 || skip_all "tmux not installed"
@@ -105,6 +106,10 @@ if wait_for keys 'state: paused'; then
   T send-keys -t keys n
   wait_for keys 'collections +2$' >/dev/null
   expect_grep "n again: the second collection" "$TMP/keys.scr" "state: paused"
+  # while running, the sites are named at their calls as record.json (and --from) names
+  # them: tree_make calls the allocator (xalloc, inlined there), not wl_binary_trees
+  expect_grep "live sites: tree_make, where xalloc was inlined, allocates" "$TMP/keys.scr" "  tree_make +[0-9]"
+  check "live sites: not its caller (wl_binary_trees)" sh -c "! grep -q 'wl_binary_trees' '$TMP/keys.scr'"
   sim1=$(sed -n 's/^sim \([0-9.]* [mu]*s\).*/\1/p' "$TMP/keys.scr")
   sleep 1
   screen_of keys >"$TMP/keys.scr2"
