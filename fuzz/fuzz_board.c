@@ -39,7 +39,7 @@ static void create_devices(const Board *b)
             continue;
         if (cls->reset)
             cls->reset(dev);
-        if (cls->is_intc && cls->irq_input)
+        if ((cls->roles & DEVICE_ROLE_INTC) && cls->irq_input)
             for (size_t k = 0; k < b->ndev; k++)
                 for (int q = 0; q < b->dev[k].nirq; q++)
                     (void)cls->irq_input(dev, b->dev[k].irq[q].num);
