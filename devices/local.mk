@@ -6,3 +6,4 @@ libbaregc_a_SOURCES += devices/device.h devices/registry.c devices/devutil.c dev
 	devices/ns16550.c devices/systick.c devices/dwt.c devices/clint.c devices/plic.c \
 	devices/itm.c devices/traceport.c \
 	devices/sifive_test.c devices/goldfish_rtc.c
+libbaregc_a_SOURCES += devices/pl011.c

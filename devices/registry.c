@@ -9,12 +9,14 @@ extern const DeviceClass cmsdk_uart_class, cmsdk_timer_class, nrf51_uart_class, 
     ns16550_class, systick_class, dwt_class, clint_class, plic_class;
 extern const DeviceClass itm_class, traceport_class, nvic_class;
 extern const DeviceClass sifive_test_class, goldfish_rtc_class;
+extern const DeviceClass pl011_class;
 
 const DeviceClass *const device_classes[] = {
     &cmsdk_uart_class, &cmsdk_timer_class, &nrf51_uart_class, &sifive_uart_class, &ns16550_class,
     &systick_class,    &dwt_class,         &clint_class,      &plic_class,        &itm_class,
     &traceport_class,  &nvic_class,
     &sifive_test_class, &goldfish_rtc_class,
+    &pl011_class,
     NULL,
 };
 

@@ -163,7 +163,7 @@ static void test_registry(void)
         CU_ASSERT((*c)->create && (*c)->destroy && (*c)->reset && (*c)->read && (*c)->write);
         CU_ASSERT_PTR_EQUAL(device_class_find((*c)->type), *c); /* type names are unique */
     }
-    CU_ASSERT_PTR_NULL(device_class_find("pl011"));
+    CU_ASSERT_PTR_NULL(device_class_find("pl022"));
 }
 
 /* What each model declares the machine may use it for (a model added later brings
@@ -180,6 +180,7 @@ static void test_roles_declared(void)
         {"cmsdk-timer", 0, 0},  {"systick", 0, EXC_SYSTICK},     {"dwt", 0, 0},           {"clint", TB, 0},
         {"plic", IC, 0},        {"itm", 0, 0},                   {"gc-trace-port", 0, 0}, {"nvic", IC | EM, 0},
         {"sifive-test", 0, 0},  {"goldfish-rtc", 0, 0},
+        {"pl011", CON, 0},
     };
     for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
         const DeviceClass *c = device_class_find(want[i].type);
@@ -602,6 +603,107 @@ static void test_ns16550_bad_params(void)
     expect_create_fails("ns16550a", 10000000, "{\"reg_shift\": \"two\"}", "reg_shift");
     expect_create_fails("ns16550a", 10000000, "{\"reg_shift\": true}", "reg_shift");
     expect_create_fails("ns16550a", 10000000, "{\"reg_shift\": 3}", "reg_shift");
+}
+
+/* ---- PL011 ---- */
+
+enum {
+    PL_DR = 0x000, PL_RSR = 0x004, PL_FR = 0x018, PL_IBRD = 0x024, PL_FBRD = 0x028, PL_LCRH = 0x02C,
+    PL_CR = 0x030, PL_IFLS = 0x034, PL_IMSC = 0x038, PL_RIS = 0x03C, PL_MIS = 0x040, PL_ICR = 0x044,
+    PL_DMACR = 0x048,
+};
+enum { PL_RXFE = 1 << 4, PL_RXFF = 1 << 6, PL_TXFE = 1 << 7, PL_INT_RX = 1 << 4, PL_INT_TX = 1 << 5 };
+#define PL_CHAR 1085 /* 12.5 MHz * 10 / 115200 baud (the default until IBRD is set) */
+
+static void test_pl011_tx_and_ids(void)
+{
+    Rig r;
+    rig_open(&r, "pl011", 12500000, NULL, NULL);
+    /* reset values (TRM 3.3): TXE and RXE set, IFLS half-way, FIFOs empty */
+    CU_ASSERT_EQUAL(rd(&r, PL_CR), 0x300);
+    CU_ASSERT_EQUAL(rd(&r, PL_IFLS), 0x12);
+    CU_ASSERT_EQUAL(rd(&r, PL_FR), PL_TXFE | PL_RXFE);
+    CU_ASSERT_EQUAL(rd(&r, 0xFE0), 0x11); /* PeriphID0..3: the ARM part */
+    CU_ASSERT_EQUAL(rd(&r, 0xFE4), 0x10);
+    CU_ASSERT_EQUAL(rd(&r, 0xFE8), 0x14);
+    CU_ASSERT_EQUAL(rd(&r, 0xFFC), 0xB1);
+    /* like QEMU's model: it transmits whatever UARTCR says */
+    wr(&r, PL_DR, 'o');
+    wr(&r, PL_CR, 0);
+    wr(&r, PL_DR, 'k' | 0x700);
+    CU_ASSERT_STRING_EQUAL(output(&r), "ok");
+    CU_ASSERT_EQUAL(rd(&r, PL_RIS), PL_INT_TX); /* set by each byte sent */
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);         /* masked */
+    wr(&r, PL_IMSC, PL_INT_TX);
+    CU_ASSERT_EQUAL(rd(&r, PL_MIS), PL_INT_TX);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1); /* UARTINTR */
+    CU_ASSERT_EQUAL(r.irq.level[2], 1); /* UARTTXINTR */
+    CU_ASSERT_EQUAL(r.irq.level[1], 0);
+    wr(&r, PL_ICR, PL_INT_TX);
+    CU_ASSERT_EQUAL(rd(&r, PL_RIS), 0);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    wr(&r, PL_DR, '!');
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    wr(&r, PL_DMACR, 3); /* stored, not modelled */
+    CU_ASSERT_EQUAL(rd(&r, PL_DMACR), 3);
+    CU_ASSERT_EQUAL(rd(&r, 0x800), 0);
+    rig_close(&r);
+
+    rig_open(&r, "pl011", 12500000, NULL, "{\"variant\": \"luminary\"}");
+    CU_ASSERT_EQUAL(rd(&r, 0xFE0), 0x11); /* PeriphID0..3 of the Stellaris parts */
+    CU_ASSERT_EQUAL(rd(&r, 0xFE4), 0x00);
+    CU_ASSERT_EQUAL(rd(&r, 0xFE8), 0x18);
+    CU_ASSERT_EQUAL(rd(&r, 0xFEC), 0x01);
+    CU_ASSERT_EQUAL(rd(&r, 0xFF0), 0x0D);
+    rig_close(&r);
+    expect_create_fails("pl011", 12500000, "{\"variant\": \"stellaris\"}", "variant");
+    expect_create_fails("pl011", 12500000, "{\"variant\": 1}", "variant");
+}
+
+static void test_pl011_rx(void)
+{
+    Rig r;
+    rig_open(&r, "pl011", 12500000, "ABC", NULL);
+    wr(&r, PL_IMSC, PL_INT_RX);
+    run_to(&r.sched, PL_CHAR - 1);
+    CU_ASSERT_EQUAL(rd(&r, PL_FR) & PL_RXFE, PL_RXFE);
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    run_to(&r.sched, PL_CHAR); /* the first byte, one character time after reset */
+    CU_ASSERT_EQUAL(rd(&r, PL_FR), PL_TXFE | PL_RXFF); /* no FIFO: the holding register is full */
+    CU_ASSERT_EQUAL(rd(&r, PL_RIS), PL_INT_RX);
+    CU_ASSERT_EQUAL(r.irq.level[0], 1);
+    CU_ASSERT_EQUAL(r.irq.level[1], 1); /* UARTRXINTR */
+    run_to(&r.sched, 5 * PL_CHAR);      /* B waits while A is unread */
+    CU_ASSERT_EQUAL(rd(&r, PL_DR), 'A');
+    CU_ASSERT_EQUAL(rd(&r, PL_RIS), 0); /* read empty */
+    CU_ASSERT_EQUAL(r.irq.level[0], 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_DR), 0); /* empty: the next slot again, as QEMU (never written yet) */
+    /* with the FIFO, B and C both arrive; RX rises once, as the FIFO leaves empty */
+    wr(&r, PL_LCRH, 0x70);
+    run_to(&r.sched, 10 * PL_CHAR);
+    CU_ASSERT_EQUAL(rd(&r, PL_FR), PL_TXFE);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    wr(&r, PL_ICR, PL_INT_RX); /* cleared with a byte still there: not raised again */
+    CU_ASSERT_EQUAL(rd(&r, PL_DR), 'B');
+    CU_ASSERT_EQUAL(rd(&r, PL_DR), 'C');
+    CU_ASSERT_EQUAL(rd(&r, PL_FR), PL_TXFE | PL_RXFE);
+    CU_ASSERT_EQUAL(r.irq.rises[0], 2);
+    rig_close(&r);
+
+    /* IBRD/FBRD set the character time, baud = UARTCLK * 4 / (64 * IBRD + FBRD): IBRD 50
+     * is 15625 baud at 12.5 MHz, 8000 cycles a character (from the next one on) */
+    rig_open(&r, "pl011", 12500000, "YZ", NULL);
+    wr(&r, PL_IBRD, 50);
+    wr(&r, PL_FBRD, 0);
+    CU_ASSERT_EQUAL(rd(&r, PL_IBRD), 50);
+    run_to(&r.sched, PL_CHAR);
+    CU_ASSERT_EQUAL(rd(&r, PL_DR), 'Y');
+    run_to(&r.sched, PL_CHAR + 7999);
+    CU_ASSERT_EQUAL(rd(&r, PL_FR) & PL_RXFE, PL_RXFE);
+    run_to(&r.sched, PL_CHAR + 8000);
+    CU_ASSERT_EQUAL(rd(&r, PL_DR), 'Z');
+    rig_close(&r);
 }
 
 /* ---- CMSDK APB timer ---- */
@@ -1366,6 +1468,8 @@ static const TestCase uart_cases[] = {
     {"ns16550a tx, thre", test_ns16550_tx_thre},
     {"ns16550a priority, dlab, reg_shift", test_ns16550_priority_dlab_shift},
     {"ns16550a bad params", test_ns16550_bad_params},
+    {"pl011 tx, interrupts, ids", test_pl011_tx_and_ids},
+    {"pl011 rx, fifo, baud rate", test_pl011_rx},
     {NULL, NULL},
 };
 
