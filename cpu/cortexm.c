@@ -1,9 +1,12 @@
 /* cortexm.c: Cortex-M0/M0+/M3/M4 on Unicorn: reset from the vector table, exception
  * entry/exit/tail-chaining done on the host at block boundaries (Unicorn has no
- * NVIC), SVC, semihosting BKPT, WFI/WFE and fault delivery (ARMv7-M ARM B1.5).
+ * NVIC), SVC, semihosting BKPT, WFI/WFE, fault delivery (ARMv7-M ARM B1.5) and the
+ * alignment faults Unicorn 2.0.1 does not raise (LDRD/STRD, LDM/STM, VLDR/VSTR,
+ * VLDM/VSTM at an address that is not word aligned: UsageFault UNALIGNED, A3.2.1).
  * Not modelled: FP context stacking (no lazy FP frames are ever created), the MPU,
  * configurable fault handlers (MemManage/BusFault/UsageFault always escalate to
- * HardFault), late-arrival preemption. */
+ * HardFault), late-arrival preemption, CCR.UNALIGN_TRP (unaligned LDR/STR/LDRH/STRH
+ * never fault, on ARMv6-M either). */
 #include "config.h"
 
 #include <string.h>
@@ -34,6 +37,7 @@ enum {
 #define CFSR_INVSTATE (1u << 17)
 #define CFSR_INVPC (1u << 18)
 #define CFSR_NOCP (1u << 19)
+#define CFSR_UNALIGNED (1u << 24)
 #define HFSR_FORCED (1u << 30)
 
 static const char *exc_name(int exc)
@@ -164,6 +168,8 @@ static bool exc_enter(Cpu *c, int exc, uint32_t ret_pc)
     c->sched->now += c->lat.entry;
     cpu_sp_changed(c);
     cpu_exception_entered(c, ret_pc, is_async(exc) ? exc : -1, since);
+    if (exc >= EXC_HARDFAULT && exc <= EXC_USAGEFAULT) /* a fault: ret_pc is the instruction that did not run */
+        c->shadow[c->nshadow - 1].interrupted = true;
     return true;
 }
 
@@ -293,6 +299,160 @@ static void semihost_bkpt(Cpu *c, uint32_t pc)
     reg_set(c, UC_ARM_REG_PC, (pc + 2) | 1);
 }
 
+/* ---- alignment ----------------------------------------------------------- */
+
+/* An access at ea by the instruction at pc that had to be aligned: UsageFault
+ * UNALIGNED, escalated to HardFault (ARMv6-M: a HardFault). */
+static void unaligned_fault(Cpu *c, uint32_t pc, const char *what, unsigned span, uint32_t ea, bool store)
+{
+    char why[160];
+    nvic_record_fault(c->nvic, CFSR_UNALIGNED, HFSR_FORCED, 0);
+    snprintf(why, sizeof why, "%s%u-byte %s at 0x%08x is not %s-aligned",
+             core_is_armv6m(c->core) ? "" : "escalated UsageFault (UNALIGNED): ", span, what, ea,
+             span == 2 ? "halfword" : "word");
+    if (!take_hardfault(c, pc, why) && c->stopping) {
+        c->stop.addr = ea;
+        c->stop.size = span;
+        c->stop.access = store ? 'w' : 'r';
+    }
+}
+
+/* Register reg (decoder number) plus offset, now. */
+static uint32_t reg_plus(Cpu *c, int reg, int32_t offset) { return reg_get(c, c->ops->gpr[reg]) + (uint32_t)offset; }
+
+/* The code hook on an access the block's start could not check: the registers are
+ * those the instruction sees (it runs only if its condition passed). */
+static void align_hook(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    AlignSite *site = ud;
+    const AlignCheck *ck = &site->ck;
+    uint32_t ea = reg_plus(site->cpu, ck->base, ck->disp);
+    if (ea & 3)
+        unaligned_fault(site->cpu, ck->pc, ck->name, ck->span, ea, ck->store);
+}
+
+static size_t align_slot(uint32_t addr, size_t mask) { return ((addr >> 1) * 0x9E3779B1u) & mask; }
+
+static inline AlignBlock *align_find(Cpu *c, uint32_t addr, uint32_t size)
+{
+    size_t j = align_slot(addr, c->align_mask);
+    for (;; j = (j + 1) & c->align_mask) {
+        AlignBlock *b = &c->align[j];
+        if ((b->addr == addr && b->size == size) || (!b->addr && !b->size))
+            return b;
+    }
+}
+
+static void align_grow(Cpu *c)
+{
+    AlignBlock *old = c->align;
+    size_t cap = old ? c->align_mask + 1 : 0;
+    c->align_mask = (cap ? cap * 2 : 256) - 1;
+    c->align = xcalloc(c->align_mask + 1, sizeof *c->align);
+    for (size_t i = 0; i < cap; i++)
+        if (old[i].addr || old[i].size)
+            *align_find(c, old[i].addr, old[i].size) = old[i];
+    free(old);
+}
+
+/* A block's accesses, decoded the first time it runs (b: its empty slot); literal
+ * pools read then. */
+static BG_NOINLINE void align_block_new(Cpu *c, AlignBlock *b, uint32_t addr, uint32_t size)
+{
+    uint8_t code[1024];
+    uint32_t n = size < sizeof code ? size : sizeof code;
+    AlignCheck ck[64];
+    size_t nck = cpu_mem_read(c, addr, code, n) == 0 ? cost_align_checks(c->cost, addr, code, n, ck, 64) : 0;
+    *b = (AlignBlock){.addr = addr, .size = size, .sites = xcalloc(nck + 1, sizeof *b->sites)};
+    c->align_count++;
+    for (size_t i = 0; i < nck; i++) {
+        bool ok;
+        if (ck[i].origin == ALIGN_LITERAL) {
+            ck[i].offset += (int32_t)cpu_read_u32(c, ck[i].literal, &ok);
+            ck[i].origin = ok ? ALIGN_CONST : ALIGN_UNKNOWN;
+        }
+        /* SP + 4n and aligned constants never fault (SP[1:0] are zero on Cortex-M) */
+        if ((ck[i].origin == 13 || ck[i].origin == ALIGN_CONST) && !(ck[i].offset & 3))
+            continue;
+        b->sites[b->nsites++] = (AlignSite){.cpu = c, .ck = ck[i]};
+    }
+}
+
+static inline AlignBlock *align_block(Cpu *c, uint32_t addr, uint32_t size)
+{
+    if (BG_UNLIKELY(!c->align || (c->align_count + 1) * 2 > c->align_mask + 1))
+        align_grow(c);
+    AlignBlock *b = align_find(c, addr, size);
+    if (BG_UNLIKELY(!b->addr && !b->size))
+        align_block_new(c, b, addr, size);
+    return b;
+}
+
+/* Check what can be checked from the registers at the block's start; an access that
+ * cannot, or that is not aligned (its fault comes when it runs, after the
+ * instructions before it), gets a code hook, and the block is translated again. */
+static BG_NOINLINE bool align_hook_add(Cpu *c, AlignSite *site)
+{
+    uc_hook h;
+    if (uc_hook_add(c->uc, &h, UC_HOOK_CODE, align_hook, site, site->ck.pc, site->ck.pc) != UC_ERR_OK) {
+        cpu_stop_now(c, STOP_INTERNAL, site->ck.pc, "Unicorn: cannot hook the %s at 0x%08x", site->ck.name,
+                     site->ck.pc);
+        return false;
+    }
+    site->hooked = true;
+    return true;
+}
+
+static int cortexm_check_block(Cpu *c, uint32_t addr, uint32_t size)
+{
+    AlignBlock *b = align_block(c, addr, size);
+    bool hook = false, at_start = false;
+    for (uint32_t i = 0; i < b->nsites; i++) {
+        AlignSite *site = &b->sites[i];
+        const AlignCheck *ck = &site->ck;
+        if (site->hooked)
+            continue;
+        bool known = ck->origin >= 0 || ck->origin == ALIGN_CONST;
+        uint32_t ea = ck->origin >= 0 ? reg_plus(c, ck->origin, ck->offset) : (uint32_t)ck->offset;
+        if (known && !(ea & 3)) {
+            at_start = at_start || ck->origin >= 0;
+            continue;
+        }
+        if (!align_hook_add(c, site))
+            return BLOCK_CHECK_STOP;
+        hook = true;
+    }
+    if (hook) {
+        cpu_retranslate(c, addr, size);
+        return BLOCK_CHECK_STOP;
+    }
+    return at_start ? BLOCK_CHECK_AGAIN : BLOCK_CHECK_NEVER;
+}
+
+/* Unicorn raises a data abort for an unaligned LDREX/LDREXH (QEMU's exclusive loads
+ * require alignment): true, with the fault taken, when that is what the instruction
+ * at pc was. */
+static bool exclusive_unaligned(Cpu *c, uint32_t pc)
+{
+    bool ok1, ok2;
+    uint16_t h1 = cpu_read_u16(c, pc, &ok1), h2 = cpu_read_u16(c, pc + 2, &ok2);
+    unsigned span = 0;
+    uint32_t off = 0;
+    if (ok1 && ok2 && (h1 & 0xFFF0) == 0xE850) { /* LDREX Rt, [Rn, #imm8 << 2] */
+        span = 4;
+        off = (h2 & 0xFFu) << 2;
+    } else if (ok1 && ok2 && (h1 & 0xFFF0) == 0xE8D0 && ((h2 >> 4) & 0xF) == 5) { /* LDREXH Rt, [Rn] */
+        span = 2;
+    }
+    if (!span)
+        return false;
+    uint32_t ea = reg_plus(c, h1 & 15, (int32_t)off);
+    if (!(ea & (span - 1)))
+        return false;
+    unaligned_fault(c, pc, span == 4 ? "LDREX" : "LDREXH", span, ea, false);
+    return true;
+}
+
 static void cortexm_hook_intr(Cpu *c, uint32_t intno)
 {
     uint32_t pc = reg_get(c, UC_ARM_REG_PC) & ~1u;
@@ -335,8 +495,13 @@ static void cortexm_hook_intr(Cpu *c, uint32_t intno)
         cpu_stop_now(c, STOP_HARDFAULT, pc, "UsageFault INVSTATE: branch to an ARM-state (even) address near 0x%08x",
                      pc);
         return;
-    case EXCP_PREFETCH_ABORT:
+    case EXCP_PREFETCH_ABORT: /* Unicorn cannot run code from a device or unimplemented region */
+        if (!c->stopping)
+            cpu_stop_access(c, pc, pc, 2, 'x', false);
+        return;
     case EXCP_DATA_ABORT:
+        if (!c->stopping && exclusive_unaligned(c, pc))
+            return;
         if (!c->stopping)
             cpu_stop_now(c, STOP_HARDFAULT, pc, "%s abort at 0x%08x", intno == EXCP_DATA_ABORT ? "data" : "prefetch",
                          pc);
@@ -422,4 +587,5 @@ const CpuArchOps cortexm_ops = {
     .hook_intr = cortexm_hook_intr,
     .insn_invalid = cortexm_insn_invalid,
     .deliver_fault = cortexm_deliver_fault,
+    .check_block = cortexm_check_block,
 };

@@ -109,6 +109,14 @@ static uint32_t arm_reg_bit(int r)
     return 0;
 }
 
+/* The decoder's number (0..15) of a core register, -1 for anything else. */
+static int arm_regno(int r)
+{
+    if (r >= ARM_REG_R0 && r <= ARM_REG_R12)
+        return r - ARM_REG_R0;
+    return r == ARM_REG_SP ? 13 : r == ARM_REG_LR ? 14 : r == ARM_REG_PC ? 15 : -1;
+}
+
 static bool arm_is_load(unsigned id)
 {
     switch (id) {
@@ -206,8 +214,11 @@ typedef struct CostIsa {
     int (*open)(CostModel *cm, CoreModel core, char **err);
     void (*close)(CostModel *cm); /* NULL: nothing to release */
     /* cost_block and cost_mem_accesses for a block with code. */
-    void (*block)(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out);
+    bool (*block)(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out);
     size_t (*mem_accesses)(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, MemAccess *out,
+                           size_t max);
+    /* cost_align_checks (NULL: the architecture has none) */
+    size_t (*align_checks)(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, AlignCheck *out,
                            size_t max);
 } CostIsa;
 
@@ -282,10 +293,10 @@ static void finish(BlockCost *out, uint32_t cycles, uint32_t insns, uint32_t pen
     out->flags = (uint8_t)flags;
 }
 
-/* SP moves of one Thumb instruction that writes SP: true with *delta when the
- * amount is in the encoding (push/pop, vpush/vpop, add/sub sp,#imm, ldm/stmdb
- * sp!, ldr/str with SP writeback). */
-static bool arm_sp_move(unsigned id, const cs_arm *a, int32_t *delta)
+/* A register's move by one Thumb instruction that writes it: true with *delta when the
+ * amount is in the encoding (SP: push/pop, vpush/vpop; any register: add/sub reg,#imm,
+ * ldm/stm with writeback, ldr/str with writeback). */
+static bool arm_reg_step(unsigned id, const cs_arm *a, int reg, int32_t *delta)
 {
     const cs_arm_op *op = a->operands;
     int n = a->op_count;
@@ -293,50 +304,216 @@ static bool arm_sp_move(unsigned id, const cs_arm *a, int32_t *delta)
     case ARM_INS_PUSH:
     case ARM_INS_VPUSH:
         *delta = -4 * (int32_t)arm_list_words(a, 0);
-        return true;
+        return reg == ARM_REG_SP;
     case ARM_INS_POP:
     case ARM_INS_VPOP:
         for (int i = 0; i < n; i++)
-            if (op[i].type == ARM_OP_REG && op[i].reg == ARM_REG_SP)
+            if (op[i].type == ARM_OP_REG && op[i].reg == reg)
                 return false;
         *delta = 4 * (int32_t)arm_list_words(a, 0);
-        return true;
-    case ARM_INS_STMDB:
-    case ARM_INS_LDM:
-        if (n < 1 || op[0].type != ARM_OP_REG || op[0].reg != ARM_REG_SP || !a->writeback)
+        return reg == ARM_REG_SP;
+    case ARM_INS_STMDB: case ARM_INS_LDM: case ARM_INS_STM: case ARM_INS_LDMDB:
+    case ARM_INS_VSTMDB: case ARM_INS_VLDMIA: case ARM_INS_VSTMIA: case ARM_INS_VLDMDB:
+        if (n < 1 || op[0].type != ARM_OP_REG || op[0].reg != reg || !a->writeback)
             return false;
         for (int i = 1; i < n; i++)
-            if (op[i].type == ARM_OP_REG && op[i].reg == ARM_REG_SP)
+            if (op[i].type == ARM_OP_REG && op[i].reg == reg)
                 return false;
-        *delta = (id == ARM_INS_STMDB ? -4 : 4) * (int32_t)arm_list_words(a, 1);
+        *delta = (id == ARM_INS_STMDB || id == ARM_INS_LDMDB || id == ARM_INS_VSTMDB || id == ARM_INS_VLDMDB ? -4 : 4) *
+                 (int32_t)arm_list_words(a, 1);
         return true;
     case ARM_INS_ADD:
     case ARM_INS_SUB:
     case ARM_INS_ADDW:
     case ARM_INS_SUBW: {
-        /* add sp,#imm / add sp,sp,#imm */
-        bool ok = (n == 2 || (n == 3 && op[1].type == ARM_OP_REG && op[1].reg == ARM_REG_SP)) &&
-                  op[0].type == ARM_OP_REG && op[0].reg == ARM_REG_SP && op[n - 1].type == ARM_OP_IMM;
+        /* add reg,#imm / add reg,reg,#imm */
+        bool ok = (n == 2 || (n == 3 && op[1].type == ARM_OP_REG && op[1].reg == reg)) &&
+                  op[0].type == ARM_OP_REG && op[0].reg == reg && op[n - 1].type == ARM_OP_IMM;
         if (!ok)
             return false;
         *delta = (id == ARM_INS_SUB || id == ARM_INS_SUBW) ? -op[n - 1].imm : op[n - 1].imm;
         return true;
     }
-    default:
-        /* A load/store with SP writeback: [sp, #d]! (pre-indexed) or [sp], #imm (post-indexed). */
-        if (!a->writeback || n < 2 || op[1].type != ARM_OP_MEM || op[1].mem.base != ARM_REG_SP ||
-            op[1].mem.index != ARM_REG_INVALID || (op[0].type == ARM_OP_REG && op[0].reg == ARM_REG_SP))
+    default: {
+        /* A load/store with writeback: [reg, #d]! (pre-indexed) or [reg], #imm
+         * (post-indexed), the memory operand after the one or two transfer registers. */
+        int m = 0;
+        while (m < n && op[m].type == ARM_OP_REG)
+            if (op[m++].reg == reg)
+                return false; /* loaded (or stored and written back: unpredictable) */
+        if (!a->writeback || m == 0 || m >= n || op[m].type != ARM_OP_MEM || op[m].mem.base != (unsigned)reg ||
+            op[m].mem.index != ARM_REG_INVALID)
             return false;
-        if (n == 2) {
-            *delta = op[1].mem.disp;
+        if (n == m + 1) {
+            *delta = op[m].mem.disp;
             return true;
         }
-        if (n == 3 && op[2].type == ARM_OP_IMM) {
-            *delta = op[2].subtracted ? -op[2].imm : op[2].imm;
+        if (n == m + 2 && op[m + 1].type == ARM_OP_IMM) {
+            *delta = op[m + 1].subtracted ? -op[m + 1].imm : op[m + 1].imm;
             return true;
         }
         return false;
     }
+    }
+}
+
+/* ---- word-aligned accesses (cost_block's result, cost_align_checks) -----------
+ * Each register's value is followed through the block, as far as the decoder can:
+ * a block-start register plus a constant (moves, add/sub #imm, writeback), a constant
+ * (mov #imm, movw/movt, adr) or a literal-pool word plus a constant. */
+
+typedef struct RegVal {
+    int8_t origin;     /* as AlignCheck.origin */
+    int32_t offset;
+    uint32_t literal;
+} RegVal;
+
+/* cost_align_checks' state while arm_block decodes. */
+typedef struct AlignOut {
+    RegVal reg[16];
+    AlignCheck *out;
+    size_t max, n;
+} AlignOut;
+
+/* An access that must be word aligned, with a base other than SP and the PC: its base
+ * register (decoder number), displacement and span. */
+static bool arm_align_access(unsigned id, const cs_arm *a, int *base, int32_t *disp, uint16_t *span)
+{
+    switch (id) {
+    case ARM_INS_LDM: case ARM_INS_STM: case ARM_INS_VLDMIA: case ARM_INS_VSTMIA:
+    case ARM_INS_LDMDB: case ARM_INS_STMDB: case ARM_INS_VLDMDB: case ARM_INS_VSTMDB:
+        if (a->op_count < 1 || a->operands[0].type != ARM_OP_REG)
+            return false;
+        *base = arm_regno(a->operands[0].reg);
+        *span = (uint16_t)(4 * arm_list_words(a, 1));
+        *disp = (id == ARM_INS_LDMDB || id == ARM_INS_STMDB || id == ARM_INS_VLDMDB || id == ARM_INS_VSTMDB)
+                    ? -(int32_t)*span
+                    : 0;
+        break;
+    case ARM_INS_LDRD: case ARM_INS_STRD: case ARM_INS_VLDR: case ARM_INS_VSTR: {
+        const cs_arm_op *mem = NULL;
+        for (int i = 0; i < a->op_count; i++)
+            if (a->operands[i].type == ARM_OP_MEM)
+                mem = &a->operands[i];
+        if (!mem || mem->mem.index != ARM_REG_INVALID)
+            return false;
+        int r = a->operands[0].reg;
+        *base = arm_regno(mem->mem.base);
+        *disp = mem->mem.disp;
+        *span = (id == ARM_INS_LDRD || id == ARM_INS_STRD || (r >= ARM_REG_D0 && r <= ARM_REG_D31)) ? 8 : 4;
+        break;
+    }
+    default:
+        return false;
+    }
+    return *base >= 0 && *base != 13 && *base != 15;
+}
+
+/* The value an instruction gives its first operand, when it is one the decoder
+ * follows: mov reg/#imm, movw, movt (onto a constant), adr, add/sub reg,reg|pc,#imm,
+ * ldr reg,[pc,#imm]. Returns the register (decoder number) or -1. */
+static int arm_reg_def(const cs_insn *in, const cs_arm *a, const RegVal *regs, RegVal *v)
+{
+    const cs_arm_op *op = a->operands;
+    int n = a->op_count;
+    if (n < 2 || op[0].type != ARM_OP_REG)
+        return -1;
+    int rd = arm_regno(op[0].reg);
+    uint32_t pc4 = ((uint32_t)in->address + 4) & ~3u; /* Align(PC, 4) as a base */
+    const RegVal *src = NULL;
+    int32_t add = 0;
+    switch (in->id) {
+    case ARM_INS_MOV:
+    case ARM_INS_MOVW:
+        if (op[1].type == ARM_OP_IMM) {
+            *v = (RegVal){.origin = ALIGN_CONST, .offset = op[1].imm};
+            return rd;
+        }
+        src = op[1].type == ARM_OP_REG && n == 2 ? &regs[arm_regno(op[1].reg) & 15] : NULL;
+        break;
+    case ARM_INS_MOVT:
+        if (rd < 0 || regs[rd].origin != ALIGN_CONST || op[1].type != ARM_OP_IMM)
+            return -1;
+        *v = (RegVal){.origin = ALIGN_CONST, .offset = (int32_t)(((uint32_t)regs[rd].offset & 0xFFFF) |
+                                                                 (uint32_t)op[1].imm << 16)};
+        return rd;
+    case ARM_INS_ADR:
+        if (op[1].type != ARM_OP_IMM)
+            return -1;
+        *v = (RegVal){.origin = ALIGN_CONST, .offset = (int32_t)(pc4 + (uint32_t)op[1].imm)};
+        return rd;
+    case ARM_INS_ADD: case ARM_INS_SUB: case ARM_INS_ADDW: case ARM_INS_SUBW:
+        if (n != 3 || op[1].type != ARM_OP_REG || op[2].type != ARM_OP_IMM)
+            return -1;
+        add = (in->id == ARM_INS_SUB || in->id == ARM_INS_SUBW) ? -op[2].imm : op[2].imm;
+        if (op[1].reg == ARM_REG_PC) {
+            *v = (RegVal){.origin = ALIGN_CONST, .offset = (int32_t)(pc4 + (uint32_t)add)};
+            return rd;
+        }
+        src = &regs[arm_regno(op[1].reg) & 15];
+        break;
+    case ARM_INS_LDR:
+        if (op[1].type != ARM_OP_MEM || op[1].mem.base != ARM_REG_PC || op[1].mem.index != ARM_REG_INVALID ||
+            a->writeback)
+            return -1;
+        *v = (RegVal){.origin = ALIGN_LITERAL, .literal = pc4 + (uint32_t)op[1].mem.disp};
+        return rd;
+    default:
+        return -1;
+    }
+    if (!src || src == &regs[15])
+        return -1;
+    *v = *src;
+    v->offset += add;
+    return rd;
+}
+
+/* One decoded instruction: list its access if it must be aligned, then follow the
+ * registers it writes (`writes`, RB_* bits); a conditional write leaves a register
+ * unknown. */
+static void align_track(AlignOut *ao, const cs_insn *in, const cs_arm *a, uint32_t writes, bool cond)
+{
+    int base;
+    int32_t disp;
+    uint16_t span;
+    if (arm_align_access(in->id, a, &base, &disp, &span) && ao->n < ao->max) {
+        const RegVal *v = &ao->reg[base];
+        AlignCheck *ck = &ao->out[ao->n++];
+        *ck = (AlignCheck){.pc = (uint32_t)in->address, .literal = v->literal, .offset = v->offset + disp,
+                           .disp = disp, .span = span, .base = (int8_t)base, .origin = v->origin,
+                           .size = (uint8_t)in->size, .store = !(in->id == ARM_INS_LDM || in->id == ARM_INS_LDMDB ||
+                                                                 in->id == ARM_INS_LDRD || in->id == ARM_INS_VLDR ||
+                                                                 in->id == ARM_INS_VLDMIA || in->id == ARM_INS_VLDMDB),
+                           .cond = cond};
+        for (size_t i = 0; i + 1 < sizeof ck->name && in->mnemonic[i] && in->mnemonic[i] != '.'; i++)
+            ck->name[i] = (char)(in->mnemonic[i] >= 'a' && in->mnemonic[i] <= 'z' ? in->mnemonic[i] - 32
+                                                                                   : in->mnemonic[i]);
+    }
+    RegVal def;
+    int rd = cond ? -1 : arm_reg_def(in, a, ao->reg, &def);
+    for (int r = 0; r < 15; r++) {
+        int32_t d;
+        if (!(writes & RB(r)))
+            continue;
+        if (r == rd)
+            ao->reg[r] = def;
+        else if (!cond && arm_reg_step(in->id, a, r == 13 ? ARM_REG_SP : r == 14 ? ARM_REG_LR : ARM_REG_R0 + r, &d))
+            ao->reg[r].offset += d;
+        else
+            ao->reg[r] = (RegVal){.origin = ALIGN_UNKNOWN};
+    }
+}
+
+static void align_start(AlignOut *ao)
+{
+    for (int r = 0; r < 16; r++)
+        ao->reg[r] = (RegVal){.origin = (int8_t)r};
+}
+
+static void align_forget(AlignOut *ao)
+{
+    for (int r = 0; r < 16; r++)
+        ao->reg[r] = (RegVal){.origin = ALIGN_UNKNOWN};
 }
 
 /* ---- Cortex-M block ------------------------------------------------------ */
@@ -390,8 +567,12 @@ static unsigned arm_call_or_ret(const cs_insn *in, const cs_arm *arm)
     }
 }
 
-static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
+/* A block's cost, and whether it has an access that must be aligned; with ao, also
+ * those accesses (cost_align_checks). */
+static bool arm_block_align(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out,
+                            AlignOut *ao)
 {
+    bool align = false;
     const ArmTiming *t = cm->t;
     cs_insn *in = cm->insn;
     const uint8_t *p = code;
@@ -420,6 +601,8 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
             penalty = 0;
             flags &= ~(BC_ENDS_BRANCH | BC_CALL | BC_RET | BC_RET_REG);
             sp_write(&st, false, 0); /* it may have moved SP */
+            if (ao)
+                align_forget(ao);
             continue;
         }
         insns++;
@@ -639,7 +822,7 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
 
         if (writes & RB_SP) {
             int32_t d = 0;
-            bool known = !cond && !in_it && arm_sp_move(id, arm, &d);
+            bool known = !cond && !in_it && arm_reg_step(id, arm, ARM_REG_SP, &d);
             sp_write(&st, known, d);
         }
 
@@ -667,6 +850,12 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
             prev = PREV_OTHER;
         prev_writes = writes;
         prev16 = in->size == 2;
+        int abase;
+        int32_t adisp;
+        uint16_t aspan;
+        align = align || arm_align_access(id, arm, &abase, &adisp, &aspan);
+        if (ao)
+            align_track(ao, in, arm, writes, cond || in_it);
     }
     if (left) { /* a trailing odd byte */
         cycles++;
@@ -676,6 +865,22 @@ static void arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t 
     if (it_left)
         arm_flush_it(cm, it_left);
     finish(out, cycles, insns, penalty, flags, &st);
+    return align;
+}
+
+static bool arm_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
+{
+    return arm_block_align(cm, addr, code, len, out, NULL);
+}
+
+static size_t arm_align_checks(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, AlignCheck *out,
+                               size_t max)
+{
+    AlignOut ao = {.out = out, .max = max};
+    BlockCost bc;
+    align_start(&ao);
+    arm_block_align(cm, addr, code, len, &bc, &ao);
+    return ao.n;
 }
 
 /* ---- RV32 block ------------------------------------------------------------ */
@@ -967,7 +1172,7 @@ static unsigned rv_decode(const uint8_t *p, size_t avail, RvInsn *d)
 
 static inline uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
 
-static void rv_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
+static bool rv_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
 {
     uint32_t ready[32] = {0}; /* cycle (from block start) each register's value is usable */
     uint32_t t = 0;           /* cycle the next instruction can issue */
@@ -1050,16 +1255,10 @@ static void rv_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t l
     if (mdu_free > t)
         t = mdu_free;
     finish(out, t, insns, penalty, flags, &st);
+    return false; /* the alignment checks (cost_align_checks) are ARM's */
 }
 
 /* ==== locating a faulting access ========================================== */
-
-static int arm_regno(int r)
-{
-    if (r >= ARM_REG_R0 && r <= ARM_REG_R12)
-        return r - ARM_REG_R0;
-    return r == ARM_REG_SP ? 13 : r == ARM_REG_LR ? 14 : r == ARM_REG_PC ? 15 : -1;
-}
 
 /* Bytes moved by one Thumb load/store (not the multiple forms). */
 static uint16_t arm_access_size(unsigned id)
@@ -1210,6 +1409,7 @@ static const CostIsa thumb_isa = {
     .close = arm_close,
     .block = arm_block,
     .mem_accesses = arm_mem_accesses,
+    .align_checks = arm_align_checks,
 };
 
 static const CostIsa rv32_isa = {
@@ -1246,13 +1446,13 @@ void cost_free(CostModel *cm)
     free(cm);
 }
 
-void cost_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
+bool cost_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out)
 {
     if (!len || !code) {
         finish(out, 1, 1, 0, BC_UNDECODED | BC_SP_DYNAMIC, NULL);
-        return;
+        return false;
     }
-    cm->isa->block(cm, addr, code, len, out);
+    return cm->isa->block(cm, addr, code, len, out);
 }
 
 size_t cost_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, MemAccess *out, size_t max)
@@ -1260,6 +1460,13 @@ size_t cost_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code, size
     if (!code || !len)
         return 0;
     return cm->isa->mem_accesses(cm, addr, code, len, out, max);
+}
+
+size_t cost_align_checks(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, AlignCheck *out, size_t max)
+{
+    if (!code || !len || !cm->isa->align_checks)
+        return 0;
+    return cm->isa->align_checks(cm, addr, code, len, out, max);
 }
 
 /* Exception entry (from the request to the first handler instruction), exit

@@ -41,8 +41,9 @@ CostModel *cost_new(CoreModel core, char **err);
 void cost_free(CostModel *cm);
 /* Decode code[0..len) (the bytes of one translated block at guest address addr)
  * and fill *out. Never fails: what cannot be decoded costs 1 cycle per 2 bytes
- * and sets BC_UNDECODED. */
-void cost_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out);
+ * and sets BC_UNDECODED. Returns true when the block has an access that must be word
+ * aligned and whose base is neither SP nor the PC (cost_align_checks lists them). */
+bool cost_block(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, BlockCost *out);
 
 /* The loads and stores of a block, to find the instruction behind a faulting
  * access: Unicorn reports those with the PC of the block's first instruction. */
@@ -59,6 +60,33 @@ typedef struct MemAccess {
 
 /* Fills up to max entries in program order and returns how many. */
 size_t cost_mem_accesses(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, MemAccess *out, size_t max);
+
+/* An access that ARMv7-M requires to be word aligned whatever CCR.UNALIGN_TRP says
+ * (LDRD/STRD, LDM/STM, VLDR/VSTR, VLDM/VSTM; ARMv7-M ARM A3.2.1) and that would fault
+ * (UsageFault UNALIGNED) in QEMU 6.0 and later but not in Unicorn 2.0.1, with what the
+ * decoder knows of its base register at the block's start. PUSH/POP and SP- or
+ * PC-relative forms are always aligned and never listed. */
+enum {
+    ALIGN_UNKNOWN = -1, /* computed in the block in a way the decoder does not follow */
+    ALIGN_CONST = -2,   /* the base is `offset` */
+    ALIGN_LITERAL = -3, /* the base is the word at `literal` (a PC-relative load) plus `offset` */
+};
+typedef struct AlignCheck {
+    uint32_t pc;       /* the instruction */
+    uint32_t literal;  /* ALIGN_LITERAL: the literal's address */
+    int32_t offset;    /* base at the instruction, plus disp: from origin (see below) */
+    int32_t disp;      /* bytes from the base to the lowest address accessed */
+    uint16_t span;     /* bytes accessed */
+    int8_t base;       /* the base register (decoder number, r0-r12, r14) */
+    int8_t origin;     /* >= 0: the lowest address is register `origin` at the block's start
+                          plus offset; else ALIGN_* */
+    uint8_t size;      /* instruction bytes */
+    bool store;
+    bool cond;         /* in an IT block: may not execute */
+    char name[8];      /* mnemonic, upper case ("LDRD") */
+} AlignCheck;
+/* Fills up to max entries in program order and returns how many (ARM only; 0 for RV32). */
+size_t cost_align_checks(CostModel *cm, uint32_t addr, const uint8_t *code, size_t len, AlignCheck *out, size_t max);
 
 /* Exception (interrupt) entry, exit and tail-chain latencies in cycles for core. */
 typedef struct ExcLatency {

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cpu/cpu_internal.h"
 
@@ -168,9 +170,11 @@ int cpu_mem_read(Cpu *c, uint32_t addr, void *buf, size_t len)
 }
 
 static bool device_page(const MmioPage *p, uint32_t addr);
+static const UnimpRegion *unimp_at(const MmioPage *p, uint32_t addr);
 
 /* The first byte of [addr, addr + len) that a store of the firmware's would fault
- * on (flash, beyond --sram, no memory and no device's page), or addr + len. */
+ * on (flash, beyond --sram, no memory, no device's page and no unimplemented region),
+ * or addr + len. */
 static uint64_t first_store_fault(const Cpu *c, uint32_t addr, size_t len)
 {
     uint64_t a = addr, end = (uint64_t)addr + len;
@@ -188,7 +192,7 @@ static uint64_t first_store_fault(const Cpu *c, uint32_t addr, size_t len)
             for (size_t i = 0; i < c->npages && !p; i++)
                 if (!c->pages[i]->ram && a - c->pages[i]->base < c->pages[i]->size)
                     p = c->pages[i];
-            if (!p || !device_page(p, (uint32_t)a))
+            if (!p || (!device_page(p, (uint32_t)a) && !unimp_at(p, (uint32_t)a)))
                 return a;
         }
         a = next;
@@ -215,11 +219,13 @@ int cpu_mem_write(Cpu *c, uint32_t addr, const void *buf, size_t len)
 static inline size_t block_slot(uint32_t addr, size_t mask) { return ((addr >> 1) * 0x9E3779B1u) & mask; }
 
 /* A block that starts an entry hook keeps this bit in its entry's size, so that the
- * block hook's common case (which compares the size) passes it to block_full. */
+ * block hook's common case (which compares the size) passes it to block_full. A block
+ * with accesses that must be aligned (cost_block's result) also has BLOCK_ALIGN. */
 #define BLOCK_SLOW 0x80000000u
+#define BLOCK_ALIGN 0x40000000u
 static inline bool block_is(const BlockEntry *e, uint32_t addr, uint32_t size)
 {
-    return e->addr == addr && (e->size & ~BLOCK_SLOW) == size;
+    return e->addr == addr && (e->size & ~(BLOCK_SLOW | BLOCK_ALIGN)) == size;
 }
 
 static void blocks_grow(Cpu *c)
@@ -243,14 +249,14 @@ static void blocks_grow(Cpu *c)
 
 static bool is_hooked(const Cpu *c, uint32_t addr);
 
-/* Decode a block the first time it runs (block_cost misses land here). */
-static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32_t size)
+/* Decode a block the first time it runs (block_entry misses land here). */
+static BG_NOINLINE BlockEntry *block_entry_new(Cpu *c, uint32_t addr, uint32_t size)
 {
     size_t j = block_slot(addr, c->blocks_mask);
     for (;;) {
         BlockEntry *e = &c->blocks[j];
         if (block_is(e, addr, size))
-            return &e->cost;
+            return e;
         if (!e->size)
             break;
         j = (j + 1) & c->blocks_mask;
@@ -268,7 +274,7 @@ static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32
         n = 0;
     e->addr = addr;
     e->size = size ? size : 1;
-    cost_block(c->cost, addr, buf, n, &e->cost);
+    bool align = cost_block(c->cost, addr, buf, n, &e->cost);
     if (!(e->cost.flags & BC_SP_STATIC))
         e->cost.sp_low = e->cost.sp_delta = 0; /* hook_block adds them unconditionally */
     if (c->nentry && is_hooked(c, addr)) {
@@ -277,17 +283,20 @@ static BG_NOINLINE const BlockCost *block_cost_new(Cpu *c, uint32_t addr, uint32
     }
     if (c->verify_sp && (e->cost.flags & BC_SP_STATIC))
         e->size |= BLOCK_SLOW; /* BAREGC_CHECK_SP: block_full checks every move */
+    if (align && c->ops->check_block)
+        e->size |= BLOCK_SLOW | BLOCK_ALIGN; /* block_full checks its aligned accesses */
     c->blocks_count++;
-    return &e->cost;
+    return e;
 }
 
-/* A block's cost: one probe of the open-addressed table when it sits in its home slot. */
-static inline const BlockCost *block_cost(Cpu *c, uint32_t addr, uint32_t size)
+/* A block's entry (its cost): one probe of the open-addressed table when it sits in its
+ * home slot. */
+static inline BlockEntry *block_entry(Cpu *c, uint32_t addr, uint32_t size)
 {
-    const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_mask)];
+    BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_mask)];
     if (BG_LIKELY(block_is(e, addr, size)))
-        return &e->cost;
-    return block_cost_new(c, addr, size);
+        return e;
+    return block_entry_new(c, addr, size);
 }
 
 /* ---- the block hook ----------------------------------------------------- */
@@ -586,6 +595,21 @@ static bool shadow_move(Cpu *c, uint32_t addr)
     return true;
 }
 
+/* A block with accesses that must be aligned (BLOCK_ALIGN): the architecture checks
+ * them. True if the block must not run now. Once it needs no check at its start, it is
+ * an ordinary block again (unless something else keeps it out of the block hook's
+ * common case). */
+static bool block_check(Cpu *c, BlockEntry *e, uint32_t addr, uint32_t size)
+{
+    int r = c->ops->check_block(c, addr, size);
+    if (r == BLOCK_CHECK_NEVER) {
+        e->size &= ~BLOCK_ALIGN;
+        if (!(e->cost.flags & BC_HOOK) && !(c->verify_sp && (e->cost.flags & BC_SP_STATIC)))
+            e->size &= ~BLOCK_SLOW;
+    }
+    return r == BLOCK_CHECK_STOP;
+}
+
 /* Every case of a new block: SP read back, shadow-stack calls and returns, events
  * due, a first run (decoded), entry hooks, a new SP low. */
 /* noipa: the same signature as the hook, so that its call stays a plain jump */
@@ -596,6 +620,9 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
     Sched *s = c->sched;
     if (BG_UNLIKELY(c->sp_read != SP_KNOWN) && sp_sync(c, addr))
         return;
+    BlockEntry *e = block_entry(c, addr, size);
+    if (BG_UNLIKELY(e->size & BLOCK_ALIGN) && block_check(c, e, addr, size))
+        return; /* before anything else: the block may be seen again */
     if (c->prev_end != addr) {
         s->now += c->prev_penalty;
         c->prev_penalty = 0; /* taken once, should the run stop and resume at addr */
@@ -610,7 +637,7 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
     bool called = shadow_move(c, addr); /* a call frame for this block was just pushed */
     if (BG_UNLIKELY(due) && block_irq(c, addr))
         return;
-    const BlockCost *bc = block_cost(c, addr, size);
+    const BlockCost *bc = &e->cost;
     unsigned flags = bc->flags;
     uint32_t from = c->prev_block;
     c->prev_block = addr;
@@ -797,12 +824,13 @@ static bool hook_insn_invalid(uc_engine *uc, void *ud)
 }
 
 /* ---- MMIO -----------------------------------------------------------------
- * The devices between two memories share one Unicorn mapping (a span): Unicorn
- * 2.0.1 binary-searches its mappings on every store (memory_mapping()), so a
- * mapping per device page slows every store to SRAM. Inside a span, an address
- * on a page of some device that no device answers reads as zero and ignores
- * writes (as the boards' unassigned device space); one on no device's page is
- * an unmapped access, as it would be without the span. */
+ * The devices and unimplemented regions between two memories share one Unicorn
+ * mapping (a span): Unicorn 2.0.1 binary-searches its mappings on every store
+ * (memory_mapping()), so a mapping per device page slows every store to SRAM. Inside
+ * a span, a device window answers first, then an unimplemented region (reads zero,
+ * ignores writes, noted in the guest log); an address on a page of some device that
+ * neither answers reads as zero and ignores writes (as the boards' unassigned device
+ * space); any other is an unmapped access, as it would be without the span. */
 
 static bool device_page(const MmioPage *p, uint32_t addr)
 {
@@ -814,6 +842,14 @@ static bool device_page(const MmioPage *p, uint32_t addr)
             return true;
     }
     return false;
+}
+
+static const UnimpRegion *unimp_at(const MmioPage *p, uint32_t addr)
+{
+    for (size_t i = 0; i < p->nunimp; i++)
+        if (addr - p->unimp[i]->base < p->unimp[i]->size)
+            return p->unimp[i];
+    return NULL;
 }
 
 static void mmio_unmapped(Cpu *c, uint32_t addr, unsigned size, char access)
@@ -841,9 +877,15 @@ static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *u
         if (addr - w->base < w->size)
             return w->cls->read ? w->cls->read(w->dev, addr - w->base, size) : 0;
     }
-    if (!device_page(p, addr)) {
-        /* a fetch from here reads its own address */
-        bool fetch = (addr & ~1u) - cpu_pc(p->cpu) < 4;
+    bool dev_page = device_page(p, addr);
+    /* a fetch from here reads its own address */
+    bool fetch = !dev_page && (addr & ~1u) - cpu_pc(p->cpu) < 4;
+    const UnimpRegion *u = fetch ? NULL : unimp_at(p, addr);
+    if (u) {
+        log_guest(u->note, "read", size, addr - u->base, addr, "");
+        return 0;
+    }
+    if (!dev_page) {
         mmio_unmapped(p->cpu, addr, size, fetch ? 'x' : 'r');
         return 0;
     }
@@ -869,6 +911,13 @@ static void mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t v
                 w->cls->write(w->dev, addr - w->base, (uint32_t)value, size);
             return;
         }
+    }
+    const UnimpRegion *u = unimp_at(p, addr);
+    if (u) {
+        char val[32];
+        snprintf(val, sizeof val, ", value 0x%x", (unsigned)value);
+        log_guest(u->note, "write", size, addr - u->base, addr, val);
+        return;
     }
     if (!device_page(p, addr)) {
         mmio_unmapped(p->cpu, addr, size, 'w');
@@ -923,6 +972,32 @@ int cpu_map_device(Cpu *c, uint32_t base, uint32_t size, const DeviceClass *cls,
     return 0;
 }
 
+/* The unimplemented regions, each with its guest-log format: its own, so that the
+ * log's limit applies per region (a '%' in a name is doubled). */
+static int set_unimplemented(Cpu *c, const CpuUnimpRegion *r, size_t n, char **err)
+{
+    c->unimp = xcalloc(n + 1, sizeof *c->unimp);
+    for (size_t i = 0; i < n; i++) {
+        if (!r[i].size || r[i].base + (uint64_t)r[i].size > 0x100000000ull) {
+            set_err(err, "unimplemented region \"%s\" at 0x%08x: bad size %u", r[i].name, r[i].base, r[i].size);
+            return -1;
+        }
+        size_t len = strlen(r[i].name), k = 0;
+        char *esc = xmalloc(2 * len + 1);
+        for (size_t j = 0; j < len; j++) {
+            esc[k++] = r[i].name[j];
+            if (r[i].name[j] == '%')
+                esc[k++] = '%';
+        }
+        esc[k] = 0;
+        c->unimp[c->nunimp++] = (UnimpRegion){
+            .base = r[i].base, .size = r[i].size,
+            .note = xasprintf("%s: unimplemented device %%s (size %%u, offset 0x%%x) at 0x%%08x%%s", esc)};
+        free(esc);
+    }
+    return 0;
+}
+
 /* Does a memory of the board lie in [lo, hi)? */
 static bool memory_between(const Cpu *c, uint64_t lo, uint64_t hi)
 {
@@ -932,34 +1007,67 @@ static bool memory_between(const Cpu *c, uint64_t lo, uint64_t hi)
     return false;
 }
 
-static int cmp_win_base(const void *a, const void *b)
+/* Whole pages [lo, hi) that a device window or a piece of an unimplemented region
+ * needs mapped. */
+typedef struct Extent {
+    uint64_t lo, hi;
+} Extent;
+
+static uint64_t page_up(uint64_t a) { return (a + PAGE - 1) & ~(uint64_t)(PAGE - 1); }
+
+static void extent_add(Extent **v, size_t *n, uint64_t lo, uint64_t hi)
 {
-    uint32_t x = (*(DevWindow *const *)a)->base, y = (*(DevWindow *const *)b)->base;
+    *v = xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = (Extent){lo & PAGE_MASK, page_up(hi)};
+}
+
+/* The pages of [lo, hi) that no memory occupies (a memory occupies whole pages). */
+static void extent_add_outside_memories(const Cpu *c, Extent **v, size_t *n, uint64_t lo, uint64_t hi)
+{
+    lo &= PAGE_MASK;
+    hi = page_up(hi);
+    while (lo < hi) {
+        const CpuMemRegion *first = NULL; /* the lowest memory in [lo, hi) */
+        for (size_t i = 0; i < c->nmem; i++) {
+            const CpuMemRegion *m = &c->mem[i];
+            if (m->base < hi && page_up((uint64_t)m->base + m->size) > lo && (!first || m->base < first->base))
+                first = m;
+        }
+        if (!first) {
+            extent_add(v, n, lo, hi);
+            return;
+        }
+        if (first->base > lo)
+            extent_add(v, n, lo, first->base);
+        lo = page_up((uint64_t)first->base + first->size);
+    }
+}
+
+static int cmp_extent(const void *a, const void *b)
+{
+    uint64_t x = ((const Extent *)a)->lo, y = ((const Extent *)b)->lo;
     return x < y ? -1 : x > y;
 }
 
-/* One mapping per span of device pages with no memory in between (see MMIO above). */
+/* One mapping per span of device pages and unimplemented regions with no memory in
+ * between (see MMIO above). */
 static int map_devices(Cpu *c, char **err)
 {
     c->devices_mapped = true;
-    if (!c->nwin)
-        return 0;
-    DevWindow **by_base = xmalloc(c->nwin * sizeof *by_base);
-    memcpy(by_base, c->win, c->nwin * sizeof *by_base);
-    qsort(by_base, c->nwin, sizeof *by_base, cmp_win_base);
+    Extent *ext = NULL;
+    size_t next = 0;
+    for (size_t i = 0; i < c->nwin; i++)
+        extent_add(&ext, &next, c->win[i]->base, (uint64_t)c->win[i]->base + c->win[i]->size);
+    for (size_t i = 0; i < c->nunimp; i++)
+        extent_add_outside_memories(c, &ext, &next, c->unimp[i].base, (uint64_t)c->unimp[i].base + c->unimp[i].size);
+    if (next)
+        qsort(ext, next, sizeof *ext, cmp_extent);
     int rc = 0;
-    for (size_t i = 0; i < c->nwin && rc == 0;) {
-        uint64_t lo = by_base[i]->base & PAGE_MASK;
-        uint64_t hi = ((uint64_t)by_base[i]->base + by_base[i]->size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+    for (size_t i = 0; i < next && rc == 0;) {
+        uint64_t lo = ext[i].lo, hi = ext[i].hi;
         size_t j = i + 1;
-        for (; j < c->nwin; j++) {
-            uint64_t nlo = by_base[j]->base & PAGE_MASK;
-            uint64_t nhi = ((uint64_t)by_base[j]->base + by_base[j]->size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-            if (nlo > hi && memory_between(c, hi, nlo))
-                break;
-            if (nhi > hi)
-                hi = nhi;
-        }
+        for (; j < next && !(ext[j].lo > hi && memory_between(c, hi, ext[j].lo)); j++)
+            hi = ext[j].hi > hi ? ext[j].hi : hi;
         MmioPage *p = page_new(c, (uint32_t)lo, (uint32_t)(hi - lo));
         if (!p) {
             set_err(err, "cannot map the devices at 0x%08x..0x%08x", (uint32_t)lo, (uint32_t)(hi - 1));
@@ -970,9 +1078,13 @@ static int map_devices(Cpu *c, char **err)
         for (size_t k = 0; k < c->nwin; k++)
             if (c->win[k]->base >= lo && c->win[k]->base < hi)
                 page_add_window(p, c->win[k]);
+        p->unimp = xcalloc(c->nunimp + 1, sizeof *p->unimp);
+        for (size_t k = 0; k < c->nunimp; k++)
+            if (c->unimp[k].base < hi && (uint64_t)c->unimp[k].base + c->unimp[k].size > lo)
+                p->unimp[p->nunimp++] = &c->unimp[k];
         i = j;
     }
-    free(by_base);
+    free(ext);
     return rc;
 }
 
@@ -984,32 +1096,138 @@ static const CpuArchOps *const arch_ops[ARCH__COUNT] = {
     [ARCH_RISCV32] = &riscv_ops,
 };
 
-static int map_memories(Cpu *c, char **err)
+/* The region named `name`, or -1. */
+static int region_index(const Cpu *c, const char *name)
 {
+    for (size_t i = 0; i < c->nmem; i++)
+        if (!strcmp(c->mem[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* A mirror gets its memory's size, limit and kind. */
+static int resolve_mirrors(Cpu *c, char **err)
+{
+    c->mem_host = xcalloc(c->nmem, sizeof *c->mem_host);
     for (size_t i = 0; i < c->nmem; i++) {
         CpuMemRegion *m = &c->mem[i];
-        if ((m->base & (PAGE - 1)) || !m->size) {
+        if ((m->base & (PAGE - 1)) || (!m->size && !m->alias_of)) {
             set_err(err, "memory \"%s\" at 0x%08x must start on a 4 KiB boundary and not be empty", m->name,
                     m->base);
             return -1;
         }
-        uint32_t whole = m->limit & PAGE_MASK;
-        uint32_t perms = m->kind == MEM_FLASH ? (UC_PROT_READ | UC_PROT_EXEC) : UC_PROT_ALL;
-        if (whole && uc_mem_map(c->uc, m->base, whole, perms) != UC_ERR_OK) {
-            set_err(err, "cannot map memory \"%s\" (0x%08x, %u bytes)", m->name, m->base, whole);
+        if (!m->alias_of)
+            continue;
+        int j = region_index(c, m->alias_of);
+        if (j < 0 || c->mem[j].alias_of) {
+            set_err(err, "memory \"%s\" mirrors \"%s\", which is not a memory of its own", m->name, m->alias_of);
             return -1;
         }
-        if (m->limit > whole) { /* --sram not a multiple of 4 KiB: an exact tail page */
-            MmioPage *p = page_new(c, m->base + whole, PAGE);
-            if (p) {
-                p->ram = xcalloc(1, PAGE);
-                p->ram_limit = m->limit - whole;
-            } else {
-                set_err(err, "cannot map the tail of memory \"%s\"", m->name);
-                return -1;
+        m->size = c->mem[j].size;
+        m->limit = c->mem[j].limit;
+        m->kind = c->mem[j].kind;
+    }
+    return 0;
+}
+
+/* Map region i: whole pages of its limit (in Unicorn's memory, or at host), then an
+ * exact tail page when --sram left a part of one. */
+static int map_region(Cpu *c, size_t i, uint8_t *host, char **err)
+{
+    CpuMemRegion *m = &c->mem[i];
+    uint32_t whole = m->limit & PAGE_MASK;
+    uint32_t perms = m->kind == MEM_FLASH ? (UC_PROT_READ | UC_PROT_EXEC) : UC_PROT_ALL;
+    uc_err e = !whole ? UC_ERR_OK
+               : host ? uc_mem_map_ptr(c->uc, m->base, whole, perms, host)
+                      : uc_mem_map(c->uc, m->base, whole, perms);
+    if (e != UC_ERR_OK) {
+        set_err(err, "cannot map memory \"%s\" (0x%08x, %u bytes)", m->name, m->base, whole);
+        return -1;
+    }
+    if (m->limit > whole) { /* --sram not a multiple of 4 KiB: an exact tail page */
+        MmioPage *p = page_new(c, m->base + whole, PAGE);
+        if (!p) {
+            set_err(err, "cannot map the tail of memory \"%s\"", m->name);
+            return -1;
+        }
+        p->ram_shared = host != NULL;
+        p->ram = host ? host + whole : xcalloc(1, PAGE);
+        p->ram_limit = m->limit - whole;
+    }
+    return 0;
+}
+
+static int cmp_region_base(const void *a, const void *b)
+{
+    uint32_t x = (*(CpuMemRegion *const *)a)->base, y = (*(CpuMemRegion *const *)b)->base;
+    return x < y ? -1 : x > y;
+}
+
+/* A memory with mirrors: its bytes in a memory file, shown at each of its addresses by
+ * a view (mmap) of the file. Copies that follow each other in the address space, whole
+ * (mps2: SSRAM1 and its mirror, the block RAM and its three), are views side by side:
+ * one host range and one Unicorn mapping, since Unicorn 2.0.1 searches its mappings
+ * on every store. */
+static int map_copies(Cpu *c, size_t o, char **err)
+{
+    CpuMemRegion *m = &c->mem[o], **copy = xmalloc(c->nmem * sizeof *copy);
+    size_t n = 0;
+    for (size_t i = 0; i < c->nmem; i++)
+        if (i == o || (c->mem[i].alias_of && !strcmp(c->mem[i].alias_of, m->name)))
+            copy[n++] = &c->mem[i];
+    qsort(copy, n, sizeof *copy, cmp_region_base);
+    int rc = 0, fd = memfd_create(m->name, MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, m->size) < 0) {
+        set_err(err, "cannot allocate %u bytes for memory \"%s\"", m->size, m->name);
+        rc = -1;
+    }
+    bool whole = m->limit == m->size && !(m->size & (PAGE - 1));
+    for (size_t i = 0, k; i < n && rc == 0; i = k) {
+        for (k = i + 1; k < n && whole && copy[k]->base == copy[k - 1]->base + (uint64_t)m->size; k++)
+            ;
+        size_t len = (k - i) * (size_t)m->size;
+        uint8_t *area = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        c->views = xrealloc(c->views, (c->nviews + 1) * sizeof *c->views);
+        c->views[c->nviews++] = (MemView){.host = area == MAP_FAILED ? NULL : area, .len = len};
+        for (size_t j = i; j < k && area != MAP_FAILED; j++) {
+            uint8_t *v = area + (j - i) * (size_t)m->size;
+            c->mem_host[copy[j] - c->mem] = v;
+            if (mmap(v, m->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+                area = MAP_FAILED;
+        }
+        if (area == MAP_FAILED) {
+            set_err(err, "cannot map the bytes of memory \"%s\"", m->name);
+            rc = -1;
+        } else if (k - i > 1) {
+            uint32_t perms = m->kind == MEM_FLASH ? (UC_PROT_READ | UC_PROT_EXEC) : UC_PROT_ALL;
+            if (uc_mem_map_ptr(c->uc, copy[i]->base, len, perms, area) != UC_ERR_OK) {
+                set_err(err, "cannot map memory \"%s\" and its mirrors at 0x%08x", m->name, copy[i]->base);
+                rc = -1;
             }
+        } else {
+            rc = map_region(c, (size_t)(copy[i] - c->mem), area, err);
         }
     }
+    if (fd >= 0)
+        close(fd);
+    free(copy);
+    return rc;
+}
+
+static int map_memories(Cpu *c, char **err)
+{
+    if (resolve_mirrors(c, err) < 0)
+        return -1;
+    for (size_t i = 0; i < c->nmem; i++) {
+        bool mirrored = false;
+        for (size_t j = 0; j < c->nmem; j++)
+            mirrored = mirrored || (c->mem[j].alias_of && !strcmp(c->mem[j].alias_of, c->mem[i].name));
+        if (mirrored && map_copies(c, i, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < c->nmem; i++)
+        if (!c->mem_host[i] && !c->mem[i].alias_of && map_region(c, i, NULL, err) < 0)
+            return -1;
     return 0;
 }
 
@@ -1042,7 +1260,7 @@ Cpu *cpu_new(const CpuConfig *cfg, char **err)
     }
     if (c->ops->setup(c, err) < 0)
         goto fail;
-    if (map_memories(c, err) < 0)
+    if (map_memories(c, err) < 0 || set_unimplemented(c, cfg->unimp, cfg->nunimp, err) < 0)
         goto fail;
     c->sched->on_earlier = on_earlier_event;
     c->sched->on_earlier_opaque = c;
@@ -1060,19 +1278,32 @@ void cpu_free(Cpu *c)
         uc_close(c->uc);
     for (size_t i = 0; i < c->npages; i++) {
         free(c->pages[i]->win);
-        free(c->pages[i]->ram);
+        free(c->pages[i]->unimp);
+        if (!c->pages[i]->ram_shared)
+            free(c->pages[i]->ram);
         free(c->pages[i]);
     }
     free(c->pages);
     for (size_t i = 0; i < c->nwin; i++)
         free(c->win[i]);
     free(c->win);
+    for (size_t i = 0; i < c->nunimp; i++)
+        free(c->unimp[i].note);
+    free(c->unimp);
+    for (size_t i = 0; i < c->nviews; i++)
+        if (c->views[i].host)
+            munmap(c->views[i].host, c->views[i].len);
+    free(c->views);
+    free(c->mem_host);
     free(c->blocks);
     free(c->shadow);
     free(c->watches);
     free(c->entry_hooks);
     free(c->csr_reads);
     free(c->unmask_at);
+    for (size_t i = 0; c->align && i <= c->align_mask; i++)
+        free(c->align[i].sites);
+    free(c->align);
     free(c->mem);
     cost_free(c->cost);
     free(c);
@@ -1105,6 +1336,13 @@ int cpu_load(Cpu *c, uint32_t addr, const void *data, size_t len, char **err)
     }
     c->ops->scan_code(c, addr, data, len);
     return 0;
+}
+
+void cpu_retranslate(Cpu *c, uint32_t addr, uint32_t size)
+{
+    c->retranslate_addr = addr;
+    c->retranslate_size = size ? size : 1;
+    uc_emu_stop(c->uc);
 }
 
 void cpu_note_unmask(Cpu *c, uint32_t addr)
@@ -1236,6 +1474,11 @@ void cpu_run(Cpu *c, CpuStop *stop)
         uint32_t pc = reg_get(c, c->ops->reg_pc);
         c->invalid_pc = 0;
         uc_err e = uc_emu_start(c->uc, pc | c->ops->start_bits, 0xFFFFFFFFull, 0, 0);
+        if (c->retranslate_size && !c->stopping) {
+            uc_ctl_remove_cache(c->uc, c->retranslate_addr, (uint64_t)c->retranslate_addr + c->retranslate_size);
+            c->retranslate_size = 0;
+            continue;
+        }
         if (c->stopping) {
             if (c->sleep_on_exit) { /* SLEEPONEXIT: the return to thread mode sleeps */
                 c->sleep_on_exit = false;

@@ -21,8 +21,21 @@ typedef struct CpuMemRegion {
     uint32_t base;
     uint32_t size;   /* bytes the part has (as the board says) */
     uint32_t limit;  /* bytes mapped (--sram may shrink it); accesses in [base+limit, base+size) fault */
-    int kind;        /* MEM_FLASH (read/execute; writes fault) or MEM_SRAM */
+    int kind;        /* MEM_FLASH (read/execute; writes fault) or MEM_SRAM (read/write/execute) */
+    /* NULL, or the name of another region whose bytes this one shows at base (a mirror:
+     * one memory at two addresses); its size, limit and kind are then that region's. */
+    const char *alias_of;
 } CpuMemRegion;
+
+/* An unimplemented region [base, base + size): reads return zero and writes are
+ * ignored, each noted in the guest log (at most a few times per region); an
+ * instruction fetch from it is an unmapped access. Memories and device windows inside
+ * it take precedence. */
+typedef struct CpuUnimpRegion {
+    const char *name;
+    uint32_t base;
+    uint32_t size;   /* bytes */
+} CpuUnimpRegion;
 
 /* Why cpu_run returned. */
 typedef enum StopReason {
@@ -62,6 +75,8 @@ typedef struct CpuConfig {
     Sched *sched;                /* time base; cpu advances sched->now */
     const CpuMemRegion *mem;     /* copied */
     size_t nmem;
+    const CpuUnimpRegion *unimp; /* unimplemented regions (copied) */
+    size_t nunimp;
     uint32_t boot_addr;          /* Cortex-M: vector table address; RISC-V: entry point */
     uint32_t stack_limit;        /* lowest legal SP (0 = no check) */
     uint64_t max_cycles;         /* 0 = unlimited */
@@ -75,6 +90,7 @@ void cpu_free(Cpu *c);
 /* A device register window (any alignment; the CPU maps whole 4 KiB pages and
  * dispatches within them, first registered window first). */
 int cpu_map_device(Cpu *c, uint32_t base, uint32_t size, const DeviceClass *cls, void *dev, char **err);
+
 /* Write image bytes into memory (flash included). -1 if outside every memory. */
 int cpu_load(Cpu *c, uint32_t addr, const void *data, size_t len, char **err);
 int cpu_mem_read(Cpu *c, uint32_t addr, void *buf, size_t len);

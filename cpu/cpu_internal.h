@@ -15,17 +15,34 @@ typedef struct DevWindow {
     void *dev;
 } DevWindow;
 
-/* One Unicorn MMIO mapping, dispatched to the device windows inside it: a span of
- * device pages with no memory in between (cpu.c, "MMIO"), or the tail page of an SRAM
- * whose --sram size is not a multiple of 4 KiB. */
+/* A host address range holding views of a memory file (cpu.c, map_copies). */
+typedef struct MemView {
+    uint8_t *host;
+    size_t len;        /* bytes */
+} MemView;
+
+/* An unimplemented region (cpu_map_unimplemented). */
+typedef struct UnimpRegion {
+    uint32_t base, size;
+    char *note;        /* its guest-log format: one per region, so the log's limit is per region */
+} UnimpRegion;
+
+/* One Unicorn MMIO mapping, dispatched to the device windows and unimplemented regions
+ * inside it: a span of device pages and unimplemented regions with no memory in between
+ * (cpu.c, "MMIO"), or the tail page of an SRAM whose --sram size is not a multiple of
+ * 4 KiB. */
 typedef struct MmioPage {
     struct Cpu *cpu;
     uint32_t base, size;
     DevWindow **win;
     size_t nwin;
-    /* SRAM tail page (--sram not a multiple of 4 KiB): RAM bytes below `ram_limit`. */
+    UnimpRegion **unimp;
+    size_t nunimp;
+    /* SRAM tail page (--sram not a multiple of 4 KiB): RAM bytes below `ram_limit`, in
+     * ram (its own page, or the memory's buffer when the memory has mirrors: ram_shared). */
     uint8_t *ram;
     uint32_t ram_limit;
+    bool ram_shared;
 } MmioPage;
 
 typedef struct BlockEntry {
@@ -64,6 +81,23 @@ typedef struct CsrRead {
     uint8_t rd;
 } CsrRead;
 
+/* An access of cost_align_checks in a block that ran (Cortex-M), checked at the
+ * block's start from the registers there, or by a code hook on the instruction when
+ * that cannot tell (the hook's user data). */
+typedef struct AlignSite {
+    struct Cpu *cpu;
+    AlignCheck ck;     /* ALIGN_LITERAL resolved to ALIGN_CONST when the block was first seen */
+    bool hooked;       /* checked by its code hook from now on */
+} AlignSite;
+
+/* The accesses of one block (addr, size as the block hook saw it); addr 0 and size 0:
+ * an empty slot of Cpu.align. */
+typedef struct AlignBlock {
+    uint32_t addr, size;
+    AlignSite *sites;  /* owned; never moved (the hooks point into it) */
+    uint32_t nsites;
+} AlignBlock;
+
 typedef struct CpuArchOps CpuArchOps; /* below */
 
 struct Cpu {
@@ -98,6 +132,12 @@ struct Cpu {
     /* Devices */
     DevWindow **win;   /* owned */
     size_t nwin;
+    UnimpRegion *unimp; /* unimplemented regions (owned) */
+    size_t nunimp;
+    /* The memories that have mirrors: views of a memory file (the others are Unicorn's). */
+    uint8_t **mem_host;  /* per region: where its bytes are on the host, or NULL */
+    MemView *views;      /* to unmap */
+    size_t nviews;
     MmioPage **pages;
     size_t npages;
     bool devices_mapped;   /* the windows are mapped (at the first boot) */
@@ -128,6 +168,11 @@ struct Cpu {
     /* Cortex-M */
     Nvic *nvic;
     bool sleep_on_exit;    /* SLEEPONEXIT fired: sleep at the current PC */
+    AlignBlock *align;     /* the blocks with aligned accesses seen so far, open-addressed by addr */
+    size_t align_mask, align_count;
+
+    /* cpu_retranslate: the block to translate again once emulation has stopped (size 0: none) */
+    uint32_t retranslate_addr, retranslate_size;
 
     /* Addresses of instructions that may unmask interrupts (cpsie, msr primask,
      * csrw mstatus/mie, mret): a code hook there asks for an interrupt check. */
@@ -161,6 +206,11 @@ int cpu_check_stack_write(Cpu *c, uint32_t pc, uint32_t addr, uint32_t len);
 void cpu_exception_entered(Cpu *c, uint32_t ret_pc, int irq, uint64_t pending);
 /* An asynchronous interrupt entered by tail-chaining (no new frame). */
 void cpu_irq_entered(Cpu *c, int irq, uint64_t pending);
+
+/* From the block hook, before the block at addr runs: stop, translate the block again
+ * (so that code hooks added since it was translated take effect) and go on from addr.
+ * The block is not charged: the block hook sees it again. */
+void cpu_retranslate(Cpu *c, uint32_t addr, uint32_t size);
 
 /* Remember an instruction address that may unmask interrupts (deduplicated). */
 void cpu_note_unmask(Cpu *c, uint32_t addr);
@@ -219,7 +269,16 @@ struct CpuArchOps {
     /* After a fault stop with --keep-going: deliver it to the firmware (HardFault,
      * a trap). true if resumed. */
     bool (*deliver_fault)(Cpu *c);
+    /* A block with accesses that must be aligned (cost_block's result) is about to run
+     * at addr: check them (BLOCK_CHECK_*). NULL: the architecture has none. */
+    int (*check_block)(Cpu *c, uint32_t addr, uint32_t size);
 };
+
+/* What check_block says of a block: check it again next time; it needs no check at its
+ * start any more (code hooks check what it has: it goes back to the block hook's common
+ * case); it must not run now (a fault was taken, the run stops, or cpu_retranslate was
+ * asked for). */
+enum { BLOCK_CHECK_AGAIN, BLOCK_CHECK_NEVER, BLOCK_CHECK_STOP };
 
 extern const CpuArchOps cortexm_ops;
 extern const CpuArchOps riscv_ops;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/util.h"
 #include "cpu/cost.h"
@@ -423,6 +424,105 @@ static void test_bad_core(void)
     cost_free(NULL);
 }
 
+/* ---- accesses that must be word aligned (cost_align_checks) ---- */
+
+/* The checks of a block at 0x1000. */
+static size_t align_of(CoreModel core, const uint8_t *code, size_t len, AlignCheck *out)
+{
+    cost_of(core, 0x1000, code, len); /* opens the model */
+    memset(out, 0, 8 * sizeof *out);
+    return cost_align_checks(models[core], 0x1000, code, len, out, 8);
+}
+
+#define ALIGNS(core, bytes, out) align_of((core), (bytes), sizeof(bytes), (out))
+
+/* One check: the instruction's address, the base register, what it is known as at
+ * the block's start (origin, offset), the bytes accessed. */
+static void expect_check(const AlignCheck *c, uint32_t pc, int base, int origin, int32_t offset, unsigned span,
+                         const char *name)
+{
+    CU_ASSERT_EQUAL(c->pc, pc);
+    CU_ASSERT_EQUAL(c->base, base);
+    CU_ASSERT_EQUAL(c->origin, origin);
+    CU_ASSERT_EQUAL(c->offset, offset);
+    CU_ASSERT_EQUAL(c->span, span);
+    CU_ASSERT_STRING_EQUAL(c->name, name);
+    if (strcmp(c->name, name))
+        fprintf(stderr, "\n  name %s, expected %s\n", c->name, name);
+    if (c->origin != origin || c->offset != offset)
+        fprintf(stderr, "\n  %s at 0x%x: origin %d offset %d\n", c->name, c->pc, c->origin, c->offset);
+}
+
+static void test_arm_align(void)
+{
+    AlignCheck ck[8];
+    /* ldrd r0,r1,[r2] */
+    static const uint8_t plain[] = {0xd2, 0xe9, 0x00, 0x01};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, plain, ck), 1);
+    expect_check(&ck[0], 0x1000, 2, 2, 0, 8, "LDRD");
+    CU_ASSERT(!ck[0].store && !ck[0].cond);
+    /* adds r2,#4; ldrd r0,r1,[r2,#8]: r2 at the start + 12 */
+    static const uint8_t added[] = {0x04, 0x32, 0xd2, 0xe9, 0x02, 0x01};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, added, ck), 1);
+    expect_check(&ck[0], 0x1002, 2, 2, 12, 8, "LDRD");
+    /* ldr r2,[r3]; ldrd r0,r1,[r2]: loaded in the block, unknown at its start */
+    static const uint8_t loaded[] = {0x1a, 0x68, 0xd2, 0xe9, 0x00, 0x01};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, loaded, ck), 1);
+    expect_check(&ck[0], 0x1002, 2, ALIGN_UNKNOWN, 0, 8, "LDRD");
+    /* ldmia r2!,{r0,r1}; ldmia.w r2,{r0,r1}: after the writeback, r2 + 8 */
+    static const uint8_t ldm[] = {0x03, 0xca, 0x92, 0xe8, 0x03, 0x00};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, ldm, ck), 2);
+    expect_check(&ck[0], 0x1000, 2, 2, 0, 8, "LDM");
+    expect_check(&ck[1], 0x1002, 2, 2, 8, 8, "LDM");
+    /* push {r4,lr}; ldrd r0,r1,[sp,#8]; ldmia.w sp,{r0,r1}: SP is always aligned */
+    static const uint8_t sp[] = {0x10, 0xb5, 0xdd, 0xe9, 0x02, 0x01, 0x9d, 0xe8, 0x03, 0x00};
+    CU_ASSERT_EQUAL(ALIGNS(CORE_CORTEX_M3, sp, ck), 0);
+    BlockCost bc;
+    CU_ASSERT_FALSE(cost_block(models[CORE_CORTEX_M3], 0x1000, sp, sizeof sp, &bc));
+    CU_ASSERT_TRUE(cost_block(models[CORE_CORTEX_M3], 0x1000, plain, sizeof plain, &bc)); /* cost_block says so */
+    /* ldr r2,[pc,#4]; ldrd r0,r1,[r2]: a literal's value, at Align(PC + 4, 4) + 4 */
+    static const uint8_t lit[] = {0x01, 0x4a, 0xd2, 0xe9, 0x00, 0x01};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, lit, ck), 1);
+    expect_check(&ck[0], 0x1002, 2, ALIGN_LITERAL, 0, 8, "LDRD");
+    CU_ASSERT_EQUAL(ck[0].literal, 0x1008);
+    /* mov r3,r2; ldmdb r3,{r0,r1}: r2's value, the lowest address 8 below */
+    static const uint8_t moved[] = {0x13, 0x46, 0x13, 0xe9, 0x03, 0x00};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, moved, ck), 1);
+    expect_check(&ck[0], 0x1002, 3, 2, -8, 8, "LDMDB");
+    /* it eq; ldrdeq r0,r1,[r2]: may not run */
+    static const uint8_t it[] = {0x08, 0xbf, 0xd2, 0xe9, 0x00, 0x01};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, it, ck), 1);
+    CU_ASSERT(ck[0].cond);
+    /* movw r2,#0x1002; strd r0,r1,[r2]: a constant, not aligned */
+    static const uint8_t konst[] = {0x41, 0xf2, 0x02, 0x02, 0xc2, 0xe9, 0x00, 0x01};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, konst, ck), 1);
+    expect_check(&ck[0], 0x1004, 2, ALIGN_CONST, 0x1002, 8, "STRD");
+    CU_ASSERT(ck[0].store);
+    /* add r2,sp,#8; ldrd r0,r1,[r2]: SP at the start + 8 */
+    static const uint8_t spadd[] = {0x02, 0xaa, 0xd2, 0xe9, 0x00, 0x01};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, spadd, ck), 1);
+    expect_check(&ck[0], 0x1002, 2, 13, 8, 8, "LDRD");
+    /* ldrd r0,r1,[r2],#8; ldrd r0,r1,[r2,#4]!; ldrd r0,r1,[r2]: post- and pre-indexed */
+    static const uint8_t idx[] = {0xf2, 0xe8, 0x02, 0x01, 0xf2, 0xe9, 0x01, 0x01, 0xd2, 0xe9, 0x00, 0x01};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M3, idx, ck), 3);
+    expect_check(&ck[0], 0x1000, 2, 2, 0, 8, "LDRD");
+    expect_check(&ck[1], 0x1004, 2, 2, 12, 8, "LDRD");
+    expect_check(&ck[2], 0x1008, 2, 2, 12, 8, "LDRD");
+    /* movs r2,#3; ldr r3,[r4]; stmia r2!,{r0,r3} */
+    static const uint8_t stm[] = {0x03, 0x22, 0x23, 0x68, 0x09, 0xc2};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M0, stm, ck), 1);
+    expect_check(&ck[0], 0x1004, 2, ALIGN_CONST, 3, 8, "STM");
+    /* vldr d0,[r2,#-4]; vstmia r2!,{s0-s2}; vldr s0,[r2] */
+    static const uint8_t vfp[] = {0x12, 0xed, 0x01, 0x0b, 0xa2, 0xec, 0x03, 0x0a, 0x92, 0xed, 0x00, 0x0a};
+    CU_ASSERT_EQUAL_FATAL(ALIGNS(CORE_CORTEX_M4, vfp, ck), 3);
+    expect_check(&ck[0], 0x1000, 2, 2, -4, 8, "VLDR");
+    expect_check(&ck[1], 0x1004, 2, 2, 0, 12, "VSTMIA");
+    expect_check(&ck[2], 0x1008, 2, 2, 12, 4, "VLDR");
+    /* RV32 has none */
+    static const uint8_t rv[] = {0x03, 0xa5, 0x05, 0x00};
+    CU_ASSERT_EQUAL(ALIGNS(CORE_RV32IMAC, rv, ck), 0);
+}
+
 static const TestCase arm_cases[] = {
     {"thumb loop on each core", test_arm_loop},
     {"load/store pipelining (v7-M)", test_arm_load_pipelining},
@@ -434,6 +534,7 @@ static const TestCase arm_cases[] = {
     {"SP moves the decoder follows", test_arm_sp_tracking},
     {"FPU", test_arm_fpu},
     {"undecodable bytes", test_arm_undecoded},
+    {"accesses that must be aligned", test_arm_align},
     {NULL, NULL},
 };
 

@@ -115,6 +115,83 @@ static const uint8_t arm_yield_loop[] = {0x10, 0xbf, 0xfd, 0xe7};
 static const uint8_t arm_elapsed[] = {0x30, 0x20, 0x01, 0x49, 0xab, 0xbe, 0xfe, 0xe7, 0x00, 0x00, 0x00, 0x00};
 static const uint8_t arm_svc[] = {0x01, 0xdf, 0x18, 0x20, 0x02, 0x49, 0xab, 0xbe, 0x02, 0x4a, 0x2a, 0x23,
                                   0x13, 0x60, 0x70, 0x47, 0x26, 0x00, 0x02, 0x00, 0x04, 0x00, 0x00, 0x20};
+/* Thumb, linked at 0x80: the LDRD's base is a register the block starts with
+   (checked at the block's start); the store before it happens, the one after not:
+     ldr r0, =0x20000102
+     ldr r2, =0x20000200
+     movs r1, #7
+     b 1f
+   1: str r1, [r2]
+     ldrd r4, r5, [r0]          @ 0x8a
+     str r1, [r2, #4]
+     b .
+   .ltorg
+ */
+static const uint8_t arm_ldrd_unaligned[] = {0x04, 0x48, 0x05, 0x4a, 0x07, 0x21, 0xff, 0xe7, 0x11, 0x60,
+                                             0xd0, 0xe9, 0x00, 0x45, 0x51, 0x60, 0xfe, 0xe7, 0x00, 0x00,
+                                             0x02, 0x01, 0x00, 0x20, 0x00, 0x02, 0x00, 0x20};
+/* Thumb, linked at 0x80: the LDM's base is loaded in its block (checked by a code
+   hook): aligned the first time round, not the second.
+     ldr r3, =0x20000300
+     ldr r0, =0x20000100
+     str r0, [r3]
+     movs r6, #0
+   loop:
+     ldr r0, [r3]
+     ldm r0, {r4, r5}           @ 0x8a
+     adds r6, #1
+     str r6, [r3, #4]
+     ldr r0, =0x20000106
+     str r0, [r3]
+     b loop
+   .ltorg
+ */
+static const uint8_t arm_ldm_loaded[] = {0x05, 0x4b, 0x06, 0x48, 0x18, 0x60, 0x00, 0x26, 0x18, 0x68, 0x90, 0xe8,
+                                         0x30, 0x00, 0x01, 0x36, 0x5e, 0x60, 0x03, 0x48, 0x18, 0x60, 0xf7, 0xe7,
+                                         0x00, 0x03, 0x00, 0x20, 0x00, 0x01, 0x00, 0x20, 0x06, 0x01, 0x00, 0x20};
+/* Thumb, linked at 0x80: a conditional LDRD that does not run, then one that does; the
+   HardFault handler (0x92) exits.
+     ldr r0, =0x20000102
+     movs r1, #1
+     cmp r1, #0
+     it eq
+     ldrdeq r4, r5, [r0]
+     ldrd r4, r5, [r0]          @ 0x8c
+     b .
+   hf:
+     movs r0, #0x18
+     ldr r1, =0x20026
+     bkpt 0xab
+   .ltorg
+ */
+static const uint8_t arm_ldrd_cond[] = {0x05, 0x48, 0x01, 0x21, 0x00, 0x29, 0x08, 0xbf, 0xd0, 0xe9, 0x00,
+                                        0x45, 0xd0, 0xe9, 0x00, 0x45, 0xfe, 0xe7, 0x18, 0x20, 0x01, 0x49,
+                                        0xab, 0xbe, 0x02, 0x01, 0x00, 0x20, 0x26, 0x00, 0x02, 0x00};
+/* Thumb, linked at 0x80:
+     ldr r0, =0x20000102
+     ldrex r1, [r0]             @ 0x82
+     b .
+   .ltorg
+ */
+static const uint8_t arm_ldrex_unaligned[] = {0x01, 0x48, 0x50, 0xe8, 0x00, 0x1f, 0xfe, 0xe7, 0x02, 0x01, 0x00, 0x20};
+/* Thumb, linked at 0x80: SRAM written (its mirrors show it), an unimplemented region at
+   0x40000000 written and read (zero), then a jump into it.
+     ldr r0, =0x20001000
+     ldr r1, =0x12345678
+     str r1, [r0]
+     mov.w r2, #0x40000000
+     str r1, [r2]
+     ldr r3, [r2]
+     ldr r4, =0x20000200
+     str r3, [r4]
+     ldr r5, =0x40000001
+     blx r5
+   .ltorg
+ */
+static const uint8_t arm_mirror_unimp[] = {0x05, 0x48, 0x06, 0x49, 0x01, 0x60, 0x4f, 0xf0, 0x80, 0x42,
+                                           0x11, 0x60, 0x13, 0x68, 0x04, 0x4c, 0x23, 0x60, 0x04, 0x4d,
+                                           0xa8, 0x47, 0x00, 0x00, 0x00, 0x10, 0x00, 0x20, 0x78, 0x56,
+                                           0x34, 0x12, 0x00, 0x02, 0x00, 0x20, 0x01, 0x00, 0x00, 0x40};
 /* RV32, linked at 0x80000000:
    .option norvc
      la t0, handler
@@ -318,10 +395,19 @@ static void notify(void *opaque)
         cpu_request_irq_check(r->cpu);
 }
 
+/* What a rig has besides rig_arm's arguments. */
+typedef struct RigExtra {
+    uint32_t hardfault_at;  /* HardFault handler (0: none) */
+    bool keep_going;
+    bool mirrors;           /* SRAM mirrored right after it and at 0x30000000 */
+    bool unimp;             /* an unimplemented region at 0x40000000 (4 KiB) */
+} RigExtra;
+
 /* Cortex-M3: 64 KiB flash at 0, SRAM at 0x20000000 of which sram_limit bytes are
- * usable; vector table: SP 0x20001000, reset 0x80, SVCall and IRQ0 handlers. */
-static void rig_arm(Rig *r, const uint8_t *code, size_t len, uint32_t svc_at, uint32_t irq0_at, uint32_t sram_limit,
-                    uint32_t stack_limit, uint64_t max_cycles)
+ * usable; vector table: SP 0x20001000, reset 0x80, SVCall, IRQ0 (and HardFault)
+ * handlers. */
+static void rig_arm_extra(Rig *r, const uint8_t *code, size_t len, uint32_t svc_at, uint32_t irq0_at,
+                          uint32_t sram_limit, uint32_t stack_limit, uint64_t max_cycles, const RigExtra *x)
 {
     memset(r, 0, sizeof *r);
     sched_init(&r->sched, 25000000);
@@ -330,9 +416,13 @@ static void rig_arm(Rig *r, const uint8_t *code, size_t len, uint32_t svc_at, ui
     CpuMemRegion mem[] = {
         {.name = "flash", .base = 0, .size = 0x10000, .limit = 0x10000, .kind = MEM_FLASH},
         {.name = "sram", .base = SRAM, .size = 0x10000, .limit = sram_limit, .kind = MEM_SRAM},
+        {.name = "sram-mirror", .base = SRAM + 0x10000, .alias_of = "sram"},
+        {.name = "far-mirror", .base = 0x30000000, .alias_of = "sram"},
     };
-    CpuConfig cc = {.core = CORE_CORTEX_M3, .sched = &r->sched, .mem = mem, .nmem = 2, .boot_addr = 0,
-                    .stack_limit = stack_limit, .max_cycles = max_cycles, .nvic = r->nvic};
+    CpuUnimpRegion unimp[] = {{.name = "stub 100%", .base = 0x40000000, .size = 0x1000}};
+    CpuConfig cc = {.core = CORE_CORTEX_M3, .sched = &r->sched, .mem = mem, .nmem = x->mirrors ? 4 : 2,
+                    .unimp = unimp, .nunimp = x->unimp ? 1 : 0, .boot_addr = 0, .stack_limit = stack_limit,
+                    .max_cycles = max_cycles, .keep_going = x->keep_going, .nvic = r->nvic};
     char *err = NULL;
     r->cpu = cpu_new(&cc, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r->cpu);
@@ -340,6 +430,8 @@ static void rig_arm(Rig *r, const uint8_t *code, size_t len, uint32_t svc_at, ui
     uint32_t vt[17] = {0};
     vt[0] = SRAM + 0x1000;
     vt[1] = 0x81;
+    if (x->hardfault_at)
+        vt[EXC_HARDFAULT] = x->hardfault_at | 1;
     if (svc_at)
         vt[EXC_SVCALL] = svc_at | 1;
     if (irq0_at)
@@ -348,6 +440,13 @@ static void rig_arm(Rig *r, const uint8_t *code, size_t len, uint32_t svc_at, ui
     CU_ASSERT_EQUAL_FATAL(cpu_load(r->cpu, 0x80, code, len, &err), 0);
     CU_ASSERT_EQUAL_FATAL(cpu_boot(r->cpu, &err), 0);
     free(err);
+}
+
+static void rig_arm(Rig *r, const uint8_t *code, size_t len, uint32_t svc_at, uint32_t irq0_at, uint32_t sram_limit,
+                    uint32_t stack_limit, uint64_t max_cycles)
+{
+    static const RigExtra none;
+    rig_arm_extra(r, code, len, svc_at, irq0_at, sram_limit, stack_limit, max_cycles, &none);
 }
 
 static void rig_free(Rig *r)
@@ -670,6 +769,108 @@ static void test_arm_two_cpus_invalid_pc(void)
 /* RV32: WFI until a machine-timer interrupt (raised by an event at cycle 50000),
  * the handler sees mcause 0x80000007; mcycle reads simulated time; ecall enters
  * the handler with mcause 11; semihosting exit. */
+/* Runs code that must stop at an unaligned access: the instruction at pc, the address
+ * addr, a report containing detail. The rig stays open for more checks. */
+static void run_to_unaligned(Rig *r, const uint8_t *code, size_t len, uint32_t pc, uint32_t addr, const char *detail)
+{
+    rig_arm(r, code, len, 0, 0, 0x10000, 0, 0);
+    CpuStop st;
+    cpu_run(r->cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_HARDFAULT);
+    CU_ASSERT_EQUAL(st.pc, pc);
+    CU_ASSERT_EQUAL(st.addr, addr);
+    CU_ASSERT_EQUAL(st.access, 'r');
+    if (!strstr(st.detail, detail))
+        fprintf(stderr, "\n  report \"%s\" lacks \"%s\"\n", st.detail, detail);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.detail, detail));
+    CU_ASSERT_EQUAL(nvic_read(r->nvic, 0xD28, 4), 1u << 24); /* CFSR.UNALIGNED */
+    CU_ASSERT_EQUAL(nvic_read(r->nvic, 0xD2C, 4), 1u << 30); /* HFSR.FORCED */
+}
+
+/* An LDRD whose base is not word aligned: a UsageFault (UNALIGNED) escalated to
+ * HardFault, precise: the store before it in its block happened, the one after it
+ * did not. */
+static void test_arm_ldrd_unaligned(void)
+{
+    Rig r;
+    run_to_unaligned(&r, arm_ldrd_unaligned, sizeof arm_ldrd_unaligned, 0x8a, SRAM + 0x102,
+                     "escalated UsageFault (UNALIGNED): 8-byte LDRD at 0x20000102 is not word-aligned");
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0x200), 7);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0x204), 0);
+    rig_free(&r);
+}
+
+/* An LDM whose base is loaded in its own block: checked when it runs. The first time
+ * round it is aligned and runs; the second time it faults. */
+static void test_arm_ldm_loaded_base(void)
+{
+    Rig r;
+    run_to_unaligned(&r, arm_ldm_loaded, sizeof arm_ldm_loaded, 0x8a, SRAM + 0x106,
+                     "8-byte LDM at 0x20000106 is not word-aligned");
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0x304), 1); /* one round completed */
+    rig_free(&r);
+}
+
+/* --keep-going: a conditional LDRD that does not run does not fault; the next one goes
+ * to the HardFault handler, with the faulting instruction's address stacked. */
+static void test_arm_unaligned_keep_going(void)
+{
+    Rig r;
+    RigExtra x = {.hardfault_at = 0x92, .keep_going = true};
+    rig_arm_extra(&r, arm_ldrd_cond, sizeof arm_ldrd_cond, 0, 0, 0x10000, 0, 0, &x);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    CU_ASSERT_EQUAL(r.exits, 1);
+    CU_ASSERT_EQUAL(peek(&r, cpu_sp(r.cpu) + 24), 0x8c); /* the stacked PC */
+    CU_ASSERT_EQUAL(nvic_read(r.nvic, 0xD28, 4), 1u << 24);
+    CU_ASSERT_EQUAL(nvic_read(r.nvic, 0xD2C, 4), 1u << 30);
+    rig_free(&r);
+}
+
+/* Unicorn raises a data abort for an unaligned LDREX: reported as the same UsageFault. */
+static void test_arm_ldrex_unaligned(void)
+{
+    Rig r;
+    run_to_unaligned(&r, arm_ldrex_unaligned, sizeof arm_ldrex_unaligned, 0x82, SRAM + 0x102,
+                     "4-byte LDREX at 0x20000102");
+    rig_free(&r);
+}
+
+/* Mirrors show the same bytes (one right after its memory, one elsewhere); an
+ * unimplemented region reads zero and ignores writes; a fetch from it is unmapped. */
+static void test_arm_mirrors_unimplemented(void)
+{
+    Rig r;
+    RigExtra x = {.mirrors = true, .unimp = true};
+    rig_arm_extra(&r, arm_mirror_unimp, sizeof arm_mirror_unimp, 0, 0, 0x10000, 0, 0, &x);
+    uint32_t ones = 0xFFFFFFFFu;
+    CU_ASSERT_EQUAL(cpu_mem_write(r.cpu, SRAM + 0x200, &ones, 4), 0);
+    CpuStop st;
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_UNMAPPED);
+    CU_ASSERT_EQUAL(st.access, 'x');
+    CU_ASSERT_EQUAL(st.addr, 0x40000000);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0x1000), 0x12345678);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0x11000), 0x12345678);
+    CU_ASSERT_EQUAL(peek(&r, 0x30001000), 0x12345678);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0x200), 0); /* what the region read */
+    uint32_t v = 0xCAFE;
+    CU_ASSERT_EQUAL(cpu_mem_write(r.cpu, 0x3000FFFC, &v, 4), 0);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0xFFFC), 0xCAFE);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0x1FFFC), 0xCAFE);
+    rig_free(&r);
+
+    /* --sram: the mirrors end where their memory does */
+    RigExtra m = {.mirrors = true};
+    rig_arm_extra(&r, arm_spin, sizeof arm_spin, 0, 0, 0x1800, 0, 0, &m);
+    CU_ASSERT_EQUAL(cpu_mem_write(r.cpu, 0x30001700, &v, 4), 0);
+    CU_ASSERT_EQUAL(peek(&r, SRAM + 0x11700), 0xCAFE);
+    CU_ASSERT_EQUAL(cpu_mem_write(r.cpu, 0x30002100, &v, 4), -1); /* beyond the partial page */
+    CU_ASSERT_EQUAL(cpu_mem_write(r.cpu, SRAM + 0x12100, &v, 4), -1);
+    rig_free(&r);
+}
+
 static void test_rv_timer_ecall_mcycle(void)
 {
     Sched s;
@@ -947,6 +1148,11 @@ static const TestCase cpu_tests[] = {
     {"arm: cycle limit", test_arm_cycle_limit},
     {"arm: deterministic time", test_arm_deterministic_time},
     {"arm: two Cpus keep their own invalid-instruction PC", test_arm_two_cpus_invalid_pc},
+    {"arm: unaligned LDRD, a base the block starts with", test_arm_ldrd_unaligned},
+    {"arm: unaligned LDM, a base loaded in the block", test_arm_ldm_loaded_base},
+    {"arm: unaligned access with --keep-going, conditional", test_arm_unaligned_keep_going},
+    {"arm: unaligned LDREX", test_arm_ldrex_unaligned},
+    {"arm: mirrors, unimplemented regions", test_arm_mirrors_unimplemented},
     {"rv32: timer interrupt, ecall, mcycle", test_rv_timer_ecall_mcycle},
     {"arm: semihosting writes have the firmware's permissions", test_arm_semihost_write_permissions},
     {"rv32: semihosting writes have the firmware's permissions", test_rv_semihost_write_permissions},
