@@ -1,5 +1,6 @@
 /* board.c: board descriptions from JSON (cJSON): strict validation, built-in boards, --sram
- * and --clock, and whether an image fits a board.
+ * and --clock (and which memory is the main SRAM), whether an image fits a board, and
+ * which built-in board an image is for.
  *
  * Schema (docs/boards.md has the long form):
  * {
@@ -10,8 +11,12 @@
  *   "clock_hz": 25000000,                 required: a number, or a string like "25MHz"
  *   "boot_addr": "0x00000000",            Cortex-M only (vector table at reset), default 0
  *   "nvic": {"num_irq": 32, "prio_bits": 3},  Cortex-M only; defaults 32 and 2 (v6-M) / 3
- *   "memories": [                         required, at least one "sram"; no overlaps
- *     {"name": "flash", "base": "0x00000000", "size": "4M", "kind": "flash"}, ...],
+ *   "memories": [                         required, at least one "sram" or "ram"; no overlaps
+ *     {"name": "ssram1", "base": "0x00000000", "size": "4M", "kind": "ram"},    kinds: flash ram sram
+ *     {"name": "ssram1-mirror", "base": "0x00400000", "alias_of": "ssram1"}, ...],  a mirror
+ *   "main_sram": "ssram23",               optional: the main SRAM (default: the first "sram")
+ *   "unimplemented": [                    optional: read as zero, writes ignored; memories and
+ *     {"name": "VGA", "base": "0x41000000", "size": "2M"}, ...],   devices inside take precedence
  *   "devices": [                          optional
  *     {"type": "cmsdk-uart", "name": "uart0", "base": "0x40004000", "irq": [0, 1], ...}, ...],
  *   "console": "uart0"                    optional: the device that is the console (default:
@@ -58,6 +63,8 @@ char *board_format_hz(uint64_t hz, char *buf, size_t n)
 {
     if (hz >= 1000000 && hz % 1000000 == 0)
         snprintf(buf, n, "%llu MHz", (unsigned long long)(hz / 1000000));
+    else if (hz >= 1000000 && hz % 100000 == 0)
+        snprintf(buf, n, "%llu.%llu MHz", (unsigned long long)(hz / 1000000), (unsigned long long)(hz / 100000 % 10));
     else if (hz >= 1000 && hz % 1000 == 0)
         snprintf(buf, n, "%llu kHz", (unsigned long long)(hz / 1000));
     else
@@ -154,15 +161,10 @@ static int get_string(Ctx *c, const cJSON *obj, const char *key, const char *whe
     return 0;
 }
 
-static int parse_memory(Ctx *c, const cJSON *o, size_t i, BoardMemory *m)
+/* base and size of obj (where: "memories[1]"), within the 4 GiB space, size > 0. */
+static int parse_range(Ctx *c, const cJSON *o, const char *where, uint32_t *base_out, uint32_t *size_out)
 {
-    static const char *const keys[] = {"name", "base", "size", "kind", NULL};
-    char where[64], key[96];
-    snprintf(where, sizeof where, "memories[%zu]", i);
-    if (!cJSON_IsObject(o))
-        return bad(c, "%s: expected an object", where);
-    if (check_keys(c, o, where, keys) < 0 || get_string(c, o, "name", where, true, &m->name) < 0)
-        return -1;
+    char key[96];
     uint64_t base, size;
     const cJSON *v;
     snprintf(key, sizeof key, "%s.base", where);
@@ -170,6 +172,10 @@ static int parse_memory(Ctx *c, const cJSON *o, size_t i, BoardMemory *m)
         return bad(c, "%s: missing", key);
     if (get_num(c, v, key, NUM_ADDR, UINT32_MAX, &base) < 0)
         return -1;
+    if (!size_out) {
+        *base_out = (uint32_t)base;
+        return 0;
+    }
     snprintf(key, sizeof key, "%s.size", where);
     if (!(v = cJSON_GetObjectItemCaseSensitive(o, "size")))
         return bad(c, "%s: missing", key);
@@ -180,18 +186,45 @@ static int parse_memory(Ctx *c, const cJSON *o, size_t i, BoardMemory *m)
     if (base + size > 0x100000000ull)
         return bad(c, "%s: 0x%08llx + %llu bytes runs past the 4 GiB address space", where,
                    (unsigned long long)base, (unsigned long long)size);
+    *base_out = (uint32_t)base;
+    *size_out = (uint32_t)size;
+    return 0;
+}
+
+static const struct { const char *name; int kind; } memory_kinds[] = {
+    {"flash", BOARD_MEM_FLASH}, {"ram", BOARD_MEM_RAM}, {"sram", BOARD_MEM_SRAM}};
+
+/* One memory: {name, base, size, kind}, or a mirror {name, base, alias_of}, whose
+ * target's name goes to *alias (resolved once every memory is read). */
+static int parse_memory(Ctx *c, const cJSON *o, size_t i, BoardMemory *m, char **alias)
+{
+    static const char *const keys[] = {"name", "base", "size", "kind", NULL};
+    static const char *const alias_keys[] = {"name", "base", "alias_of", NULL};
+    char where[64], key[96];
+    snprintf(where, sizeof where, "memories[%zu]", i);
+    m->alias_of = -1;
+    if (!cJSON_IsObject(o))
+        return bad(c, "%s: expected an object", where);
+    bool is_alias = cJSON_GetObjectItemCaseSensitive(o, "alias_of") != NULL;
+    if (check_keys(c, o, where, is_alias ? alias_keys : keys) < 0 ||
+        get_string(c, o, "name", where, true, &m->name) < 0)
+        return -1;
+    if (is_alias) {
+        m->alias_of = -2; /* until resolve_alias */
+        return get_string(c, o, "alias_of", where, true, alias) < 0 ? -1 : parse_range(c, o, where, &m->base, NULL);
+    }
+    if (parse_range(c, o, where, &m->base, &m->size) < 0)
+        return -1;
+    m->limit = m->size;
     snprintf(key, sizeof key, "%s.kind", where);
-    v = cJSON_GetObjectItemCaseSensitive(o, "kind");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "kind");
+    for (size_t k = 0; v && cJSON_IsString(v) && k < ARRAY_SIZE(memory_kinds); k++)
+        if (strcmp(v->valuestring, memory_kinds[k].name) == 0)
+            m->kind = memory_kinds[k].kind;
     if (!v)
-        return bad(c, "%s: missing (\"flash\" or \"sram\")", key);
-    if (cJSON_IsString(v) && strcmp(v->valuestring, "flash") == 0)
-        m->kind = BOARD_MEM_FLASH;
-    else if (cJSON_IsString(v) && strcmp(v->valuestring, "sram") == 0)
-        m->kind = BOARD_MEM_SRAM;
-    else
-        return bad(c, "%s: expected \"flash\" or \"sram\"", key);
-    m->base = (uint32_t)base;
-    m->size = m->limit = (uint32_t)size;
+        return bad(c, "%s: missing (\"flash\", \"ram\" or \"sram\")", key);
+    if (!m->kind)
+        return bad(c, "%s: expected \"flash\", \"ram\" or \"sram\"", key);
     return 0;
 }
 
@@ -266,10 +299,130 @@ static int parse_device(Ctx *c, const cJSON *o, size_t i, BoardDevice *d)
 
 static bool ranges_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn) { return a < b + bn && b < a + an; }
 
+/* A mirror (alias_of -2 until now) takes the size, kind and limit of the memory it
+ * names, which must be one of the board's memories and not itself a mirror. */
+static int resolve_alias(Ctx *c, Board *b, size_t i, const char *target)
+{
+    BoardMemory *m = &b->mem[i];
+    for (size_t j = 0; j < b->nmem; j++) {
+        if (strcmp(b->mem[j].name, target) != 0)
+            continue;
+        if (b->mem[j].alias_of != -1)
+            return bad(c, "memories[%zu].alias_of: \"%s\" is itself a mirror", i, target);
+        m->alias_of = (int)j;
+        m->size = m->limit = b->mem[j].size;
+        m->kind = b->mem[j].kind;
+        if ((uint64_t)m->base + m->size > 0x100000000ull)
+            return bad(c, "memories[%zu]: 0x%08x + %u bytes (the size of %s) runs past the 4 GiB address space", i,
+                       m->base, m->size, target);
+        return 0;
+    }
+    return bad(c, "memories[%zu].alias_of: no other memory is named \"%s\"", i, target);
+}
+
+/* The memories: each read, mirrors resolved, no two overlapping or named alike. */
+static int parse_memories(Ctx *c, const cJSON *root, Board *b)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "memories");
+    if (!v)
+        return bad(c, "memories: missing");
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+        return bad(c, "memories: expected a non-empty array");
+    size_t n = (size_t)cJSON_GetArraySize(v);
+    b->mem = xcalloc(n, sizeof *b->mem);
+    char **alias = xcalloc(n, sizeof *alias);
+    int rc = 0;
+    for (const cJSON *e = v->child; e && rc == 0; e = e->next, b->nmem++) /* nmem counts a failed one: freed */
+        rc = parse_memory(c, e, b->nmem, &b->mem[b->nmem], &alias[b->nmem]);
+    for (size_t i = 0; i < b->nmem && rc == 0; i++)
+        if (alias[i])
+            rc = resolve_alias(c, b, i, alias[i]);
+    for (size_t i = 0; i < n; i++)
+        free(alias[i]);
+    free(alias);
+    for (size_t i = 0; i < b->nmem && rc == 0; i++) {
+        for (size_t j = 0; j < i && rc == 0; j++) {
+            const BoardMemory *m = &b->mem[i];
+            if (ranges_overlap(m->base, m->size, b->mem[j].base, b->mem[j].size))
+                rc = bad(c, "memories[%zu] (%s, 0x%08x..0x%08llx) overlaps memories[%zu] (%s)", i, m->name, m->base,
+                         (unsigned long long)m->base + m->size - 1, j, b->mem[j].name);
+            else if (strcmp(m->name, b->mem[j].name) == 0)
+                rc = bad(c, "memories[%zu].name: \"%s\" is used twice", i, m->name);
+        }
+    }
+    return rc;
+}
+
+static bool is_ram_kind(int kind) { return kind == BOARD_MEM_SRAM || kind == BOARD_MEM_RAM; }
+
+/* "main_sram": the name of a RAM of the board that is not a mirror; default the first
+ * "sram" memory, else the first "ram". */
+static int parse_main_sram(Ctx *c, const cJSON *root, Board *b)
+{
+    char *name = NULL;
+    b->main_sram = -1;
+    if (get_string(c, root, "main_sram", "", false, &name) < 0)
+        return -1;
+    for (int pass = 0; pass < 2 && b->main_sram < 0; pass++) {
+        for (size_t i = 0; i < b->nmem && b->main_sram < 0; i++) {
+            const BoardMemory *m = &b->mem[i];
+            bool pick = name ? strcmp(m->name, name) == 0
+                             : m->alias_of < 0 && m->kind == (pass == 0 ? BOARD_MEM_SRAM : BOARD_MEM_RAM);
+            if (pick && (m->alias_of >= 0 || !is_ram_kind(m->kind))) {
+                bad(c, "main_sram: memory \"%s\" is %s", name,
+                    m->alias_of >= 0 ? "a mirror (name the memory it mirrors)" : "not of kind \"sram\" or \"ram\"");
+                free(name);
+                return -1;
+            }
+            if (pick)
+                b->main_sram = (int)i;
+        }
+    }
+    int rc = 0;
+    if (b->main_sram < 0 && name)
+        rc = bad(c, "main_sram: no memory is named \"%s\"", name);
+    else if (b->main_sram < 0)
+        rc = bad(c, "memories: a board needs at least one memory of kind \"sram\" or \"ram\"");
+    free(name);
+    return rc;
+}
+
+/* "unimplemented": [{"name", "base", "size"}, ...], named uniquely, not overlapping each
+ * other (memories and devices may lie inside them). */
+static int parse_unimplemented(Ctx *c, const cJSON *root, Board *b)
+{
+    static const char *const keys[] = {"name", "base", "size", NULL};
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "unimplemented");
+    if (!v)
+        return 0;
+    if (!cJSON_IsArray(v))
+        return bad(c, "unimplemented: expected an array of {\"name\", \"base\", \"size\"}");
+    b->unimp = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *b->unimp);
+    for (const cJSON *e = v->child; e; e = e->next) {
+        char where[64];
+        snprintf(where, sizeof where, "unimplemented[%zu]", b->nunimp);
+        BoardRegion *r = &b->unimp[b->nunimp++];
+        if (!cJSON_IsObject(e))
+            return bad(c, "%s: expected an object", where);
+        if (check_keys(c, e, where, keys) < 0 || get_string(c, e, "name", where, true, &r->name) < 0 ||
+            parse_range(c, e, where, &r->base, &r->size) < 0)
+            return -1;
+        for (size_t j = 0; j + 1 < b->nunimp; j++) {
+            const BoardRegion *o = &b->unimp[j];
+            if (strcmp(o->name, r->name) == 0)
+                return bad(c, "%s.name: \"%s\" is used twice", where, r->name);
+            if (ranges_overlap(r->base, r->size, o->base, o->size))
+                return bad(c, "%s (%s) overlaps unimplemented[%zu] (%s)", where, r->name, j, o->name);
+        }
+    }
+    return 0;
+}
+
 Board *board_parse(const char *json_text, const char *origin, char **err)
 {
-    static const char *const top_keys[] = {"name", "description", "qemu_machine", "core", "clock_hz",
-                                           "boot_addr", "nvic", "memories", "devices", "console", NULL};
+    static const char *const top_keys[] = {"name",      "description",   "qemu_machine", "core",    "clock_hz",
+                                           "boot_addr", "nvic",          "memories",     "main_sram",
+                                           "unimplemented", "devices", "console", NULL};
     static const char *const nvic_keys[] = {"num_irq", "prio_bits", NULL};
     Ctx cx = {origin ? origin : "(unnamed)", err}, *c = &cx;
     const char *end = NULL;
@@ -381,40 +534,8 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
         }
     }
 
-    v = cJSON_GetObjectItemCaseSensitive(root, "memories");
-    if (!v) {
-        bad(c, "memories: missing");
+    if (parse_memories(c, root, b) < 0 || parse_main_sram(c, root, b) < 0 || parse_unimplemented(c, root, b) < 0)
         goto fail;
-    }
-    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0) {
-        bad(c, "memories: expected a non-empty array");
-        goto fail;
-    }
-    b->mem = xcalloc((size_t)cJSON_GetArraySize(v), sizeof *b->mem);
-    for (const cJSON *e = v->child; e; e = e->next) {
-        if (parse_memory(c, e, b->nmem, &b->mem[b->nmem]) < 0) {
-            b->nmem++; /* free what was filled in */
-            goto fail;
-        }
-        b->nmem++;
-    }
-    for (size_t i = 0; i < b->nmem; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (ranges_overlap(b->mem[i].base, b->mem[i].size, b->mem[j].base, b->mem[j].size)) {
-                bad(c, "memories[%zu] (%s, 0x%08x..0x%08llx) overlaps memories[%zu] (%s)", i, b->mem[i].name,
-                    b->mem[i].base, (unsigned long long)b->mem[i].base + b->mem[i].size - 1, j, b->mem[j].name);
-                goto fail;
-            }
-            if (strcmp(b->mem[i].name, b->mem[j].name) == 0) {
-                bad(c, "memories[%zu].name: \"%s\" is used twice", i, b->mem[i].name);
-                goto fail;
-            }
-        }
-    }
-    if (!board_main_sram(b)) {
-        bad(c, "memories: a board needs at least one memory of kind \"sram\"");
-        goto fail;
-    }
 
     v = cJSON_GetObjectItemCaseSensitive(root, "devices");
     if (v && !cJSON_IsArray(v)) {
@@ -464,6 +585,9 @@ void board_free(Board *b)
     for (size_t i = 0; i < b->nmem; i++)
         free(b->mem[i].name);
     free(b->mem);
+    for (size_t i = 0; i < b->nunimp; i++)
+        free(b->unimp[i].name);
+    free(b->unimp);
     for (size_t i = 0; i < b->ndev; i++) {
         free(b->dev[i].type);
         free(b->dev[i].name);
@@ -525,32 +649,57 @@ Board *board_lookup(const char *name_or_path, char **err)
     return NULL;
 }
 
-BoardMemory *board_main_sram(Board *b)
+BoardMemory *board_main_sram(Board *b) { return b->main_sram >= 0 ? &b->mem[b->main_sram] : NULL; }
+
+bool board_image_word(const Image *img, uint32_t addr, uint32_t *w)
 {
-    for (size_t i = 0; i < b->nmem; i++)
-        if (b->mem[i].kind == BOARD_MEM_SRAM)
-            return &b->mem[i];
-    return NULL;
+    for (size_t i = 0; i < image_segment_count(img); i++) {
+        const ImageSegment *s = image_segment(img, i);
+        if (addr >= s->paddr && (uint64_t)addr + 4 <= (uint64_t)s->paddr + s->filesz) {
+            const uint8_t *p = s->data + (addr - s->paddr);
+            *w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+            return true;
+        }
+    }
+    return false;
+}
+
+static const BoardMemory *memory_holding(const Board *b, uint64_t addr, uint64_t len);
+
+/* The image's initial stack pointer (Cortex-M: the vector table's first word). */
+static bool initial_sp(const Board *b, const Image *img, uint32_t *sp)
+{
+    return core_boots_from_vector_table(b->core) && board_image_word(img, b->boot_addr, sp) && *sp;
+}
+
+void board_choose_main_sram(Board *b, const Image *img)
+{
+    uint32_t sp;
+    if (!initial_sp(b, img, &sp))
+        return;
+    const BoardMemory *m = memory_holding(b, sp - 1u, 1); /* the stack grows down from sp */
+    if (m && m->alias_of >= 0)
+        m = &b->mem[m->alias_of];
+    if (m && is_ram_kind(m->kind))
+        b->main_sram = (int)(m - b->mem);
 }
 
 int board_set_sram(Board *b, uint64_t bytes, char **err)
 {
     BoardMemory *m = board_main_sram(b);
     char sz[32];
-    if (!m) {
-        set_err(err, "--sram: board %s has no SRAM", b->name);
-        return -1;
-    }
     if (bytes == 0) {
         set_err(err, "--sram: must be more than 0");
         return -1;
     }
     if (bytes > m->size) {
-        set_err(err, "--sram %llu: more than the %s of SRAM board %s has", (unsigned long long)bytes,
-                board_format_size(m->size, sz, sizeof sz), b->name);
+        set_err(err, "--sram %llu: more than the %s of SRAM board %s has in %s", (unsigned long long)bytes,
+                board_format_size(m->size, sz, sizeof sz), b->name, m->name);
         return -1;
     }
-    m->limit = (uint32_t)bytes;
+    for (size_t i = 0; i < b->nmem; i++)
+        if (&b->mem[i] == m || b->mem[i].alias_of == b->main_sram)
+            b->mem[i].limit = (uint32_t)bytes;
     return 0;
 }
 
@@ -652,39 +801,70 @@ static bool core_suits(CoreModel c, ImageArmArch aa)
     }
 }
 
-/* A board with flash boots from it: on such a board the entry point must be in flash
- * (an image linked to run from RAM, like the virt ones, is not for it). */
+/* A board with flash or code RAM boots from it: on such a board the entry point must
+ * be in one (an image linked to run from RAM, like the virt ones, is not for it). */
 static bool boots_on(const Board *b, const Image *img)
 {
-    bool has_flash = false;
+    bool has_boot = false;
     for (size_t i = 0; i < b->nmem; i++)
-        has_flash = has_flash || b->mem[i].kind == BOARD_MEM_FLASH;
+        has_boot = has_boot || b->mem[i].kind == BOARD_MEM_FLASH || b->mem[i].kind == BOARD_MEM_RAM;
     uint32_t entry = image_entry(img) & (image_machine(img) == 40 ? ~1u : ~0u);
     const BoardMemory *m = memory_holding(b, entry, 1);
-    return !has_flash || (m && m->kind == BOARD_MEM_FLASH);
+    return !has_boot || (m && (m->kind == BOARD_MEM_FLASH || m->kind == BOARD_MEM_RAM));
 }
+
+/* Symbols that name where an image's RAM (or its stack or heap, at the top of it) ends. */
+static const char *const ram_end_symbols[] = {"_estack", "__StackTop", "_heap_end", "__heap_end",
+                                              "__kernel_ram_end", NULL};
+
+/* Does the image say its RAM ends where one of the board's RAMs ends? */
+static bool ram_end_matches(const Board *b, const Image *img)
+{
+    uint32_t ends[ARRAY_SIZE(ram_end_symbols)];
+    size_t n = 0;
+    if (initial_sp(b, img, &ends[n]))
+        n++;
+    for (size_t k = 0; ram_end_symbols[k]; k++) {
+        const ImageSymbol *sym = image_symbol_by_name(img, ram_end_symbols[k]);
+        if (sym)
+            ends[n++] = sym->addr;
+    }
+    for (size_t i = 0; i < b->nmem; i++)
+        for (size_t k = 0; k < n; k++)
+            if (is_ram_kind(b->mem[i].kind) && (uint64_t)b->mem[i].base + b->mem[i].size == ends[k])
+                return true;
+    return false;
+}
+
+/* Passes of board_guess, most particular first: the core matches the image's build
+ * attributes and a RAM ends where the image's does; the core matches; any core of the
+ * image's architecture. */
+enum { GUESS_RAM_END, GUESS_CORE, GUESS_ANY, GUESS__PASSES };
 
 Board *board_guess(const Image *img, char **err)
 {
     ImageArmArch aa = image_arm_arch(img);
     char *why = NULL;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < GUESS__PASSES; pass++) {
         for (size_t i = 0; i < board_builtin_src_count; i++) {
             Board *b = board_parse(board_builtin_src[i][1], board_builtin_src[i][0], err);
             if (!b) {
                 free(why);
                 return NULL;
             }
-            bool try = core_elf_machine(b->core) == image_machine(img) && (pass == 1 || core_suits(b->core, aa));
+            bool try = core_elf_machine(b->core) == image_machine(img) &&
+                       (pass == GUESS_ANY || core_suits(b->core, aa)) &&
+                       (pass != GUESS_RAM_END || ram_end_matches(b, img));
             char *e = NULL;
             if (try && board_check_image(b, img, &e) == 0 && !boots_on(b, img))
-                e = xasprintf("board %s boots from flash, the entry point 0x%08x is not in it", b->name,
-                              image_entry(img));
+                e = xasprintf("board %s boots from its flash or code RAM, the entry point 0x%08x is not in it",
+                              b->name, image_entry(img));
             if (try && !e) {
                 free(why);
+                board_choose_main_sram(b, img);
                 return b;
             }
-            if (try && pass == 1) {
+            if (try && pass == GUESS_ANY) {
                 char *w = xasprintf("%s%s%s", why ? why : "", why ? "; " : "", e);
                 free(why);
                 why = w;

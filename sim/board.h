@@ -12,15 +12,29 @@
 #include "cpu/core.h"
 #include "base/image.h"
 
-enum { BOARD_MEM_FLASH = 1, BOARD_MEM_SRAM = 2 }; /* same values as cpu.h MEM_* */
+/* Memory kinds: flash (read-only to the firmware, the image is loaded there), RAM that
+ * holds the image and runs code (writable and executable, e.g. QEMU's RAM at the boot
+ * address), and SRAM (data memory; also writable and executable). */
+enum { BOARD_MEM_FLASH = 1, BOARD_MEM_SRAM = 2, BOARD_MEM_RAM = 3 };
 
 typedef struct BoardMemory {
     char *name;
     uint32_t base;
     uint32_t size;   /* bytes */
     uint32_t limit;  /* bytes usable (== size unless --sram shrank it) */
-    int kind;        /* BOARD_MEM_FLASH or BOARD_MEM_SRAM */
+    int kind;        /* BOARD_MEM_FLASH, BOARD_MEM_SRAM or BOARD_MEM_RAM */
+    int alias_of;    /* -1, or the index in Board.mem of the memory whose bytes this one
+                      * shows at another address (a mirror: same size, kind and limit) */
 } BoardMemory;
+
+/* An address range where the machine the board mirrors has a device it does not
+ * implement: reads return zero, writes are ignored (noted in the guest log). Memories
+ * and devices inside it take precedence. */
+typedef struct BoardRegion {
+    char *name;
+    uint32_t base;
+    uint32_t size;   /* bytes */
+} BoardRegion;
 
 /* An interrupt wire in a board file: a number is an input of the board's
  * interrupt controller (NVIC external IRQ n, or PLIC source n); the strings
@@ -50,6 +64,9 @@ typedef struct Board {
     int prio_bits;       /* Cortex-M: implemented priority bits */
     BoardMemory *mem;
     size_t nmem;
+    int main_sram;       /* index in mem of the main SRAM (board_main_sram) */
+    BoardRegion *unimp;  /* unimplemented regions */
+    size_t nunimp;
     BoardDevice *dev;
     size_t ndev;
     char *console;       /* the device that is the console (its name), or NULL: the first
@@ -70,11 +87,19 @@ size_t board_builtin_count(void);
 const char *board_builtin_name(size_t i);
 const char *board_builtin_json(size_t i);
 
-/* --sram: the board's main SRAM (the first SRAM memory) becomes `bytes` long
- * (must be > 0 and <= its size). --clock: the core clock. */
+/* The main SRAM: the memory --sram shrinks and the run's SRAM figures describe. The
+ * board designates one ("main_sram", default its first "sram" memory);
+ * board_choose_main_sram makes it the RAM that holds the image's initial stack pointer
+ * instead (Cortex-M: the first word of the vector table the image loads at boot_addr),
+ * when there is such a RAM: an image that keeps its stack, data and code in one RAM
+ * (MicroPython on mps2-an385, in SSRAM1 at 0) has that RAM as its main SRAM. Call it
+ * before board_set_sram. */
+BoardMemory *board_main_sram(Board *b);
+void board_choose_main_sram(Board *b, const Image *img);
+/* --sram: the main SRAM (and its mirrors) become `bytes` long (must be > 0 and <= its
+ * size). --clock: the core clock. */
 int board_set_sram(Board *b, uint64_t bytes, char **err);
 int board_set_clock(Board *b, uint64_t hz, char **err);
-BoardMemory *board_main_sram(Board *b);
 
 /* "4 MiB", "256 KiB", "300.5 KiB", "512 bytes" into buf; returns buf. */
 char *board_format_size(uint64_t bytes, char *buf, size_t n);
@@ -86,8 +111,15 @@ char *board_format_hz(uint64_t hz, char *buf, size_t n);
  * ("segment 2 at 0x30000000 (512 bytes) lies outside every memory of board X",
  * "image needs 300 KiB of flash, board X has 256 KiB"). */
 int board_check_image(const Board *b, const Image *img, char **err);
-/* Auto-selection: the first built-in board the image fits, preferring one whose
- * core matches the image's ARM architecture. NULL with *err when none fits. */
+/* Auto-selection: the first built-in board the image fits (and boots on: the entry
+ * point in its flash or code RAM, when it has one), preferring one whose core matches
+ * the image's ARM architecture and, among those, one that has a RAM ending where the
+ * image says its RAM ends (the initial stack pointer of its vector table, or a symbol:
+ * _estack, __StackTop, _heap_end, __heap_end, __kernel_ram_end). The main SRAM of the
+ * board returned is chosen for the image (board_choose_main_sram). NULL with *err when
+ * none fits. */
 Board *board_guess(const Image *img, char **err);
+/* The 32-bit word the image loads at addr; false when it loads nothing there. */
+bool board_image_word(const Image *img, uint32_t addr, uint32_t *w);
 
 #endif

@@ -12,7 +12,7 @@
 static void boards_usage(FILE *out)
 {
     fprintf(out, "Usage: baregc boards [NAME]\n\n"
-                 "List the built-in boards (name, core, clock, flash, SRAM, the QEMU machine each one\n"
+                 "List the built-in boards (name, core, clock, flash, RAM, the QEMU machine each one\n"
                  "mirrors, description), or print the JSON of board NAME: a starting point for a board\n"
                  "file of your own (--board FILE.json; the format is in docs/boards.md). Given the\n"
                  "path of a board file, checks it and prints its summary line.\n\n"
@@ -20,27 +20,28 @@ static void boards_usage(FILE *out)
                  "  --help   this text\n");
 }
 
-static uint64_t total_of_kind(const Board *b, int kind)
+/* Bytes of memory of these kinds (a mask of 1 << BOARD_MEM_*), mirrors not counted. */
+static uint64_t total_of_kinds(const Board *b, unsigned kinds)
 {
     uint64_t t = 0;
     for (size_t i = 0; i < b->nmem; i++)
-        if (b->mem[i].kind == kind)
+        if (((1u << b->mem[i].kind) & kinds) && b->mem[i].alias_of < 0)
             t += b->mem[i].size;
     return t;
 }
 
 static void print_header(void)
 {
-    printf("%-12s %-14s %-8s %-9s %-9s %s\n", "NAME", "CORE", "CLOCK", "FLASH", "SRAM", "QEMU MACHINE");
+    printf("%-12s %-14s %-8s %-9s %-9s %s\n", "NAME", "CORE", "CLOCK", "FLASH", "RAM", "QEMU MACHINE");
 }
 
 static void print_board(const Board *b)
 {
     char clk[32], fl[32], sr[32];
-    uint64_t flash = total_of_kind(b, BOARD_MEM_FLASH);
+    uint64_t flash = total_of_kinds(b, 1u << BOARD_MEM_FLASH);
     printf("%-12s %-14s %-8s %-9s %-9s %s\n", b->name, core_name(b->core), board_format_hz(b->clock_hz, clk, sizeof clk),
            flash ? board_format_size(flash, fl, sizeof fl) : "-",
-           board_format_size(total_of_kind(b, BOARD_MEM_SRAM), sr, sizeof sr), b->qemu_machine ? b->qemu_machine : "-");
+           board_format_size(total_of_kinds(b, 1u << BOARD_MEM_SRAM | 1u << BOARD_MEM_RAM), sr, sizeof sr), b->qemu_machine ? b->qemu_machine : "-");
     if (*b->description)
         printf("             %s\n", b->description);
 }

@@ -50,20 +50,6 @@ static const BoardMemory *memory_at(const Board *b, uint32_t addr)
     return NULL;
 }
 
-/* The 32-bit word the image loads at addr (false when it loads nothing there). */
-static bool image_word(const Image *img, uint32_t addr, uint32_t *w)
-{
-    for (size_t i = 0; i < image_segment_count(img); i++) {
-        const ImageSegment *s = image_segment(img, i);
-        if (addr >= s->paddr && (uint64_t)addr + 4 <= (uint64_t)s->paddr + s->filesz) {
-            const uint8_t *p = s->data + (addr - s->paddr);
-            *w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-            return true;
-        }
-    }
-    return false;
-}
-
 static void print_symbol(const Image *img, const ImageSymbol *s)
 {
     char where[300] = "";
@@ -92,7 +78,7 @@ static void print_entry(const Image *img, const Board *b)
     if (!b || !core_boots_from_vector_table(b->core))
         return;
     uint32_t sp, reset;
-    if (image_word(img, b->boot_addr, &sp) && image_word(img, b->boot_addr + 4, &reset)) {
+    if (board_image_word(img, b->boot_addr, &sp) && board_image_word(img, b->boot_addr + 4, &reset)) {
         printf("vectors:      at 0x%08x: initial SP 0x%08x, reset vector 0x%08x  %s\n", b->boot_addr, sp, reset,
                image_describe_addr(img, reset & ~1u, desc, sizeof desc));
         if (!(reset & 1))
@@ -122,29 +108,38 @@ static void print_segments(const Image *img, const Board *b)
     }
 }
 
+/* Memory use: the flash (or, on a board without flash, the code RAM the image is
+ * loaded into) and the main SRAM. */
 static void print_memory_use(const Image *img, Board *b)
 {
     uint64_t flash_used = 0, flash_size = 0, sram_used = 0;
+    int code_kind = BOARD_MEM_RAM;
     for (size_t i = 0; i < b->nmem; i++)
         if (b->mem[i].kind == BOARD_MEM_FLASH)
+            code_kind = BOARD_MEM_FLASH;
+    for (size_t i = 0; i < b->nmem; i++)
+        if (b->mem[i].kind == code_kind && b->mem[i].alias_of < 0)
             flash_size += b->mem[i].limit;
     bool code_in_sram = false;
+    BoardMemory *ram = board_main_sram(b);
     for (size_t i = 0; i < image_segment_count(img); i++) {
         const ImageSegment *s = image_segment(img, i);
         const BoardMemory *lm = memory_at(b, s->paddr), *rm = memory_at(b, s->vaddr);
-        if (lm && lm->kind == BOARD_MEM_FLASH)
+        if (lm && lm->kind == code_kind)
             flash_used += s->filesz;
-        if (rm && rm->kind == BOARD_MEM_SRAM) {
+        if (rm && rm->alias_of >= 0)
+            rm = &b->mem[rm->alias_of];
+        if (rm == ram) { /* the main SRAM (board_main_sram) */
             sram_used += s->memsz;
             code_in_sram = code_in_sram || (s->flags & PF_X_);
         }
     }
-    BoardMemory *ram = board_main_sram(b);
     char a[32], c[32], d[32];
     printf("\nmemory use on %s:\n", b->name);
     if (flash_size)
-        printf("  flash: %s of %s (%.1f%%)\n", board_format_size(flash_used, a, sizeof a),
-               board_format_size(flash_size, c, sizeof c), 100.0 * (double)flash_used / (double)flash_size);
+        printf("  %s %s of %s (%.1f%%)\n", code_kind == BOARD_MEM_FLASH ? "flash:" : "code RAM (loaded):",
+               board_format_size(flash_used, a, sizeof a), board_format_size(flash_size, c, sizeof c),
+               100.0 * (double)flash_used / (double)flash_size);
     else
         printf("  flash: none on this board\n");
     if (ram) {
@@ -317,6 +312,7 @@ static int exec_info(int argc, char **argv)
             image_free(img);
             return EXIT_BAD_BOARD;
         }
+        board_choose_main_sram(b, img);
     } else {
         b = board_guess(img, &board_problem);
         how = "chosen from the image";

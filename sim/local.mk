@@ -10,7 +10,7 @@ baregc_SOURCES += sim/main.c sim/cmd.h sim/options.c sim/options.h sim/cmd_run.c
 baregc_LDADD += $(UI_LIBS) $(CORE_LIBS) $(UI_SYSLIBS) $(MALLOC_LIBS)
 
 ## Built-in boards, in order of preference for auto-selection (board_guess).
-BOARD_JSON = boards/mps2-an385.json boards/mps2-an386.json boards/microbit.json \
+BOARD_JSON = boards/mps2-an385.json boards/mps2-an386.json boards/lm3s6965evb.json boards/microbit.json \
 	boards/sifive_e.json boards/virt-rv32.json
 boardsdir = $(pkgdatadir)/boards
 dist_boards_DATA = $(BOARD_JSON)

@@ -315,10 +315,15 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
         goto fail;
 
     CpuMemRegion *mem = xcalloc(b->nmem, sizeof *mem);
-    for (size_t i = 0; i < b->nmem; i++)
-        mem[i] = (CpuMemRegion){.name = b->mem[i].name, .base = b->mem[i].base, .size = b->mem[i].size,
-                                .limit = b->mem[i].limit,
-                                .kind = b->mem[i].kind == BOARD_MEM_FLASH ? MEM_FLASH : MEM_SRAM};
+    CpuUnimpRegion *unimp = xcalloc(b->nunimp + 1, sizeof *unimp);
+    for (size_t i = 0; i < b->nunimp; i++)
+        unimp[i] = (CpuUnimpRegion){.name = b->unimp[i].name, .base = b->unimp[i].base, .size = b->unimp[i].size};
+    for (size_t i = 0; i < b->nmem; i++) {
+        const BoardMemory *bm = &b->mem[i];
+        mem[i] = (CpuMemRegion){.name = bm->name, .base = bm->base, .size = bm->size, .limit = bm->limit,
+                                .kind = bm->kind == BOARD_MEM_FLASH ? MEM_FLASH : MEM_SRAM,
+                                .alias_of = bm->alias_of >= 0 ? b->mem[bm->alias_of].name : NULL};
+    }
     SemihostConfig sc = {
         .out = stdout,
         .err = stderr,
@@ -330,6 +335,8 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
         .sched = &m->sched,
         .mem = mem,
         .nmem = b->nmem,
+        .unimp = unimp,
+        .nunimp = b->nunimp,
         .boot_addr = core_boots_from_vector_table(b->core) ? b->boot_addr : image_entry(cfg->img),
         .stack_limit = m->stack_limit,
         .max_cycles = cfg->max_cycles,
@@ -338,6 +345,7 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
     };
     m->cpu = cpu_new(&cc, err);
     free(mem);
+    free(unimp);
     if (!m->cpu)
         goto fail;
     sc.mem = (GuestMem){.read = gm_read, .write = gm_write, .opaque = m->cpu};

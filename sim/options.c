@@ -103,6 +103,7 @@ int machine_setup(const MachineOptions *o, const char *elf_path, bool quiet, Ima
     }
     if (!b)
         goto bad_board;
+    board_choose_main_sram(b, img);
     if (o->sram_bytes && board_set_sram(b, o->sram_bytes, &err) < 0)
         goto bad_board;
     if (o->clock_hz && board_set_clock(b, o->clock_hz, &err) < 0)

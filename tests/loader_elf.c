@@ -245,7 +245,7 @@ uint8_t *te_build(const TeSpec *s, size_t *len)
             .p_align = 4,
         };
         for (uint32_t k = 0; k < s->seg[i].filesz; k++)
-            put8(&b, (uint8_t)(i * 16 + k));
+            put8(&b, s->seg[i].data ? s->seg[i].data[k] : (uint8_t)(i * 16 + k));
         memcpy(b.p + phoff + i * sizeof ph, &ph, sizeof ph);
         if (s->seg[i].filesz) {
             char *name = xasprintf(".seg%zu", i);

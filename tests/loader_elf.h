@@ -8,9 +8,10 @@
 
 typedef struct TeSeg {
     uint32_t paddr, vaddr;
-    uint32_t filesz;      /* bytes of data (filled with a pattern) */
+    uint32_t filesz;      /* bytes of data: `data`, or a pattern when it is NULL */
     uint32_t memsz;       /* bytes */
     uint32_t flags;       /* PF_* */
+    const uint8_t *data;
 } TeSeg;
 
 typedef struct TeSym {
@@ -54,8 +55,8 @@ typedef struct TeSpec {
     size_t nstructs;
 } TeSpec;
 
-/* The file bytes (malloc'd) and their length. Segment data byte k of segment i is
- * (uint8_t)(i * 16 + k). */
+/* The file bytes (malloc'd) and their length. Segment data byte k of segment i is its
+ * data[k], or (uint8_t)(i * 16 + k) without data. */
 uint8_t *te_build(const TeSpec *s, size_t *len);
 /* A fresh file name in a per-process temporary directory (malloc'd). */
 char *te_path(const char *name);

@@ -55,15 +55,18 @@ static Board *builtin(const char *name)
 }
 
 
-/* An image file with the given segments and ARM build attributes (arch 0 = none). */
-static Image *image_with(unsigned machine, uint32_t entry, const TeSeg *segs, size_t n, unsigned arm_arch)
+/* An image file with the given segments, ARM build attributes (arch 0 = none) and
+ * symbols. */
+static Image *image_with_syms(unsigned machine, uint32_t entry, const TeSeg *segs, size_t n, unsigned arm_arch,
+                              const TeSym *syms, size_t nsyms)
 {
     static int counter;
     uint8_t attrs[] = {'A', 0, 0, 0, 0, 'a', 'e', 'a', 'b', 'i', 0, 1, 9, 0, 0, 0, 6, 0, 7, 'M'};
     uint32_t sub = sizeof attrs - 1;
     memcpy(attrs + 1, &sub, 4);
     attrs[17] = (uint8_t)arm_arch;
-    TeSpec s = {.machine = machine, .type = ET_EXEC, .entry = entry, .seg = segs, .nseg = n};
+    TeSpec s = {.machine = machine, .type = ET_EXEC, .entry = entry, .seg = segs, .nseg = n, .sym = syms,
+                .nsym = nsyms};
     if (arm_arch) {
         s.arm_attrs = attrs;
         s.arm_attrs_len = sizeof attrs;
@@ -84,11 +87,17 @@ static Image *image_with(unsigned machine, uint32_t entry, const TeSeg *segs, si
     return img;
 }
 
+static Image *image_with(unsigned machine, uint32_t entry, const TeSeg *segs, size_t n, unsigned arm_arch)
+{
+    return image_with_syms(machine, entry, segs, n, arm_arch, NULL, 0);
+}
+
 /* ---- built-in boards ---- */
 
 static void test_builtins_parse(void)
 {
-    static const char *const order[] = {"mps2-an385", "mps2-an386", "microbit", "sifive_e", "virt-rv32"};
+    static const char *const order[] = {"mps2-an385", "mps2-an386", "lm3s6965evb", "microbit", "sifive_e",
+                                        "virt-rv32"};
     CU_ASSERT_EQUAL_FATAL(board_builtin_count(), ARRAY_SIZE(order));
     for (size_t i = 0; i < board_builtin_count(); i++) {
         CU_ASSERT_STRING_EQUAL(board_builtin_name(i), order[i]);
@@ -117,14 +126,44 @@ static void test_builtin_mps2(void)
     CU_ASSERT_EQUAL(b->boot_addr, 0);
     CU_ASSERT_EQUAL(b->num_irq, 32);
     CU_ASSERT_EQUAL(b->prio_bits, 3);
-    CU_ASSERT_EQUAL_FATAL(b->nmem, 2);
-    CU_ASSERT_EQUAL(b->mem[0].kind, BOARD_MEM_FLASH);
-    CU_ASSERT_EQUAL(b->mem[0].base, 0);
-    CU_ASSERT_EQUAL(b->mem[0].size, 4u << 20);
-    CU_ASSERT_EQUAL(b->mem[1].kind, BOARD_MEM_SRAM);
-    CU_ASSERT_EQUAL(b->mem[1].base, 0x20000000);
-    CU_ASSERT_EQUAL(b->mem[1].size, 4u << 20);
-    CU_ASSERT_EQUAL(b->mem[1].limit, 4u << 20);
+    /* hw/arm/mps2.c: SSRAM1 (RAM) at 0 and its mirror, block RAM and three mirrors,
+     * SSRAM2/3 and its mirror, PSRAM */
+    static const struct {
+        const char *name;
+        uint32_t base, size;
+        int kind;
+        const char *alias_of;
+    } mem[] = {
+        {"ssram1", 0, 4u << 20, BOARD_MEM_RAM, NULL},
+        {"ssram1-mirror", 0x00400000, 4u << 20, BOARD_MEM_RAM, "ssram1"},
+        {"blockram", 0x01000000, 16u << 10, BOARD_MEM_SRAM, NULL},
+        {"blockram-mirror1", 0x01004000, 16u << 10, BOARD_MEM_SRAM, "blockram"},
+        {"blockram-mirror2", 0x01008000, 16u << 10, BOARD_MEM_SRAM, "blockram"},
+        {"blockram-mirror3", 0x0100C000, 16u << 10, BOARD_MEM_SRAM, "blockram"},
+        {"ssram23", 0x20000000, 4u << 20, BOARD_MEM_SRAM, NULL},
+        {"ssram23-mirror", 0x20400000, 4u << 20, BOARD_MEM_SRAM, "ssram23"},
+        {"psram", 0x21000000, 16u << 20, BOARD_MEM_SRAM, NULL},
+    };
+    CU_ASSERT_EQUAL_FATAL(b->nmem, ARRAY_SIZE(mem));
+    for (size_t i = 0; i < ARRAY_SIZE(mem); i++) {
+        const BoardMemory *m = &b->mem[i];
+        CU_ASSERT_STRING_EQUAL(m->name, mem[i].name);
+        CU_ASSERT_EQUAL(m->base, mem[i].base);
+        CU_ASSERT_EQUAL(m->size, mem[i].size);
+        CU_ASSERT_EQUAL(m->limit, mem[i].size);
+        CU_ASSERT_EQUAL(m->kind, mem[i].kind);
+        CU_ASSERT_EQUAL(m->alias_of >= 0, mem[i].alias_of != NULL);
+        if (m->alias_of >= 0 && mem[i].alias_of)
+            CU_ASSERT_STRING_EQUAL(b->mem[m->alias_of].name, mem[i].alias_of);
+    }
+    CU_ASSERT_PTR_EQUAL(board_main_sram(b), &b->mem[6]); /* SSRAM2/3, the data memory */
+    /* create_unimplemented_device() in mps2_common_init, and the PPB's default */
+    CU_ASSERT_EQUAL_FATAL(b->nunimp, 12);
+    CU_ASSERT_STRING_EQUAL(b->unimp[3].name, "RESERVED 2");
+    CU_ASSERT_EQUAL(b->unimp[3].base, 0x01010000);
+    CU_ASSERT_EQUAL(b->unimp[3].size, 0x1EFF0000);
+    CU_ASSERT_STRING_EQUAL(b->unimp[11].name, "PPB");
+    CU_ASSERT_EQUAL(b->unimp[11].base, 0xE0000000);
     const BoardDevice *u = board_device(b, "uart0");
     CU_ASSERT_PTR_NOT_NULL_FATAL(u);
     CU_ASSERT_STRING_EQUAL(u->type, "cmsdk-uart");
@@ -150,7 +189,41 @@ static void test_builtin_mps2(void)
     b = builtin("mps2-an386");
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_EQUAL(b->core, CORE_CORTEX_M4);
-    CU_ASSERT_EQUAL(b->mem[1].size, 4u << 20);
+    CU_ASSERT_EQUAL(b->nmem, ARRAY_SIZE(mem));
+    CU_ASSERT_EQUAL(board_main_sram(b)->size, 4u << 20);
+    CU_ASSERT_EQUAL(b->nunimp, 12);
+    board_free(b);
+}
+
+static void test_builtin_lm3s6965evb(void)
+{
+    Board *b = builtin("lm3s6965evb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->core, CORE_CORTEX_M3);
+    CU_ASSERT_EQUAL(b->clock_hz, 12500000); /* 200 MHz / (RCC.SYSDIV 15 + 1) out of reset */
+    CU_ASSERT_EQUAL(b->num_irq, 64);        /* NUM_IRQ_LINES */
+    CU_ASSERT_EQUAL_FATAL(b->nmem, 2);       /* DC0 0x00ff007f: 256 KiB flash, 64 KiB SRAM */
+    CU_ASSERT_EQUAL(b->mem[0].kind, BOARD_MEM_FLASH);
+    CU_ASSERT_EQUAL(b->mem[0].size, 256u << 10);
+    CU_ASSERT_EQUAL(board_main_sram(b)->base, 0x20000000);
+    CU_ASSERT_EQUAL(board_main_sram(b)->size, 64u << 10);
+    static const struct {
+        const char *name;
+        uint32_t base;
+        int irq;
+    } uart[] = {{"uart0", 0x4000C000, 5}, {"uart1", 0x4000D000, 6}, {"uart2", 0x4000E000, 33}};
+    for (size_t i = 0; i < ARRAY_SIZE(uart); i++) {
+        const BoardDevice *u = board_device(b, uart[i].name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+        CU_ASSERT_STRING_EQUAL(u->type, "pl011");
+        CU_ASSERT_EQUAL(u->base, uart[i].base);
+        CU_ASSERT_EQUAL(u->irq[0].num, uart[i].irq);
+        CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(u->params, "variant")->valuestring, "luminary");
+    }
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(board_device(b, "systick")->params, "refclk_hz");
+    CU_ASSERT_EQUAL(ref->valueint, 0); /* "This SoC does not connect the systick reference clock" */
+    CU_ASSERT_EQUAL(b->nunimp, 9);
+    CU_ASSERT_STRING_EQUAL(b->unimp[0].name, "i2c-0");
     board_free(b);
 }
 
@@ -306,7 +379,7 @@ static void test_schema_errors_memories(void)
                  "memories[0].base: missing");
     expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
                  "{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"rom\"}]}",
-                 "memories[0].kind: expected \"flash\" or \"sram\"");
+                 "memories[0].kind: expected \"flash\", \"ram\" or \"sram\"");
     expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
                  "{\"name\": \"s\", \"base\": 0, \"size\": \"1K\", \"kind\": \"sram\", \"speed\": 1}]}",
                  "memories[0].speed: unknown key");
@@ -338,7 +411,78 @@ static void test_schema_errors_memories(void)
                  "memories[1].name: \"f\" is used twice");
     expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
                  "{\"name\": \"f\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"}]}",
-                 "at least one memory of kind \"sram\"");
+                 "at least one memory of kind \"sram\" or \"ram\"");
+}
+
+/* Mirrors, kind "ram", main_sram, unimplemented regions. */
+#define MEM_HEAD "{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+#define CODE_RAM "{\"name\": \"c\", \"base\": 0, \"size\": \"64K\", \"kind\": \"ram\"}"
+#define DATA_RAM "{\"name\": \"d\", \"base\": \"0x20000000\", \"size\": \"16K\", \"kind\": \"sram\"}"
+
+static void test_schema_mirrors_unimplemented(void)
+{
+    char *err = NULL;
+    Board *b = parse(MEM_HEAD CODE_RAM ", {\"name\": \"cm\", \"base\": \"0x10000\", \"alias_of\": \"c\"}, " DATA_RAM
+                     ", {\"name\": \"dm\", \"base\": \"0x30000000\", \"alias_of\": \"d\"}], "
+                     "\"unimplemented\": [{\"name\": \"gap\", \"base\": \"0x20000000\", \"size\": \"1M\"}, "
+                     "{\"name\": \"dev\", \"base\": \"0x40000000\", \"size\": 4096}]}",
+                     &err);
+    if (!b)
+        fprintf(stderr, "\n  %s\n", err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->mem[0].kind, BOARD_MEM_RAM);
+    CU_ASSERT_EQUAL(b->mem[1].alias_of, 0); /* the mirror takes size, kind and limit */
+    CU_ASSERT_EQUAL(b->mem[1].size, 64u << 10);
+    CU_ASSERT_EQUAL(b->mem[1].kind, BOARD_MEM_RAM);
+    CU_ASSERT_EQUAL(b->mem[3].alias_of, 2);
+    CU_ASSERT_PTR_EQUAL(board_main_sram(b), &b->mem[2]); /* the first "sram" */
+    CU_ASSERT_EQUAL(b->nunimp, 2);
+    CU_ASSERT_EQUAL(b->unimp[1].size, 4096);
+    /* --sram shrinks the main SRAM and its mirrors */
+    CU_ASSERT_EQUAL(board_set_sram(b, 4096, &err), 0);
+    CU_ASSERT_EQUAL(b->mem[2].limit, 4096);
+    CU_ASSERT_EQUAL(b->mem[3].limit, 4096);
+    CU_ASSERT_EQUAL(b->mem[0].limit, 64u << 10);
+    board_free(b);
+    /* main_sram names one; with only "ram", the first "ram" */
+    b = parse(MEM_HEAD CODE_RAM ", " DATA_RAM "], \"main_sram\": \"c\"}", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_PTR_EQUAL(board_main_sram(b), &b->mem[0]);
+    board_free(b);
+    b = parse(MEM_HEAD CODE_RAM "]}", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_PTR_EQUAL(board_main_sram(b), &b->mem[0]);
+    board_free(b);
+
+    expect_error(MEM_HEAD CODE_RAM ", {\"name\": \"m\", \"base\": \"0x10000\", \"alias_of\": \"x\"}]}",
+                 "memories[1].alias_of: no other memory is named \"x\"");
+    expect_error(MEM_HEAD CODE_RAM ", {\"name\": \"m\", \"base\": \"0x10000\", \"alias_of\": \"c\"}, "
+                 "{\"name\": \"mm\", \"base\": \"0x20000\", \"alias_of\": \"m\"}]}",
+                 "memories[2].alias_of: \"m\" is itself a mirror");
+    expect_error(MEM_HEAD CODE_RAM ", {\"name\": \"m\", \"base\": \"0x10000\", \"alias_of\": \"c\", \"size\": 4}]}",
+                 "memories[1].size: unknown key (known keys: name, base, alias_of)");
+    expect_error(MEM_HEAD CODE_RAM ", {\"name\": \"m\", \"base\": \"0x8000\", \"alias_of\": \"c\"}]}",
+                 "memories[1] (m, 0x00008000..0x00017fff) overlaps memories[0] (c)");
+    expect_error(MEM_HEAD CODE_RAM ", {\"name\": \"m\", \"base\": \"0xFFFF8000\", \"alias_of\": \"c\"}]}",
+                 "runs past the 4 GiB address space");
+    expect_error(MEM_HEAD CODE_RAM ", " DATA_RAM "], \"main_sram\": \"z\"}", "main_sram: no memory is named \"z\"");
+    expect_error(MEM_HEAD "{\"name\": \"f\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"}, " DATA_RAM
+                 "], \"main_sram\": \"f\"}",
+                 "main_sram: memory \"f\" is not of kind \"sram\" or \"ram\"");
+    expect_error(MEM_HEAD DATA_RAM ", {\"name\": \"dm\", \"base\": \"0x30000000\", \"alias_of\": \"d\"}], "
+                 "\"main_sram\": \"dm\"}",
+                 "main_sram: memory \"dm\" is a mirror");
+    expect_error(MEM_HEAD DATA_RAM "], \"unimplemented\": {}}", "unimplemented: expected an array");
+    expect_error(MEM_HEAD DATA_RAM "], \"unimplemented\": [{\"name\": \"u\", \"base\": 0}]}",
+                 "unimplemented[0].size: missing");
+    expect_error(MEM_HEAD DATA_RAM "], \"unimplemented\": [{\"name\": \"u\", \"base\": 0, \"size\": 4, \"x\": 1}]}",
+                 "unimplemented[0].x: unknown key");
+    expect_error(MEM_HEAD DATA_RAM "], \"unimplemented\": [{\"name\": \"u\", \"base\": 0, \"size\": 8}, "
+                 "{\"name\": \"v\", \"base\": 4, \"size\": 8}]}",
+                 "unimplemented[1] (v) overlaps unimplemented[0] (u)");
+    expect_error(MEM_HEAD DATA_RAM "], \"unimplemented\": [{\"name\": \"u\", \"base\": 0, \"size\": 8}, "
+                 "{\"name\": \"u\", \"base\": 16, \"size\": 8}]}",
+                 "unimplemented[1].name: \"u\" is used twice");
 }
 
 static void test_schema_errors_core_specific(void)
@@ -425,7 +569,7 @@ static void test_lookup(void)
     CU_ASSERT_PTR_NULL(b);
     CU_ASSERT_PTR_NOT_NULL_FATAL(err);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown board \"no-such-board\""));
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "mps2-an385, mps2-an386, microbit, sifive_e, virt-rv32"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "mps2-an385, mps2-an386, lm3s6965evb, microbit, sifive_e, virt-rv32"));
     free(err);
 
     /* a file, by path and by a name ending in .json */
@@ -598,7 +742,7 @@ static void test_check_image(void)
     CU_ASSERT_EQUAL(board_check_image(b, img, &err), 0);
     CU_ASSERT_EQUAL(board_set_sram(b, 1024, &err), 0);
     CU_ASSERT_EQUAL(board_check_image(b, img, &err), -1);
-    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "segment 1 run address at 0x20000000 (2048 bytes) ends beyond the 1 KiB usable in sram") &&
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "segment 1 run address at 0x20000000 (2048 bytes) ends beyond the 1 KiB usable in ssram23") &&
                            strstr(err, "--sram"));
     free(err);
     board_free(b);
@@ -668,6 +812,91 @@ static void test_guess(void)
     const TeSeg nowhere[] = {{.paddr = 0x30000000, .vaddr = 0x30000000, .filesz = 4, .memsz = 4, .flags = PF_R}};
     img = image_with(EM_ARM, 0x30000001, nowhere, 1, 10);
     expect_guess(img, NULL);
+    image_free(img);
+}
+
+/* A v7-M image with a vector table (initial SP `sp`, reset 0x41) in flash at 0 and
+ * .data/.bss in SRAM at 0x20000000, and these symbols. */
+static Image *image_with_sp(uint32_t sp, const TeSym *syms, size_t nsyms)
+{
+    uint8_t vt[8] = {(uint8_t)sp, (uint8_t)(sp >> 8), (uint8_t)(sp >> 16), (uint8_t)(sp >> 24), 0x41, 0, 0, 0};
+    const TeSeg segs[] = {
+        {.paddr = 0, .vaddr = 0, .filesz = 8, .memsz = 0x400, .flags = PF_R | PF_X, .data = vt},
+        {.paddr = 0x400, .vaddr = 0x20000000, .filesz = 0x10, .memsz = 0x800, .flags = PF_R | PF_W},
+    };
+    return image_with_syms(EM_ARM, 0x41, segs, 2, 10, syms, nsyms);
+}
+
+/* Among the boards whose core suits the image, the one with a RAM ending where the
+ * image's initial SP or its RAM-end symbols say: lm3s6965evb (64 KiB of SRAM) for a
+ * Cortex-M3 image that mps2-an385 would also fit. */
+static void test_guess_ram_end(void)
+{
+    Image *img = image_with_sp(0x20010000, NULL, 0);
+    expect_guess(img, "lm3s6965evb");
+    image_free(img);
+    img = image_with_sp(0x20400000, NULL, 0); /* the end of mps2's SSRAM2/3 */
+    expect_guess(img, "mps2-an385");
+    image_free(img);
+    img = image_with_sp(0x20008000, NULL, 0); /* the end of no RAM: the first that fits */
+    expect_guess(img, "mps2-an385");
+    image_free(img);
+    /* TinyGo's cortex-m-qemu: the stack at the bottom of RAM, _heap_end at its top */
+    const TeSym tinygo[] = {{.name = "_heap_end", .value = 0x20010000, .type = STT_NOTYPE, .bind = STB_GLOBAL}};
+    img = image_with_sp(0x20001000, tinygo, 1);
+    expect_guess(img, "lm3s6965evb");
+    image_free(img);
+    /* Zephyr's __kernel_ram_end, the other names */
+    static const char *const names[] = {"_estack", "__StackTop", "__heap_end", "__kernel_ram_end"};
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        const TeSym sym[] = {{.name = names[i], .value = 0x20010000, .type = STT_NOTYPE, .bind = STB_GLOBAL}};
+        img = image_with_sp(0x20001000, sym, 1);
+        expect_guess(img, "lm3s6965evb");
+        image_free(img);
+    }
+    /* too big for lm3s6965evb's flash: a board that fits, even if its RAM ends elsewhere */
+    uint8_t vt[8] = {0x00, 0x00, 0x01, 0x20, 0x41, 0, 0, 0};
+    const TeSeg big[] = {{.paddr = 0, .vaddr = 0, .filesz = 8, .memsz = 300 * 1024, .flags = PF_R | PF_X, .data = vt}};
+    img = image_with(EM_ARM, 0x41, big, 1, 10);
+    expect_guess(img, "mps2-an385");
+    image_free(img);
+}
+
+/* MicroPython on mps2-an385: code, data and stack in SSRAM1 at 0 (RAM), the initial
+ * SP its end: SSRAM1 is the main SRAM, the one --sram shrinks (with its mirror). */
+static void test_main_sram_from_sp(void)
+{
+    uint8_t vt[8] = {0x00, 0x00, 0x40, 0x00, 0x41, 0, 0, 0};
+    const TeSeg one[] = {{.paddr = 0, .vaddr = 0, .filesz = 8, .memsz = 0x54000, .flags = PF_R | PF_W | PF_X,
+                          .data = vt}};
+    Image *img = image_with(EM_ARM, 0x41, one, 1, 10);
+    char *err = NULL;
+    Board *b = board_guess(img, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_STRING_EQUAL(b->name, "mps2-an385");
+    CU_ASSERT_STRING_EQUAL(board_main_sram(b)->name, "ssram1");
+    CU_ASSERT_EQUAL(board_set_sram(b, 0x60000, &err), 0);
+    CU_ASSERT_EQUAL(b->mem[0].limit, 0x60000);
+    CU_ASSERT_EQUAL(b->mem[1].limit, 0x60000); /* ssram1-mirror */
+    CU_ASSERT_EQUAL(b->mem[6].limit, 4u << 20);
+    CU_ASSERT_EQUAL(board_check_image(b, img, &err), 0);
+    CU_ASSERT_EQUAL(board_set_sram(b, 0x40000, &err), 0); /* less than the image needs there */
+    CU_ASSERT_EQUAL(board_check_image(b, img, &err), -1);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "ends beyond the 256 KiB usable in ssram1"));
+    free(err);
+    board_free(b);
+    /* a board named on the command line chooses the same way */
+    b = builtin("mps2-an385");
+    board_choose_main_sram(b, img);
+    CU_ASSERT_STRING_EQUAL(board_main_sram(b)->name, "ssram1");
+    board_free(b);
+    image_free(img);
+    /* an SP in no RAM, or a board without a vector table: the board's own choice */
+    img = image_with_sp(0x30000000, NULL, 0);
+    b = builtin("mps2-an385");
+    board_choose_main_sram(b, img);
+    CU_ASSERT_STRING_EQUAL(board_main_sram(b)->name, "ssram23");
+    board_free(b);
     image_free(img);
 }
 
@@ -895,6 +1124,7 @@ static void test_timebase(void)
 static const TestCase builtin_cases[] = {
     {"every built-in board parses, in order", test_builtins_parse},
     {"mps2-an385 / an386 facts", test_builtin_mps2},
+    {"lm3s6965evb facts", test_builtin_lm3s6965evb},
     {"microbit, sifive_e, virt-rv32 facts", test_builtin_others},
     {NULL, NULL},
 };
@@ -903,6 +1133,7 @@ static const TestCase schema_cases[] = {
     {"numbers, strings, defaults, params", test_numbers_and_params},
     {"top-level errors name the key", test_schema_errors_top},
     {"memory errors and overlaps", test_schema_errors_memories},
+    {"mirrors, code RAM, main SRAM, unimplemented regions", test_schema_mirrors_unimplemented},
     {"NVIC and boot address", test_schema_errors_core_specific},
     {"device errors", test_schema_errors_devices},
     {"the console key", test_console_key},
@@ -915,6 +1146,8 @@ static const TestCase fit_cases[] = {
     {"size and clock formatting", test_format},
     {"board_check_image", test_check_image},
     {"board_guess preferences", test_guess},
+    {"board_guess: where the image's RAM ends", test_guess_ram_end},
+    {"the main SRAM from the initial SP", test_main_sram_from_sp},
     {NULL, NULL},
 };
 
