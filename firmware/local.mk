@@ -20,7 +20,7 @@ FIRMWARE_ELFS = \
 	$(FW_FAULT_ARM_ELFS) $(FW_FAULT_RV_ELFS)
 FW_FAULT_ARM_ELFS = \
 	firmware/t-fault-unmapped-read.elf firmware/t-fault-unmapped-write.elf \
-	firmware/t-fault-unmapped-fetch.elf firmware/t-fault-flash-write.elf \
+	firmware/t-fault-unmapped-fetch.elf \
 	firmware/t-fault-stack.elf firmware/t-fault-sram-limit.elf \
 	firmware/t-fault-badinsn.elf firmware/t-fault-hardfault.elf \
 	firmware/t-fault-runaway.elf firmware/t-fault-deadlock.elf \
@@ -172,8 +172,6 @@ firmware/t-fault-unmapped-write.elf:
 	$(FW_FAULT_AN385) -DFAULT_UNMAPPED_WRITE
 firmware/t-fault-unmapped-fetch.elf:
 	$(FW_FAULT_AN385) -DFAULT_UNMAPPED_FETCH
-firmware/t-fault-flash-write.elf:
-	$(FW_FAULT_AN385) -DFAULT_FLASH_WRITE
 firmware/t-fault-stack.elf:
 	$(FW_FAULT_AN385) -DFAULT_STACK
 firmware/t-fault-sram-limit.elf:
@@ -233,11 +231,11 @@ endif
 ## RISC-V privileged state and QEMU virt's devices: the CSRs as QEMU 7.2 has them
 ## (S-mode and PMP on virt-rv32, PMP only on sifive_e), the test finisher's three
 ## commands (one image each), the Goldfish RTC; and semihosting writes with the
-## firmware's own permissions (into flash on mps2-an385 and sifive_e, outside every
+## firmware's own permissions (into flash on lm3s6965evb and sifive_e, outside every
 ## memory on virt-rv32).
 FW_FINISHER_ELFS = firmware/t-finisher-pass-virt-rv32.elf firmware/t-finisher-fail-virt-rv32.elf \
 	firmware/t-finisher-reset-virt-rv32.elf
-FW_SH_FAULT_ELFS = firmware/t-semihost-fault-mps2-an385.elf firmware/t-semihost-fault-sifive_e.elf \
+FW_SH_FAULT_ELFS = firmware/t-semihost-fault-lm3s6965evb.elf firmware/t-semihost-fault-sifive_e.elf \
 	firmware/t-semihost-fault-virt-rv32.elf
 FIRMWARE_ELFS += firmware/t-csr-virt-rv32.elf firmware/t-csr-sifive_e.elf firmware/t-rtc-virt-rv32.elf \
 	$(FW_FINISHER_ELFS) $(FW_SH_FAULT_ELFS)
@@ -262,9 +260,9 @@ firmware/t-finisher-fail-virt-rv32.elf:
 firmware/t-finisher-reset-virt-rv32.elf:
 	$(FW_FINISHER) -DFINISHER_WORD=0x7777
 FW_SH_FAULT_SRCS = $(fwsrc)/tests/t_semihost_fault.c
-firmware/t-semihost-fault-mps2-an385.elf: $(FW_SH_FAULT_SRCS) $(FW_DEPS_AN385)
-	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DSH_FAULT_FLASH $(FW_SH_FAULT_SRCS) \
-	$(FW_AN385_SRCS) -o $@
+firmware/t-semihost-fault-lm3s6965evb.elf: $(FW_SH_FAULT_SRCS) $(FW_DEPS_LM3S)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_LM3S) -DSH_FAULT_FLASH $(FW_SH_FAULT_SRCS) \
+	$(FW_LM3S_SRCS) -o $@
 firmware/t-semihost-fault-sifive_e.elf: $(FW_SH_FAULT_SRCS) $(FW_DEPS_SIFIVE_E)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_SIFIVE_E) -DSH_FAULT_FLASH $(FW_SH_FAULT_SRCS) \
 	$(FW_SIFIVE_E_SRCS) -o $@
@@ -303,4 +301,34 @@ firmware/t-repl-mps2-an385.elf: $(fwsrc)/tests/t_repl.c $(FW_DEPS_AN385)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) $(fwsrc)/tests/t_repl.c $(FW_AN385_SRCS) -o $@
 firmware/t-repl-virt-rv32.elf: $(fwsrc)/tests/t_repl.c $(FW_DEPS_VIRT)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(fwsrc)/tests/t_repl.c $(FW_VIRT_SRCS) -o $@
+endif
+
+## The boards' own checks (firmware/tests/t_board.c: every memory and device of the QEMU
+## machine), and the Stellaris LM3S6965 (lm3s6965evb) images. The flash-write fault
+## needs a board whose flash is flash (mps2's code memory is RAM).
+FW_LM3S_SRCS = $(fwsrc)/common/startup_cortexm.c $(fwsrc)/common/cortexm.c \
+	$(fwsrc)/common/uart_pl011.c $(FW_COMMON_SRCS)
+FW_DEPS_LM3S = $(FW_LM3S_SRCS) $(FW_HDRS) $(fwsrc)/ld/lm3s6965evb.ld $(FW_LDS_FLASH) Makefile
+FW_CC_LM3S = $(ARM_CC) -mcpu=cortex-m3 -mthumb $(FW_CFLAGS) -T lm3s6965evb.ld \
+	-DBOARD_CPU_HZ=12500000 -DBOARD_NAME='"lm3s6965evb"'
+FW_CC_AN386 = $(ARM_CC) -mcpu=cortex-m4 -mthumb -mfloat-abi=soft $(FW_CFLAGS) -T mps2-an385.ld \
+	-DBOARD_CPU_HZ=25000000 -DBOARD_NAME='"mps2-an386"'
+FIRMWARE_ELFS += firmware/t-board-mps2-an385.elf firmware/t-board-mps2-an386.elf \
+	firmware/t-board-lm3s6965evb.elf firmware/t-fault-flash-write.elf
+EXTRA_DIST += $(fwsrc)/tests/t_board.c $(fwsrc)/common/uart_pl011.c $(fwsrc)/ld/lm3s6965evb.ld \
+	tests/expected/t-board.in tests/expected/t-board-mps2-an385.keep-going.uart \
+	tests/expected/t-board-mps2-an386.keep-going.uart tests/expected/t-board-lm3s6965evb.keep-going.uart
+if HAVE_FIRMWARE
+firmware/t-board-mps2-an385.elf: $(fwsrc)/tests/t_board.c $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) -DBOARD_MPS2 $(fwsrc)/tests/t_board.c \
+	$(FW_AN385_SRCS) -o $@
+firmware/t-board-mps2-an386.elf: $(fwsrc)/tests/t_board.c $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN386) -DBOARD_MPS2 $(fwsrc)/tests/t_board.c \
+	$(FW_AN385_SRCS) -o $@
+firmware/t-board-lm3s6965evb.elf: $(fwsrc)/tests/t_board.c $(FW_DEPS_LM3S)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_LM3S) -DBOARD_LM3S6965 $(fwsrc)/tests/t_board.c \
+	$(FW_LM3S_SRCS) -o $@
+firmware/t-fault-flash-write.elf: $(fwsrc)/tests/t_fault.c $(FW_DEPS_LM3S)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_LM3S) -DFAULT_FLASH_WRITE $(fwsrc)/tests/t_fault.c \
+	$(FW_LM3S_SRCS) -o $@
 endif

@@ -44,7 +44,7 @@ fault t-fault-unmapped-read-rv 80 "unmapped access: .*read at 0x"
 FN=recurse fault t-fault-stack-rv 81 "stack overflow: this block would take the stack pointer"
 # A semihosting call's write where the firmware's own store would fault gets that fault,
 # at the call (the bkpt / ebreak in sh_call).
-FN=sh_call fault t-semihost-fault-mps2-an385 80 "flash write: 8-byte write to flash .*\(a semihosting call's write\)"
+FN=sh_call fault t-semihost-fault-lm3s6965evb 80 "flash write: 8-byte write to flash .*\(a semihosting call's write\)"
 FN='sh_call\+0x4' fault t-semihost-fault-sifive_e 80 "flash write: 8-byte write to flash .*\(a semihosting call's write\)"
 FN='sh_call\+0x4' fault t-semihost-fault-virt-rv32 80 "unmapped access: 8-byte write at 0x30000000 .*\(a semihosting call's write\)"
 
@@ -68,6 +68,14 @@ expect_grep "HardFault handler ran" "$TMP/hf.out" "hardfault handler"
 # without it, the same firmware stops at the fault
 run_baregc "$TMP/hf2" run "$FWDIR/t-fault-hardfault.elf" --quiet
 check "t-fault-hardfault without --keep-going stops with a fault code" test "$RC" -ge 80 -a "$RC" -le 83
+
+# An LDRD from an address that is not word aligned: a UsageFault (UNALIGNED), escalated
+# to HardFault (exit 82), reported at the LDRD (t_board.c's last check).
+run_baregc "$TMP/ua" run "$FWDIR/t-board-mps2-an385.elf" --quiet
+expect_rc "unaligned LDRD" 82
+expect_grep "unaligned LDRD: report says what happened" "$TMP/ua.err" \
+  "hard fault: HardFault: escalated UsageFault \(UNALIGNED\): 8-byte LDRD at 0x[0-9a-f]{7}[26ae] is not word-aligned"
+expect_grep "unaligned LDRD: report names the instruction" "$TMP/ua.err" "pc +0x[0-9a-f]{8} +ldrd_at \(t_board\.c:[0-9]+\)"
 
 # --max-time converts to cycles at the board clock
 run_baregc "$TMP/mt" run "$FWDIR/t-fault-runaway.elf" --max-time 10ms

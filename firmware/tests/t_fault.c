@@ -1,6 +1,6 @@
 /* t_fault.c: one deliberate guest fault per image (the build defines one FAULT_*).
- * Each prints "start\n" on the UART first. The ARM images are for mps2-an385, the
- * *_RV ones for sifive_e. What a simulator is expected to report is in
+ * Each prints "start\n" on the UART first. The ARM images are for mps2-an385 (but
+ * FAULT_FLASH_WRITE for lm3s6965evb, whose flash is flash), the *_RV ones for sifive_e. What a simulator is expected to report is in
  * tests/expected/firmware.tsv. */
 #include <stdint.h>
 

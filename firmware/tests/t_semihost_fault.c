@@ -1,11 +1,11 @@
 /* t_semihost_fault.c: a semihosting call that writes guest memory (SYS_ELAPSED: 8
  * bytes) aimed where the firmware's own store would fault: its code in flash
- * (mps2-an385, sifive_e; the build defines SH_FAULT_FLASH) or outside every memory
+ * (lm3s6965evb, sifive_e; the build defines SH_FAULT_FLASH) or outside every memory
  * (virt-rv32: 0x30000000). The host must refuse it with that store's fault: baregc
  * stops with exit 80 ("start" on the UART, never "survived"); with --keep-going the
  * fault is delivered to the firmware (HardFault; RISC-V: a store access fault, mcause
  * 7, mtval the address), whose handler checks the code is intact and exits with 9.
- * Not for QEMU: its mps2 code memory is RAM, its sifive_e flash ignores writes. */
+ * Not for QEMU: its lm3s6965evb and sifive_e flash ignore writes. */
 #include <stdint.h>
 #include <string.h>
 
