@@ -15,6 +15,21 @@ typedef struct Command {
 /* The name the program was started with (argv[0] of main). */
 extern const char *cmd_program;
 
+/* An option a command's --help lists: "--board" with the placeholder of its value,
+ * "NAME|FILE" ("" for an option that takes none). */
+typedef struct CmdOption {
+    char name[32];
+    char value[32];
+} CmdOption;
+#define CMD_MAX_OPTIONS 64
+
+/* The options c's usage text lists, in order (up to max; -o and --output of one line
+ * are two): read from its lines that start with two spaces and a dash. (cmd_help.c) */
+size_t cmd_options(const Command *c, CmdOption *out, size_t max);
+/* Prints "baregc CMD: unknown option 'ARG' (see baregc CMD --help)" on stderr, with
+ * "; did you mean '--opt'?" when one of c's options is close to it. */
+void cmd_unknown_option(const Command *c, const char *arg);
+
 extern const Command cmd_run;
 extern const Command cmd_info;
 extern const Command cmd_boards;

@@ -75,7 +75,7 @@ static int exec_boards(int argc, char **argv)
             boards_usage(stdout);
             return EXIT_OK;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "baregc boards: unknown option '%s' (see baregc boards --help)\n", argv[i]);
+            cmd_unknown_option(&cmd_boards, argv[i]);
             return EXIT_USAGE;
         } else if (name) {
             fprintf(stderr, "baregc boards: one board name at a time\n");

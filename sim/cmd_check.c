@@ -122,7 +122,7 @@ static int parse_args(CheckArgs *a, int argc, char **argv)
             continue;
         }
         if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "baregc check: unknown option '%s' (see baregc check --help)\n", s);
+            cmd_unknown_option(&cmd_check, s);
             return -1;
         }
         if (a->so.elf) {

@@ -41,7 +41,7 @@ static int exec_diff(int argc, char **argv)
             return EXIT_OK;
         }
         if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "baregc diff: unknown option '%s' (see baregc diff --help)\n", s);
+            cmd_unknown_option(&cmd_diff, s);
             return EXIT_USAGE;
         }
         if (ndirs == 2) {

@@ -278,7 +278,7 @@ static int exec_info(int argc, char **argv)
             info_usage(stdout);
             return EXIT_OK;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "baregc info: unknown option '%s' (see baregc info --help)\n", argv[i]);
+            cmd_unknown_option(&cmd_info, argv[i]);
             return EXIT_USAGE;
         } else if (elf) {
             fprintf(stderr, "baregc info: more than one firmware image given ('%s' and '%s')\n", elf, argv[i]);

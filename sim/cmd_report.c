@@ -82,7 +82,7 @@ static int exec_report(int argc, char **argv)
             report_usage(stdout);
             return EXIT_OK;
         } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "baregc report: unknown option '%s' (see baregc report --help)\n", s);
+            cmd_unknown_option(&cmd_report, s);
             return EXIT_USAGE;
         } else if (dir) {
             fprintf(stderr, "baregc report: more than one directory given ('%s' and '%s')\n", dir, s);

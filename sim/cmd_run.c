@@ -49,7 +49,7 @@ static int parse_args(SessionOptions *o, int argc, char **argv)
             run_usage(stdout);
             return 1;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "baregc run: unknown option '%s' (see baregc run --help)\n", a);
+            cmd_unknown_option(&cmd_run, a);
             return -1;
         } else if (!o->elf) {
             o->elf = a;

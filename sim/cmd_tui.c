@@ -81,7 +81,7 @@ static int parse_args(TuiOpts *o, int argc, char **argv)
         } else if (!strcmp(a, "--start-paused")) {
             o->start_paused = true;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "baregc tui: unknown option '%s' (see baregc tui --help)\n", a);
+            cmd_unknown_option(&cmd_tui, a);
             return -1;
         } else if (!o->so.elf) {
             o->so.elf = a;

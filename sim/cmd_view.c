@@ -126,7 +126,7 @@ static int parse_args(ViewArgs *a, int argc, char **argv)
             }
             continue;
         } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "baregc view: unknown option '%s' (see baregc view --help)\n", s);
+            cmd_unknown_option(&cmd_view, s);
             return -1;
         } else if (!a->so.elf) {
             a->so.elf = s;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/suggest.h"
+#include "base/util.h"
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
 
@@ -23,6 +25,53 @@ static void usage(FILE *out)
 
 const char *cmd_program = "baregc";
 
+/* The options of the program itself, before any command. */
+static const char *const top_options[] = {"--help", "-h", "--version", "-V"};
+
+/* "unknown command" / "unknown option" for argv[1], with the nearest command or option
+ * if one is close (else the usage). */
+static void unknown(const char *word)
+{
+    bool option = word[0] == '-';
+    const char *names[ARRAY_SIZE(commands) + ARRAY_SIZE(top_options)];
+    size_t n = 0;
+    for (size_t i = 0; !option && commands[i]; i++)
+        names[n++] = commands[i]->name;
+    for (size_t i = 0; option && i < ARRAY_SIZE(top_options); i++)
+        names[n++] = top_options[i];
+    const char *near = suggest_closest(word, names, n);
+    if (near) {
+        fprintf(stderr, "baregc: unknown %s '%s'; did you mean '%s'? (see baregc --help)\n", option ? "option" : "command",
+                word, near);
+        return;
+    }
+    fprintf(stderr, "baregc: unknown %s '%s'\n\n", option ? "option" : "command", word);
+    usage(stderr);
+}
+
+/* Hidden, for the shell completion (completions/baregc.bash): `baregc --list-commands`
+ * prints the commands, `baregc --list-options CMD` CMD's options, one a line, each
+ * followed by the placeholder of its value when it takes one. */
+static int list_for_completion(int argc, char **argv)
+{
+    if (!strcmp(argv[1], "--list-commands") && argc == 2) {
+        for (size_t i = 0; commands[i]; i++)
+            printf("%s\n", commands[i]->name);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; argc == 3 && commands[i]; i++) {
+        if (strcmp(argv[2], commands[i]->name) != 0)
+            continue;
+        CmdOption opts[CMD_MAX_OPTIONS];
+        size_t n = cmd_options(commands[i], opts, CMD_MAX_OPTIONS);
+        for (size_t j = 0; j < n; j++)
+            printf("%s%s%s\n", opts[j].name, opts[j].value[0] ? " " : "", opts[j].value);
+        return EXIT_OK;
+    }
+    fprintf(stderr, "baregc: usage: baregc --list-commands | --list-options COMMAND\n");
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 0 && argv[0])
@@ -39,10 +88,11 @@ int main(int argc, char **argv)
         printf("baregc %s\n", PACKAGE_VERSION);
         return EXIT_OK;
     }
+    if (!strcmp(argv[1], "--list-commands") || !strcmp(argv[1], "--list-options"))
+        return list_for_completion(argc, argv);
     for (size_t i = 0; commands[i]; i++)
         if (!strcmp(argv[1], commands[i]->name))
             return commands[i]->exec(argc - 1, argv + 1);
-    fprintf(stderr, "baregc: unknown command '%s'\n\n", argv[1]);
-    usage(stderr);
+    unknown(argv[1]);
     return EXIT_USAGE;
 }

@@ -48,4 +48,30 @@ done
 run_baregc "$TMP/a" info "$DEMO"; expect_rc "info" 0
 expect_grep "info names the core" "$TMP/a.out" "cortex-m3|ARM"
 expect_grep "info names the entry point" "$TMP/a.out" "[Ee]ntry"
+# Did you mean: a mistyped command or option names the one meant, when one is close.
+run_baregc "$TMP/a" rnu "$DEMO"; expect_rc "mistyped command" 64
+expect_grep "mistyped command: did you mean" "$TMP/a.err" "^baregc: unknown command 'rnu'; did you mean 'run'\?"
+run_baregc "$TMP/a" frobnicate; expect_grep "no suggestion for a word far from every command" "$TMP/a.err" \
+  "^baregc: unknown command 'frobnicate'$"
+check "... which is followed by the usage" grep -q "^Usage: baregc COMMAND" "$TMP/a.err"
+run_baregc "$TMP/a" --verison; expect_rc "mistyped --version" 64
+expect_grep "mistyped --version: did you mean" "$TMP/a.err" "unknown option '--verison'; did you mean '--version'\?"
+run_baregc "$TMP/a" run --ouT "$TMP/d" "$DEMO"; expect_rc "mistyped option" 64
+expect_grep "mistyped option: did you mean" "$TMP/a.err" \
+  "^baregc run: unknown option '--ouT'; did you mean '--out'\? \(see baregc run --help\)$"
+check "nothing was run for a mistyped option" test ! -e "$TMP/d"
+run_baregc "$TMP/a" run "$DEMO" --max-cycle=1000; expect_rc "mistyped option=value" 64
+expect_grep "mistyped option=value: did you mean" "$TMP/a.err" "unknown option '--max-cycle=1000'; did you mean '--max-cycles'\?"
+run_baregc "$TMP/a" run "$DEMO" --bogus; expect_grep "no suggestion for an option far from every one" "$TMP/a.err" \
+  "^baregc run: unknown option '--bogus' \(see baregc run --help\)$"
+run_baregc "$TMP/a" check "$DEMO" --budgte b.json; expect_rc "check: mistyped option (check's usage status)" 2
+expect_grep "check: did you mean" "$TMP/a.err" "did you mean '--budget'\?"
+run_baregc "$TMP/a" report "$TMP" --baselin "$TMP"; expect_rc "report: mistyped option" 64
+expect_grep "report: did you mean" "$TMP/a.err" "did you mean '--baseline'\?"
+for c in info tui view; do
+  run_baregc "$TMP/a" $c "$DEMO" --borad mps2-an385; expect_rc "$c: mistyped option" 64
+  expect_grep "$c: did you mean" "$TMP/a.err" "^baregc $c: unknown option '--borad'; did you mean '--board'\?"
+done
+run_baregc "$TMP/a" boards --hepl; expect_grep "boards: did you mean" "$TMP/a.err" "did you mean '--help'\?"
+run_baregc "$TMP/a" diff "$TMP" "$TMP" --HELP; expect_grep "diff: a case slip" "$TMP/a.err" "did you mean '--help'\?"
 finish
