@@ -142,13 +142,17 @@ void set_err(char **err, const char *fmt, ...)
 }
 
 static bool quiet;
+static void (*before)(void);
 
 void log_set_quiet(bool q) { quiet = q; }
+void log_set_before(void (*fn)(void)) { before = fn; }
 bool log_is_quiet(void) { return quiet; }
 
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
     fflush(stdout);
+    if (before)
+        before();
     fprintf(stderr, "baregc: %s", prefix);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

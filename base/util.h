@@ -62,6 +62,9 @@ void set_err(char **err, const char *fmt, ...) BG_PRINTF(2, 3);
  * log_guest reports guest misbehaviour (e.g. a write to a read-only register):
  * the run goes on; each distinct format string is printed at most a few times. */
 void log_set_quiet(bool quiet);
+/* A line on stderr that messages must not run into (a run's progress line): before
+ * every message, fn is called to clear it. NULL: none. */
+void log_set_before(void (*fn)(void));
 bool log_is_quiet(void);
 void log_info(const char *fmt, ...) BG_PRINTF(1, 2);
 void log_warn(const char *fmt, ...) BG_PRINTF(1, 2);

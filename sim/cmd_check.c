@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/cmd.h"
+#include "sim/progress.h"
 #include "sim/session.h"
 #include "base/util.h"
 #include "traces/budget.h"
@@ -163,7 +164,9 @@ static int check_live(CheckArgs *a, const Budget *b, Measured *m)
         fprintf(stderr, "baregc check: the firmware could not be run (baregc run would exit %d)\n", rc);
         return CHECK_ERROR;
     }
+    Progress *p = progress_start(s, &a->so);
     session_run(s);
+    progress_end(p);
     rc = session_finish(s);
     Recording *r = session_recording(s);
     Stats st;

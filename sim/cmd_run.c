@@ -5,6 +5,7 @@
 
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
+#include "sim/progress.h"
 #include "sim/session.h"
 
 static void run_usage(FILE *out)
@@ -76,7 +77,9 @@ static int run_exec(int argc, char **argv)
     Session *s = session_open(&o, &rc);
     if (!s)
         return rc;
+    Progress *p = progress_start(s, &o);
     session_run(s);
+    progress_end(p);
     rc = session_finish(s);
     session_close(s);
     return rc;

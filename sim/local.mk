@@ -7,7 +7,7 @@ nodist_libbaregc_a_SOURCES += sim/builtin_boards.c
 
 baregc_SOURCES += sim/main.c sim/cmd.h sim/options.c sim/options.h sim/cmd_run.c sim/cmd_info.c \
 	sim/cmd_boards.c sim/cmd_check.c sim/cmd_report.c sim/cmd_diff.c sim/cmd_sweep.c sim/cmd_tui.c sim/cmd_view.c
-baregc_SOURCES += sim/cmd_help.c
+baregc_SOURCES += sim/cmd_help.c sim/progress.c sim/progress.h
 baregc_LDADD += $(UI_LIBS) $(CORE_LIBS) $(UI_SYSLIBS) $(MALLOC_LIBS)
 
 ## Built-in boards, in order of preference for auto-selection (board_guess).
