@@ -48,8 +48,9 @@ E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_f
 if HAVE_FIRMWARE
 TESTS += $(E2E_TESTS)
 endif
-TESTS += tests/symbols.sh tests/layers.sh tests/e2e_pprof_synth.sh
+TESTS += tests/symbols.sh tests/layers.sh tests/e2e_pprof_synth.sh tests/man.sh tests/e2e_completion.sh
 EXTRA_DIST += tests/lib.sh tests/symbols.sh tests/layers.sh tests/qemu_run.sh tests/gc_check.py \
+	tests/man.sh tests/e2e_completion.sh \
 	tests/profile_check.py tests/taplib.py \
 	tests/repl_drive.py \
 	tests/e2e_pprof_synth.sh $(E2E_TESTS) examples/budget.json
