@@ -362,26 +362,57 @@ char *read_text_file(const char *path, size_t *len, char **err)
     return (char *)b;
 }
 
+/* Line and column (1-based) of `at` in text; at outside the text: its end. */
+static void json_line_col(const char **text, const char **at, int *line, int *col)
+{
+    if (!*text)
+        *text = "";
+    size_t len = strlen(*text);
+    if (!*at || *at < *text || *at > *text + len)
+        *at = *text + len;
+    *line = *col = 1;
+    for (const char *p = *text; p < *at; p++) {
+        if (*p == '\n')
+            ++*line, *col = 1;
+        else
+            ++*col;
+    }
+}
+
 const char *json_error_text(const char *text, const char *at, char *buf, size_t n)
 {
-    if (!text)
-        text = "";
-    size_t len = strlen(text);
-    if (!at || at < text || at > text + len)
-        at = text + len;
-    int line = 1, col = 1;
-    for (const char *p = text; p < at; p++) {
-        if (*p == '\n')
-            line++, col = 1;
-        else
-            col++;
-    }
+    int line, col;
+    json_line_col(&text, &at, &line, &col);
     char near[21];
     size_t k = 0;
     for (const char *p = at; *p && *p != '\n' && *p != '\r' && k < sizeof near - 1; p++)
         near[k++] = (unsigned char)*p < 0x20 ? '?' : *p;
     near[k] = '\0';
     snprintf(buf, n, "not valid JSON at line %d, column %d%s%s%s", line, col, k ? " near '" : "", near, k ? "'" : "");
+    return buf;
+}
+
+const char *json_nul_escape(const char *text)
+{
+    bool in_string = false;
+    for (const char *p = text; p && *p; p++) {
+        if (*p == '"')
+            in_string = !in_string;
+        else if (in_string && *p == '\\') {
+            if (p[1] == 'u' && strncmp(p + 2, "0000", 4) == 0)
+                return p;
+            if (p[1])
+                p++; /* the escaped character, whatever it is */
+        }
+    }
+    return NULL;
+}
+
+const char *json_nul_text(const char *text, const char *at, char *buf, size_t n)
+{
+    int line, col;
+    json_line_col(&text, &at, &line, &col);
+    snprintf(buf, n, "line %d, column %d: a NUL character (\\u0000) in a string", line, col);
     return buf;
 }
 

@@ -84,6 +84,11 @@ char *read_text_file(const char *path, size_t *len, char **err);
  * of that line from there, control characters as '?') when anything follows on the
  * line. Into buf; returns buf. */
 const char *json_error_text(const char *text, const char *at, char *buf, size_t n);
+/* The first `\u0000` escape inside a string of the JSON text, or NULL: cJSON would
+ * cut the string there (a name "gc\u0000x" read as "gc"), so the readers refuse it.
+ * json_nul_text says where: "line L, column C: a NUL character (\\u0000) in a string". */
+const char *json_nul_escape(const char *text);
+const char *json_nul_text(const char *text, const char *at, char *buf, size_t n);
 
 int parse_size(const char *s, uint64_t *bytes);
 /* "10s", "250ms", "100us", "5000ns", "1.5s" -> nanoseconds. Returns 0 or -1. */

@@ -1378,9 +1378,11 @@ static void add_hooks(Cpu *c)
     c->hooks_added = true;
 }
 
+int cpu_map_devices(Cpu *c, char **err) { return c->devices_mapped ? 0 : map_devices(c, err); }
+
 int cpu_boot(Cpu *c, char **err)
 {
-    if (!c->devices_mapped && map_devices(c, err) < 0)
+    if (cpu_map_devices(c, err) < 0)
         return -1;
     if (!c->hooks_added)
         add_hooks(c);

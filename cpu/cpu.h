@@ -90,6 +90,9 @@ void cpu_free(Cpu *c);
 /* A device register window (any alignment; the CPU maps whole 4 KiB pages and
  * dispatches within them, first registered window first). */
 int cpu_map_device(Cpu *c, uint32_t base, uint32_t size, const DeviceClass *cls, void *dev, char **err);
+/* Map the windows registered so far (cpu_boot does it first, once); after it no
+ * window can be added. */
+int cpu_map_devices(Cpu *c, char **err);
 
 /* Write image bytes into memory (flash included). -1 if outside every memory. */
 int cpu_load(Cpu *c, uint32_t addr, const void *data, size_t len, char **err);

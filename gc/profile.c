@@ -37,7 +37,7 @@ typedef struct ProfilePriv {
     Counter ctr[NCTR];
 } ProfilePriv;
 
-/* Every key of obj must be in allowed (NULL-terminated). */
+/* Every key of obj must be in allowed (NULL-terminated), and given once. */
 static int check_keys(const cJSON *obj, const char *where, const char *const *allowed, char **err)
 {
     for (const cJSON *k = obj->child; k; k = k->next) {
@@ -48,6 +48,11 @@ static int check_keys(const cJSON *obj, const char *where, const char *const *al
             set_err(err, "%s%s\"%s\": unknown key", where, *where ? "." : "", k->string);
             return -1;
         }
+        for (const cJSON *e = obj->child; e != k; e = e->next)
+            if (!strcmp(e->string, k->string)) {
+                set_err(err, "%s%s\"%s\": key given twice", where, *where ? "." : "", k->string);
+                return -1;
+            }
     }
     return 0;
 }
@@ -261,14 +266,16 @@ static int parse_heap(GcRuntime *rt, const cJSON *root, const Image *img, char *
 
 GcRuntime *gc_profile_open(const char *path, const Image *img, char **err)
 {
-    size_t len;
-    char *text = read_text_file(path, &len, err);
+    char *text = read_text_file(path, NULL, err);
     if (!text)
         return NULL;
-    cJSON *root = cJSON_ParseWithLength(text, len);
+    const char *end = NULL, *nul = json_nul_escape(text);
+    cJSON *root = nul ? NULL : cJSON_ParseWithOpts(text, &end, true); /* nothing may follow */
     if (!root) {
         char why[96];
-        set_err(err, "%s: %s", path, json_error_text(text, cJSON_GetErrorPtr(), why, sizeof why));
+        set_err(err, "%s: %s", path,
+                nul ? json_nul_text(text, nul, why, sizeof why)
+                    : json_error_text(text, end ? end : cJSON_GetErrorPtr(), why, sizeof why));
         free(text);
         return NULL;
     }

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "sim/board.h"
+#include "devices/device.h"
 #include "base/util.h"
 
 /* The generated sim/builtin_boards.c: {name, JSON text} in order of preference. */
@@ -209,12 +210,16 @@ static int parse_memory(Ctx *c, const cJSON *o, size_t i, BoardMemory *m, char *
     if (check_keys(c, o, where, is_alias ? alias_keys : keys) < 0 ||
         get_string(c, o, "name", where, true, &m->name) < 0)
         return -1;
-    if (is_alias) {
+    if (is_alias)
         m->alias_of = -2; /* until resolve_alias */
-        return get_string(c, o, "alias_of", where, true, alias) < 0 ? -1 : parse_range(c, o, where, &m->base, NULL);
-    }
-    if (parse_range(c, o, where, &m->base, &m->size) < 0)
+    if ((is_alias && get_string(c, o, "alias_of", where, true, alias) < 0) ||
+        parse_range(c, o, where, &m->base, is_alias ? NULL : &m->size) < 0)
         return -1;
+    if (m->base & (BOARD_PAGE - 1))
+        return bad(c, "%s.base: 0x%08x is not on a 4 KiB boundary (memories are mapped in whole 4 KiB pages)", where,
+                   m->base);
+    if (is_alias)
+        return 0;
     m->limit = m->size;
     snprintf(key, sizeof key, "%s.kind", where);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "kind");
@@ -418,6 +423,100 @@ static int parse_unimplemented(Ctx *c, const cJSON *root, Board *b)
     return 0;
 }
 
+/* ---- what a machine can map ---- */
+
+/* At most BOARD_MAX_PARTS memories (mirrors included), unimplemented regions and
+ * devices, counted before any is read. */
+static int check_parts(Ctx *c, const cJSON *root)
+{
+    static const char *const lists[] = {"memories", "unimplemented", "devices"};
+    size_t n = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, lists[i]);
+        n += cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 0;
+    }
+    if (n > BOARD_MAX_PARTS)
+        return bad(c, "memories, unimplemented, devices: %zu in all, more than the %d a board may have (Unicorn "
+                   "maps each one on its own; docs/boards.md)", n, BOARD_MAX_PARTS);
+    return 0;
+}
+
+static uint64_t page_down(uint64_t a) { return a & ~(uint64_t)(BOARD_PAGE - 1); }
+static uint64_t page_up(uint64_t a) { return (a + BOARD_PAGE - 1) & ~(uint64_t)(BOARD_PAGE - 1); }
+
+/* A device's register window [lo, hi) and its model. */
+typedef struct Window {
+    const char *name;
+    uint64_t lo, hi;
+    const DeviceClass *cls;
+} Window;
+
+/* Windows may not overlap, except that a system exception's source (SysTick) may sit
+ * inside the exception model's window (the System Control Space page). */
+static bool may_nest(const Window *in, const Window *out)
+{
+    return in->cls->sys_exc > 0 && (out->cls->roles & DEVICE_ROLE_EXC_MODEL) && in->lo >= out->lo && in->hi <= out->hi;
+}
+
+static int check_overlap(Ctx *c, size_t i, const Window *w, const char *what, const Window *o)
+{
+    if (!ranges_overlap(w->lo, w->hi - w->lo, o->lo, o->hi - o->lo) || may_nest(w, o) || may_nest(o, w))
+        return 0;
+    return bad(c, "devices[%zu] (%s, 0x%08llx..0x%08llx) overlaps %s (%s, 0x%08llx..0x%08llx)", i, w->name,
+               (unsigned long long)w->lo, (unsigned long long)w->hi - 1, what, o->name, (unsigned long long)o->lo,
+               (unsigned long long)o->hi - 1);
+}
+
+/* Every device has a known model whose register window lies in the 4 GiB space, on
+ * no page of a memory (the machine maps memories and devices in 4 KiB pages) and over
+ * no other device's, the exception model a Cortex-M core gets unlisted included. */
+static int check_devices(Ctx *c, const Board *b)
+{
+    Window *w = xcalloc(b->ndev + 1, sizeof *w);
+    bool listed_exc = false;
+    int rc = 0;
+    for (size_t i = 0; i < b->ndev && rc == 0; i++) {
+        const BoardDevice *d = &b->dev[i];
+        w[i] = (Window){.name = d->name, .lo = d->base, .cls = device_class_find(d->type)};
+        if (!w[i].cls) {
+            char known[512] = "";
+            for (size_t k = 0; device_classes[k]; k++) {
+                strncat(known, k ? ", " : "", sizeof known - strlen(known) - 1);
+                strncat(known, device_classes[k]->type, sizeof known - strlen(known) - 1);
+            }
+            rc = bad(c, "devices[%zu] (%s).type: unknown device type \"%s\" (known: %s)", i, d->name, d->type, known);
+            break;
+        }
+        w[i].hi = w[i].lo + w[i].cls->size;
+        listed_exc = listed_exc || (w[i].cls->roles & DEVICE_ROLE_EXC_MODEL);
+        if (w[i].hi > 0x100000000ull) {
+            rc = bad(c, "devices[%zu] (%s).base: 0x%08x: the %u-byte register window of a %s runs past the 4 GiB "
+                     "address space", i, d->name, d->base, w[i].cls->size, d->type);
+            break;
+        }
+        for (size_t j = 0; j < b->nmem && rc == 0; j++) {
+            const BoardMemory *m = &b->mem[j];
+            uint64_t lo = page_down(w[i].lo), hi = page_up(w[i].hi);
+            if (ranges_overlap(lo, hi - lo, m->base, page_up((uint64_t)m->base + m->size) - m->base))
+                rc = bad(c, "devices[%zu] (%s, 0x%08llx..0x%08llx) shares a 4 KiB page with memories[%zu] (%s)", i,
+                         d->name, (unsigned long long)w[i].lo, (unsigned long long)w[i].hi - 1, j, m->name);
+        }
+        for (size_t j = 0; j < i && rc == 0; j++) {
+            char what[48];
+            snprintf(what, sizeof what, "devices[%zu]", j);
+            rc = check_overlap(c, i, &w[i], what, &w[j]);
+        }
+    }
+    const DeviceClass *exc = device_class_with_role(DEVICE_ROLE_EXC_MODEL);
+    if (rc == 0 && !listed_exc && core_has_nvic(b->core) && exc) {
+        Window e = {.name = exc->type, .lo = exc->default_base, .hi = (uint64_t)exc->default_base + exc->size, .cls = exc};
+        for (size_t i = 0; i < b->ndev && rc == 0; i++)
+            rc = check_overlap(c, i, &w[i], "the core's exception model", &e);
+    }
+    free(w);
+    return rc;
+}
+
 Board *board_parse(const char *json_text, const char *origin, char **err)
 {
     static const char *const top_keys[] = {"name",      "description",   "qemu_machine", "core",    "clock_hz",
@@ -425,11 +524,12 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
                                            "unimplemented", "devices", "console", NULL};
     static const char *const nvic_keys[] = {"num_irq", "prio_bits", NULL};
     Ctx cx = {origin ? origin : "(unnamed)", err}, *c = &cx;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(json_text ? json_text : "", &end, true);
+    const char *end = NULL, *nul = json_nul_escape(json_text);
+    cJSON *root = nul ? NULL : cJSON_ParseWithOpts(json_text ? json_text : "", &end, true);
     if (!root) {
         char why[96];
-        bad(c, "%s", json_error_text(json_text, end ? end : cJSON_GetErrorPtr(), why, sizeof why));
+        bad(c, "%s", nul ? json_nul_text(json_text, nul, why, sizeof why)
+                         : json_error_text(json_text, end ? end : cJSON_GetErrorPtr(), why, sizeof why));
         return NULL;
     }
     Board *b = xcalloc(1, sizeof *b);
@@ -534,7 +634,8 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
         }
     }
 
-    if (parse_memories(c, root, b) < 0 || parse_main_sram(c, root, b) < 0 || parse_unimplemented(c, root, b) < 0)
+    if (check_parts(c, root) < 0 || parse_memories(c, root, b) < 0 || parse_main_sram(c, root, b) < 0 ||
+        parse_unimplemented(c, root, b) < 0)
         goto fail;
 
     v = cJSON_GetObjectItemCaseSensitive(root, "devices");
@@ -561,7 +662,7 @@ Board *board_parse(const char *json_text, const char *origin, char **err)
                 }
         }
     }
-    if (get_string(c, root, "console", "", false, &b->console) < 0)
+    if (check_devices(c, b) < 0 || get_string(c, root, "console", "", false, &b->console) < 0)
         goto fail;
     if (b->console && !board_device(b, b->console)) {
         bad(c, "console: no device is named \"%s\"", b->console);

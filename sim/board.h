@@ -17,6 +17,16 @@
  * address), and SRAM (data memory; also writable and executable). */
 enum { BOARD_MEM_FLASH = 1, BOARD_MEM_SRAM = 2, BOARD_MEM_RAM = 3 };
 
+/* What a machine can be built from. Memories start on a BOARD_PAGE boundary, and no
+ * device's register window shares a page with a memory: the machine maps both in
+ * whole pages. A board has at most BOARD_MAX_PARTS memories (mirrors included),
+ * unimplemented regions and devices in all: each is a mapping of its own in Unicorn
+ * 2.0.1 at most (a memory two when --sram leaves a partial page), which aborts the
+ * process past 1023 mappings (Cortex-M: its 1 KiB target pages bound the section
+ * table, qemu/exec.c phys_section_add) and builds its map in time that grows as the
+ * square of their number (docs/boards.md). */
+enum { BOARD_PAGE = 4096, BOARD_MAX_PARTS = 256 };
+
 typedef struct BoardMemory {
     char *name;
     uint32_t base;

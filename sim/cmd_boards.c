@@ -7,6 +7,7 @@
 #include "sim/board.h"
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
+#include "sim/machine.h"
 #include "base/util.h"
 
 static void boards_usage(FILE *out)
@@ -15,7 +16,8 @@ static void boards_usage(FILE *out)
                  "List the built-in boards (name, core, clock, flash, RAM, the QEMU machine each one\n"
                  "mirrors, description), or print the JSON of board NAME: a starting point for a board\n"
                  "file of your own (--board FILE.json; the format is in docs/boards.md). Given the\n"
-                 "path of a board file, checks it and prints its summary line.\n\n"
+                 "path of a board file, checks it as a run would (the file, then the machine built\n"
+                 "from it, without an image) and prints its summary line; exit 67 when it is refused.\n\n"
                  "Options:\n"
                  "  --help   this text\n");
 }
@@ -94,12 +96,15 @@ static int exec_boards(int argc, char **argv)
     }
     char *err = NULL;
     Board *b = board_lookup(name, &err); /* a board file: check it and summarize it */
-    if (b) {
+    Machine *m = b ? machine_new(&(MachineConfig){.board = b, .uart_in_fd = -1}, &err) : NULL;
+    if (m) { /* a run builds the same machine: what it would refuse is refused here */
+        machine_free(m);
         print_header();
         print_board(b);
         board_free(b);
         return EXIT_OK;
     }
+    board_free(b);
     log_error("%s", err);
     free(err);
     return EXIT_BAD_BOARD;

@@ -23,7 +23,9 @@ typedef struct MachineConfig {
 typedef struct Machine Machine;
 
 /* Errors: a device type the registry does not know, an IRQ out of range, an
- * image that cannot be placed... (message names the board and device). */
+ * image that cannot be placed... (message names the board and device). With img
+ * NULL the machine is built with empty memories and not booted: what `baregc boards
+ * FILE` does to check that a run could use the board. */
 Machine *machine_new(const MachineConfig *cfg, char **err);
 void machine_free(Machine *m);
 void machine_run(Machine *m, CpuStop *stop);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -344,8 +345,14 @@ Session *session_open(const SessionOptions *o, int *rc)
         *rc = EXIT_IO;
         goto fail;
     }
-    if (o->uart_in && (s->uart_in = open(o->uart_in, O_RDONLY)) < 0) {
+    struct stat st;
+    if (o->uart_in && ((s->uart_in = open(o->uart_in, O_RDONLY)) < 0 || fstat(s->uart_in, &st) < 0)) {
         log_error("cannot read %s: %s", o->uart_in, strerror(errno));
+        *rc = EXIT_NO_INPUT;
+        goto fail;
+    }
+    if (o->uart_in && S_ISDIR(st.st_mode)) {
+        log_error("--uart-in %s: a directory, not a file, pipe or terminal", o->uart_in);
         *rc = EXIT_NO_INPUT;
         goto fail;
     }

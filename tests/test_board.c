@@ -292,7 +292,7 @@ static void test_numbers_and_params(void)
                      "\"memories\": [{\"name\": \"a\", \"base\": 4096, \"size\": 8192, \"kind\": \"flash\"}, "
                      "{\"name\": \"b\", \"base\": \"0x80000000\", \"size\": \"0x4000\", \"kind\": \"sram\"}, "
                      "{\"name\": \"c\", \"base\": \"0x90000000\", \"size\": \"1M\", \"kind\": \"sram\"}], "
-                     "\"devices\": [{\"type\": \"x\", \"name\": \"d\", \"base\": 268435456, \"irq\": \"12\", "
+                     "\"devices\": [{\"type\": \"cmsdk-uart\", \"name\": \"d\", \"base\": 268435456, \"irq\": \"12\", "
                      "\"speed\": \"fast\", \"n\": [1, 2]}]}",
                      &err);
     if (!b)
@@ -311,7 +311,7 @@ static void test_numbers_and_params(void)
     CU_ASSERT_EQUAL(b->dev[0].irq[0].num, 12);
     /* the whole object is kept for the device model */
     CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(b->dev[0].params, "speed")->valuestring, "fast");
-    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(b->dev[0].params, "type")->valuestring, "x");
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(b->dev[0].params, "type")->valuestring, "cmsdk-uart");
     CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(b->dev[0].params, "n")), 2);
     board_free(b);
 
@@ -395,8 +395,8 @@ static void test_schema_errors_memories(void)
     /* overlaps */
     expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
                  "{\"name\": \"f\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"},"
-                 "{\"name\": \"s\", \"base\": \"0xFFFF\", \"size\": \"1K\", \"kind\": \"sram\"}]}",
-                 "memories[1] (s, 0x0000ffff..0x000103fe) overlaps memories[0] (f)");
+                 "{\"name\": \"s\", \"base\": \"0xF000\", \"size\": \"1K\", \"kind\": \"sram\"}]}",
+                 "memories[1] (s, 0x0000f000..0x0000f3ff) overlaps memories[0] (f)");
     /* touching is fine, the same name twice is not */
     char *err;
     Board *b = parse("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
@@ -1121,6 +1121,104 @@ static void test_timebase(void)
     machine_rig_close(&r);
 }
 
+/* ---- what a machine can map: alignment, windows, the number of parts ---- */
+
+/* BASE_ARM with `devs` as its devices array's contents. */
+#define ARM_DEVS(devs) "{" BASE_ARM ", \"devices\": [" devs "]}"
+#define DEV(type, name, base) "{\"type\": \"" type "\", \"name\": \"" name "\", \"base\": \"" base "\"}"
+
+static void test_layout_windows(void)
+{
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": \"0x20000800\", \"size\": \"4K\", \"kind\": \"sram\"}]}",
+                 "memories[0].base: 0x20000800 is not on a 4 KiB boundary");
+    expect_error(ARM_DEVS(DEV("uart", "u", "0x40000000")), "devices[0] (u).type: unknown device type \"uart\" (known: ");
+    expect_error(ARM_DEVS(DEV("cmsdk-uart", "u", "0xFFFFFFFF")),
+                 "devices[0] (u).base: 0xffffffff: the 4096-byte register window of a cmsdk-uart runs past the 4 GiB");
+    expect_error(ARM_DEVS(DEV("cmsdk-uart", "a", "0x40004000") ", " DEV("cmsdk-timer", "b", "0x40004000")),
+                 "devices[1] (b, 0x40004000..0x40004fff) overlaps devices[0] (a, 0x40004000..0x40004fff)");
+    expect_error(ARM_DEVS(DEV("cmsdk-uart", "a", "0x40004000") ", " DEV("systick", "b", "0x40004ff8")),
+                 "devices[1] (b, 0x40004ff8..0x40005007) overlaps devices[0] (a, 0x40004000..0x40004fff)");
+    /* the exception model's page: SysTick inside it, nothing else, listed or not */
+    expect_error(ARM_DEVS(DEV("dwt", "d", "0xE000E100")),
+                 "devices[0] (d, 0xe000e100..0xe000f0ff) overlaps the core's exception model (nvic, 0xe000e000..");
+    expect_error(ARM_DEVS(DEV("nvic", "n", "0xE000E000") ", " DEV("dwt", "d", "0xE000E800")),
+                 "devices[1] (d, 0xe000e800..0xe000f7ff) overlaps devices[0] (n, 0xe000e000..0xe000efff)");
+    char *err = NULL;
+    Board *b = parse(ARM_DEVS(DEV("nvic", "n", "0xE000E000") ", " DEV("systick", "st", "0xE000E010")), &err);
+    CU_ASSERT_PTR_NOT_NULL(b);
+    board_free(b);
+    b = parse(ARM_DEVS(DEV("systick", "st", "0xE000E010")), &err);
+    CU_ASSERT_PTR_NOT_NULL(b);
+    board_free(b);
+    /* a device on the partial last page of a memory (20 KiB + 1 KiB of SRAM) */
+    expect_error("{\"name\": \"b\", \"core\": \"cortex-m3\", \"clock_hz\": 1, \"memories\": ["
+                 "{\"name\": \"s\", \"base\": \"0x20000000\", \"size\": \"0x5400\", \"kind\": \"sram\"}], "
+                 "\"devices\": [" DEV("systick", "st", "0x20005800") "]}",
+                 "devices[0] (st, 0x20005800..0x2000580f) shares a 4 KiB page with memories[0] (s)");
+}
+
+/* `nmem` SRAM memories of 4 KiB from 0x20000000 on, every other page, each followed
+ * by a DWT on the page after it when `interleave`, so that every memory and every
+ * device is a mapping of its own; a Cortex-M3 core (1 KiB target pages in Unicorn:
+ * the smallest section table). */
+static char *many_parts_board(size_t nmem, bool interleave)
+{
+    size_t cap = 256 + nmem * 200, n = 0;
+    char *j = xmalloc(cap);
+    n += (size_t)snprintf(j + n, cap - n, "{\"name\": \"many\", \"core\": \"cortex-m3\", \"clock_hz\": 1000, "
+                                          "\"memories\": [");
+    for (size_t i = 0; i < nmem; i++)
+        n += (size_t)snprintf(j + n, cap - n, "%s{\"name\": \"m%zu\", \"base\": %zu, \"size\": 4096, "
+                                              "\"kind\": \"sram\"}", i ? ", " : "", i, 0x20000000u + i * 0x2000u);
+    n += (size_t)snprintf(j + n, cap - n, "], \"devices\": [");
+    for (size_t i = 0; interleave && i < nmem; i++)
+        n += (size_t)snprintf(j + n, cap - n, "%s{\"type\": \"dwt\", \"name\": \"d%zu\", \"base\": %zu}",
+                              i ? ", " : "", i, 0x20001000u + i * 0x2000u);
+    snprintf(j + n, cap - n, "]}");
+    return j;
+}
+
+/* At most BOARD_MAX_PARTS memories and devices; the largest board builds its machine
+ * (Unicorn 2.0.1 aborted the process at about 1020 of them). */
+static void test_layout_parts(void)
+{
+    char *json = many_parts_board(BOARD_MAX_PARTS / 2, true);
+    char *err = NULL;
+    Board *b = parse(json, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->nmem + b->ndev, BOARD_MAX_PARTS);
+    Machine *m = machine_new(&(MachineConfig){.board = b, .uart_in_fd = -1}, &err);
+    if (!m)
+        fprintf(stderr, "\n  %s\n", err);
+    CU_ASSERT_PTR_NOT_NULL(m);
+    machine_free(m);
+    board_free(b);
+    free(json);
+    json = many_parts_board(BOARD_MAX_PARTS + 1, false);
+    expect_error(json, "memories, unimplemented, devices: 257 in all, more than the 256 a board may have");
+    free(json);
+    json = many_parts_board(2000, true);
+    expect_error(json, "memories, unimplemented, devices: 4000 in all, more than the 256 a board may have");
+    free(json);
+}
+
+/* Without an image the machine is built, not booted: what `baregc boards FILE` checks. */
+static void test_machine_without_image(void)
+{
+    char *err = NULL;
+    Board *b = parse(ARM_DEVS("{\"type\": \"cmsdk-uart\", \"name\": \"u\", \"base\": \"0x40004000\", "
+                              "\"irq\": [300, 301]}"),
+                     &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    Machine *m = machine_new(&(MachineConfig){.board = b, .uart_in_fd = -1}, &err);
+    CU_ASSERT_PTR_NULL(m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "device u: IRQ 300 is not an input of the interrupt controller nvic"));
+    free(err);
+    board_free(b);
+}
+
 static const TestCase builtin_cases[] = {
     {"every built-in board parses, in order", test_builtins_parse},
     {"mps2-an385 / an386 facts", test_builtin_mps2},
@@ -1138,6 +1236,8 @@ static const TestCase schema_cases[] = {
     {"device errors", test_schema_errors_devices},
     {"the console key", test_console_key},
     {"lookup by name and by file", test_lookup},
+    {"layout: alignment and register windows", test_layout_windows},
+    {"layout: at most BOARD_MAX_PARTS memories and devices", test_layout_parts},
     {NULL, NULL},
 };
 
@@ -1158,6 +1258,7 @@ static const TestCase machine_cases[] = {
     {"exception model: the one the board lists", test_exception_model_listed},
     {"exception model: its inputs", test_exception_model_inputs},
     {"rdtime reads the timebase", test_timebase},
+    {"without an image: built, not booted", test_machine_without_image},
     {NULL, NULL},
 };
 
