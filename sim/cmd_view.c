@@ -186,11 +186,20 @@ static long pick_pause(const Recording *r, long at, bool *bad)
     return at > 0 ? at - 1 : (long)r->npauses - 1;
 }
 
+static void dump_cell(void *opaque, uint32_t addr, HeapMapColor col, HeapMapRect rc, bool head)
+{
+    (void)head;
+    fprintf(opaque, "cell 0x%08x %s %d %d %d %d\n", addr, cell_key(col), rc.x, rc.y, rc.w, rc.h);
+}
+
+/* Written under PATH.tmp and renamed: PATH is the whole map or what it was before. */
 static int write_dump(const char *path, const HeapMapLayout *l, const Recording *r, const HeapMapView *v, char **err)
 {
-    FILE *f = fopen(path, "w");
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
     if (!f) {
-        set_err(err, "cannot write %s: %s", path, strerror(errno));
+        set_err(err, "cannot write %s: %s", tmp, strerror(errno));
+        free(tmp);
         return -1;
     }
     fprintf(f, "# baregc view --dump-map: the heap map as drawn in a %dx%d image\n", l->width, l->height);
@@ -206,19 +215,13 @@ static int write_dump(const char *path, const HeapMapLayout *l, const Recording 
         fprintf(f, "colour %s %06x\n", cell_key(kinds[i]), heapmap_color(kinds[i]));
     fprintf(f, "colour stack-mark %06x\n", heapmap_color(HM_STACK_MARK));
     uint32_t low = v->stack_low ? v->stack_low : r->run.stack_low;
-    HeapMapRect rc;
-    if (r->run.stack_top && low && heapmap_addr_rect(l, low, &rc))
-        fprintf(f, "stack-mark 0x%08x %d %d %d %d\n", low, rc.x, rc.y, heapmap_mark_width(l), rc.h);
-    for (uint64_t a = l->first; a < l->end; a += l->cell_bytes) {
-        heapmap_addr_rect(l, (uint32_t)a, &rc);
-        fprintf(f, "cell 0x%08x %s %d %d %d %d\n", (uint32_t)a, cell_key(heapmap_cell_color(l, r, v, (uint32_t)a)),
-                rc.x, rc.y, rc.w, rc.h);
-    }
-    if (fclose(f) != 0) {
-        set_err(err, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    HeapMapRect mark;
+    if (r->run.stack_top && low && heapmap_addr_rect(l, low, &mark))
+        fprintf(f, "stack-mark 0x%08x %d %d %d %d\n", low, mark.x, mark.y, heapmap_mark_width(l), mark.h);
+    heapmap_each_cell(l, r, v, dump_cell, f);
+    int rc = file_commit(f, tmp, path, err);
+    free(tmp);
+    return rc;
 }
 
 /* --png / --dump-map of a finished recording. Returns 0 or an exit status. */

@@ -260,6 +260,45 @@ static void test_render_pixels(void)
     rec_free(r);
 }
 
+/* heapmap_each_cell: every cell once, in address order, each as heapmap_cell_color
+ * and heapmap_addr_rect give it (what --dump-map writes, in one pass). */
+typedef struct CellSeen {
+    const HeapMapLayout *l;
+    const Recording *r;
+    const HeapMapView *v;
+    size_t n, wrong;
+    uint64_t next; /* the address the next cell must have */
+} CellSeen;
+
+static void see_cell(void *opaque, uint32_t addr, HeapMapColor col, HeapMapRect rc, bool head)
+{
+    CellSeen *s = opaque;
+    HeapMapRect want;
+    (void)head;
+    bool same = addr == s->next && heapmap_addr_rect(s->l, addr, &want) && !memcmp(&want, &rc, sizeof rc) &&
+                col == heapmap_cell_color(s->l, s->r, s->v, addr);
+    s->wrong += !same;
+    s->n++;
+    s->next = (uint64_t)addr + s->l->cell_bytes;
+}
+
+static void test_each_cell(void)
+{
+    Recording *r = synth();
+    HeapMapLayout l;
+    heapmap_layout_default(&l, 1280, 800);
+    CU_ASSERT_EQUAL_FATAL(heapmap_layout(&l, r, NULL), 0);
+    for (long pause = -1; pause < 3; pause++) {
+        HeapMapView v = {.pause = pause};
+        CellSeen s = {.l = &l, .r = r, .v = &v, .next = l.first};
+        heapmap_each_cell(&l, r, &v, see_cell, &s);
+        CU_ASSERT_EQUAL(s.n, (l.end - l.first + l.cell_bytes - 1) / l.cell_bytes);
+        CU_ASSERT_EQUAL(s.wrong, 0);
+        CU_ASSERT(s.next >= l.end);
+    }
+    rec_free(r);
+}
+
 static void test_aggregate(void)
 {
     /* a grid too small for one cell per block: cells cover several blocks and show
@@ -547,6 +586,7 @@ static const TestCase heapmap_tests[] = {
     {"block states and freed-by-last", test_states},
     {"pixels at known addresses", test_render_pixels},
     {"cells over several blocks", test_aggregate},
+    {"every cell once, as drawn (--dump-map)", test_each_cell},
     {"timeline and scrubber", test_timeline},
     {"the bitmap font", test_bitfont},
     {"legend names, notes and status line in the image", test_render_text},

@@ -692,22 +692,38 @@ static void render_timeline(const HeapMapLayout *l, const Recording *r, const He
     }
 }
 
-void heapmap_render(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, uint8_t *rgba)
+void heapmap_each_cell(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, HeapMapCellFn *fn,
+                       void *opaque)
 {
-    fill(l, rgba, (HeapMapRect){0, 0, l->width, l->height}, HM_BACKGROUND);
     MapCtx c;
     ctx_init(&c, r, view_map(r, v));
     long ncells = l->cell_bytes ? (long)(((uint64_t)l->end - l->first + l->cell_bytes - 1) / l->cell_bytes) : 0;
-    bool edges = l->cell_w >= 4;
     for (long k = 0; k < ncells; k++) {
         bool head;
         HeapMapColor col = cell_color(l, r, v, &c, k, &head);
-        HeapMapRect rc = cell_rect(l, k);
-        fill(l, rgba, rc, col);
-        if (edges && head && col != HM_FREE)
-            fill(l, rgba, (HeapMapRect){rc.x, rc.y, 1, rc.h}, HM_OBJECT_EDGE);
+        fn(opaque, (uint32_t)(l->first + (uint64_t)k * l->cell_bytes), col, cell_rect(l, k), head);
     }
     ctx_free(&c);
+}
+
+typedef struct Canvas {
+    const HeapMapLayout *l;
+    uint8_t *rgba;
+} Canvas;
+
+static void draw_cell(void *opaque, uint32_t addr, HeapMapColor col, HeapMapRect rc, bool head)
+{
+    const Canvas *cv = opaque;
+    (void)addr;
+    fill(cv->l, cv->rgba, rc, col);
+    if (cv->l->cell_w >= 4 && head && col != HM_FREE) /* an object's left edge */
+        fill(cv->l, cv->rgba, (HeapMapRect){rc.x, rc.y, 1, rc.h}, HM_OBJECT_EDGE);
+}
+
+void heapmap_render(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, uint8_t *rgba)
+{
+    fill(l, rgba, (HeapMapRect){0, 0, l->width, l->height}, HM_BACKGROUND);
+    heapmap_each_cell(l, r, v, draw_cell, &(Canvas){l, rgba});
     uint32_t slimit, slow, stop;
     stack_bounds(r, v, &slimit, &slow, &stop);
     HeapMapRect rc;

@@ -110,8 +110,16 @@ typedef struct HeapMapView {
  * first). l must have been fitted by heapmap_layout. */
 void heapmap_render(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, uint8_t *rgba);
 
+/* Every cell of the grid in address order: its first address, colour (as
+ * heapmap_cell_color), rectangle and whether an object starts in it. One pass over
+ * the view's heap map: time linear in the number of cells and blocks. */
+typedef void HeapMapCellFn(void *opaque, uint32_t addr, HeapMapColor col, HeapMapRect rc, bool head);
+void heapmap_each_cell(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, HeapMapCellFn *fn,
+                       void *opaque);
+
 /* The region colour the grid uses for addr (the cell's colour without edges or the
- * high-water line) under view v. */
+ * high-water line) under view v. Builds the view's map state for the one cell: for
+ * many cells, heapmap_each_cell. */
 HeapMapColor heapmap_cell_color(const HeapMapLayout *l, const Recording *r, const HeapMapView *v, uint32_t addr);
 
 /* ---- text ---- */

@@ -95,17 +95,8 @@ int png_write_rgba(const char *path, const uint8_t *rgba, int width, int height,
     if (!f) {
         set_err(err, "cannot write %s: %s", tmp, strerror(errno));
     } else {
-        bool ok = fwrite(buf, 1, len, f) == len;
-        if (fclose(f) != 0)
-            ok = false;
-        if (!ok)
-            set_err(err, "cannot write %s: %s", tmp, strerror(errno));
-        else if (rename(tmp, path) != 0)
-            set_err(err, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        else
-            rc = 0;
-        if (rc < 0)
-            remove(tmp);
+        fwrite(buf, 1, len, f);
+        rc = file_commit(f, tmp, path, err);
     }
     free(tmp);
     free(buf);
