@@ -332,3 +332,30 @@ firmware/t-fault-flash-write.elf: $(fwsrc)/tests/t_fault.c $(FW_DEPS_LM3S)
 	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_LM3S) -DFAULT_FLASH_WRITE $(fwsrc)/tests/t_fault.c \
 	$(FW_LM3S_SRCS) -o $@
 endif
+
+## Hostile guests (tests/e2e_hostile.sh): one t_hostile.c, one HOSTILE_* per image;
+## <deed>-mps2-an385 and, where the deed is cheap to port, <deed>-virt-rv32.
+FW_HOSTILE_ARM_ELFS = firmware/t-hostile-garbage-mps2-an385.elf \
+	firmware/t-hostile-spin-masked-mps2-an385.elf firmware/t-hostile-storm-mps2-an385.elf \
+	firmware/t-hostile-heap-mps2-an385.elf firmware/t-hostile-flood-mps2-an385.elf \
+	firmware/t-hostile-semihost-mps2-an385.elf
+FW_HOSTILE_RV_ELFS = firmware/t-hostile-garbage-virt-rv32.elf \
+	firmware/t-hostile-spin-masked-virt-rv32.elf firmware/t-hostile-storm-virt-rv32.elf \
+	firmware/t-hostile-heap-virt-rv32.elf firmware/t-hostile-flood-virt-rv32.elf \
+	firmware/t-hostile-semihost-virt-rv32.elf
+FW_HOSTILE_ELFS = $(FW_HOSTILE_ARM_ELFS) $(FW_HOSTILE_RV_ELFS)
+FW_HOSTILE_SRCS = $(fwsrc)/tests/t_hostile.c $(fwsrc)/gcrt/gc.c
+EXTRA_DIST += $(fwsrc)/tests/t_hostile.c
+if HAVE_FIRMWARE
+noinst_DATA += $(FW_HOSTILE_ELFS)
+CLEANFILES += $(FW_HOSTILE_ELFS)
+## the deed from the image's name: t-hostile-spin-masked-... -> -DHOSTILE_SPIN_MASKED
+FW_HOSTILE_DEED = -DHOSTILE_$$(echo '$@' | sed -e 's|.*/t-hostile-||' -e 's/-mps2-an385.elf//' \
+	-e 's/-virt-rv32.elf//' | tr 'a-z-' 'A-Z_')
+$(FW_HOSTILE_ARM_ELFS): $(FW_HOSTILE_SRCS) $(FW_DEPS_AN385)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_AN385) $(FW_HOSTILE_DEED) $(FW_HOSTILE_SRCS) \
+	$(FW_AN385_SRCS) -o $@
+$(FW_HOSTILE_RV_ELFS): $(FW_HOSTILE_SRCS) $(FW_DEPS_VIRT)
+	$(AM_V_GEN)$(MKDIR_P) firmware && $(FW_CC_VIRT) $(FW_HOSTILE_DEED) $(FW_HOSTILE_SRCS) \
+	$(FW_VIRT_SRCS) -o $@
+endif

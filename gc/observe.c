@@ -43,6 +43,8 @@ struct GcObserver {
     Recording *rec;
     GcRuntime *rt;
     int pause_hooks_open;    /* PAUSE / PAUSE_END calls in progress (recursion, nesting) */
+    bool heap_seen;          /* a heap read succeeded once */
+    bool heap_lost_said;     /* ... and a later one failed: said once on stderr */
     RecTrigger *trig_open;   /* the triggers of the TRIGGER functions in progress, innermost last */
     size_t ntrig_open, captrig_open;
     int phase_depth;         /* PHASE functions (and an inlined phase) in progress (a phase
@@ -120,8 +122,15 @@ static bool heap_read(GcObserver *o, bool want_blocks, GcHeapState *st)
     if (o->rt->heap_state(o->rt, guest_read, o->cpu, want_blocks, st) < 0) {
         free(st->blocks);
         st->blocks = NULL;
+        if (o->heap_seen && !o->heap_lost_said) { /* not before the runtime set its heap up */
+            o->heap_lost_said = true;
+            log_warn("GC heap: at %llu cycles the %s heap's description no longer reads as a heap (its table "
+                     "outside memory, or more blocks than any heap has): heap figures unknown while it stays so",
+                     (unsigned long long)o->cfg.sched->now, o->rt->name);
+        }
         return false;
     }
+    o->heap_seen = true;
     note_unit(o, st);
     return true;
 }
