@@ -565,6 +565,46 @@ static const int arm_gpr[16] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_
                                 UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
                                 UC_ARM_REG_PC};
 
+/* ---- the debugger's view: GDB's M-profile target description features (the
+ * registers it knows by name), numbered in this order ---- */
+
+#define M_PROFILE "org.gnu.gdb.arm.m-profile"
+#define M_SYSTEM "org.gnu.gdb.arm.m-system"
+#define CORE_REG(name, type, id) {.info = {name, M_PROFILE, type, NULL, 32}, .uc_id = id}
+#define SYS_REG(name, type, id, pred) {.info = {name, M_SYSTEM, type, "system", 32}, .uc_id = id, .present = pred}
+enum { DEBUG_XPSR = 1 };
+
+/* BASEPRI and FAULTMASK exist from ARMv7-M on. */
+static bool has_basepri(CoreModel core) { return !core_is_armv6m(core); }
+
+static const CpuDebugReg arm_debug_regs[] = {
+    CORE_REG("r0", "int", UC_ARM_REG_R0), CORE_REG("r1", "int", UC_ARM_REG_R1),
+    CORE_REG("r2", "int", UC_ARM_REG_R2), CORE_REG("r3", "int", UC_ARM_REG_R3),
+    CORE_REG("r4", "int", UC_ARM_REG_R4), CORE_REG("r5", "int", UC_ARM_REG_R5),
+    CORE_REG("r6", "int", UC_ARM_REG_R6), CORE_REG("r7", "int", UC_ARM_REG_R7),
+    CORE_REG("r8", "int", UC_ARM_REG_R8), CORE_REG("r9", "int", UC_ARM_REG_R9),
+    CORE_REG("r10", "int", UC_ARM_REG_R10), CORE_REG("r11", "int", UC_ARM_REG_R11),
+    CORE_REG("r12", "int", UC_ARM_REG_R12), CORE_REG("sp", "data_ptr", UC_ARM_REG_SP),
+    CORE_REG("lr", "int", UC_ARM_REG_LR), CORE_REG("pc", "code_ptr", UC_ARM_REG_PC),
+    {.info = {"xpsr", M_PROFILE, "int", NULL, 32}, .uc_id = UC_ARM_REG_XPSR, .special = DEBUG_XPSR},
+    SYS_REG("msp", "data_ptr", UC_ARM_REG_MSP, NULL),
+    SYS_REG("psp", "data_ptr", UC_ARM_REG_PSP, NULL),
+    SYS_REG("primask", "int", UC_ARM_REG_PRIMASK, NULL),
+    SYS_REG("basepri", "int", UC_ARM_REG_BASEPRI, has_basepri),
+    SYS_REG("faultmask", "int", UC_ARM_REG_FAULTMASK, has_basepri),
+    SYS_REG("control", "int", UC_ARM_REG_CONTROL, NULL),
+};
+
+static uint32_t cortexm_debug_reg_read(Cpu *c, int special) { return reg_get(c, UC_ARM_REG_XPSR); }
+
+/* xPSR: rewriting APSR_NZCV makes Unicorn rebuild its cached mode flags (#1940). */
+static bool cortexm_debug_reg_write(Cpu *c, int special, uint32_t v)
+{
+    reg_set(c, UC_ARM_REG_XPSR, v);
+    reg_set(c, UC_ARM_REG_APSR_NZCV, v);
+    return true;
+}
+
 const CpuArchOps cortexm_ops = {
     .uc_arch = UC_ARCH_ARM,
     .uc_mode = UC_MODE_THUMB, /* the model is set by cortexm_setup */
@@ -588,4 +628,9 @@ const CpuArchOps cortexm_ops = {
     .insn_invalid = cortexm_insn_invalid,
     .deliver_fault = cortexm_deliver_fault,
     .check_block = cortexm_check_block,
+    .debug_arch = "arm",
+    .debug_regs = arm_debug_regs,
+    .ndebug_regs = ARRAY_SIZE(arm_debug_regs),
+    .debug_reg_read = cortexm_debug_reg_read,
+    .debug_reg_write = cortexm_debug_reg_write,
 };

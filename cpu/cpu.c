@@ -26,6 +26,7 @@ static const char *const stop_names[] = {
     [STOP_STACK] = "stack overflow", [STOP_HARDFAULT] = "hard fault",
     [STOP_BAD_INSN] = "undefined instruction", [STOP_TIMEOUT] = "timeout",
     [STOP_DEADLOCK] = "deadlock", [STOP_INTERRUPTED] = "interrupted", [STOP_INTERNAL] = "internal error",
+    [STOP_DEBUG] = "debugger stop",
 };
 
 const char *cpu_stop_name(StopReason r) { return stop_names[r]; }
@@ -306,7 +307,7 @@ static void recompute_deadline(Cpu *c)
     uint64_t d = sched_next(c->sched);
     if (c->max_cycles && c->max_cycles < d)
         d = c->max_cycles;
-    if (c->irq_check || c->interrupt_req || c->sp_read != SP_KNOWN)
+    if (c->irq_check || c->interrupt_req || c->sp_read != SP_KNOWN || c->dbg_active)
         d = 0; /* look around at the next block (SP unknown: read it there) */
     c->deadline = d;
 }
@@ -618,6 +619,8 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
     Sched *s = c->sched;
+    if (BG_UNLIKELY(c->dbg_active) && cpu_debug_block_start(c, addr))
+        return;
     if (BG_UNLIKELY(c->sp_read != SP_KNOWN) && sp_sync(c, addr))
         return;
     BlockEntry *e = block_entry(c, addr, size);
@@ -665,6 +668,8 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
     c->prev_end = addr + size;
     c->prev_penalty = bc->taken_penalty;
     c->prev_flags = (uint8_t)flags;
+    if (BG_UNLIKELY(c->dbg_active))
+        cpu_debug_block_end(c, addr);
 }
 
 /* The shadow stack in the block hook's common case: behind the block a call that
@@ -1306,6 +1311,7 @@ void cpu_free(Cpu *c)
     free(c->align);
     free(c->mem);
     cost_free(c->cost);
+    cpu_debug_free(c);
     free(c);
 }
 
@@ -1419,6 +1425,8 @@ bool cpu_sleep(Cpu *c)
             cpu_stop_now(c, STOP_INTERRUPTED, pc, "interrupted");
             return false;
         }
+        if (c->dbg_active && !cpu_debug_sleep_check(c, pc))
+            return false;
         if (c->ops->wake_pending(c)) {
             cpu_request_irq_check(c);
             return true;
@@ -1463,7 +1471,8 @@ static bool deliver_fault(Cpu *c)
     return c->ops->deliver_fault(c);
 }
 
-void cpu_run(Cpu *c, CpuStop *stop)
+/* Run until a stop (c->stop filled). */
+static void run_loop(Cpu *c)
 {
     recompute_deadline(c);
     for (;;) {
@@ -1521,6 +1530,14 @@ void cpu_run(Cpu *c, CpuStop *stop)
         cpu_stop_now(c, STOP_INTERNAL, cpu_pc(c), "Unicorn: %s", uc_strerror(e));
         break;
     }
+}
+
+void cpu_run(Cpu *c, CpuStop *stop)
+{
+    if (!c->dbg || cpu_debug_resume(c))
+        run_loop(c);
+    if (c->stop.reason == STOP_DEBUG)
+        cpu_debug_stopped(c);
     *stop = c->stop;
     c->stopping = false;
 }

@@ -51,6 +51,7 @@ typedef enum StopReason {
     STOP_DEADLOCK,      /* WFI with no event that could ever wake the core */
     STOP_INTERRUPTED,   /* host asked to stop (SIGINT) */
     STOP_INTERNAL,      /* Unicorn reported an error we cannot attribute */
+    STOP_DEBUG,         /* stopped for the debugger (cpu/debug.h): cpu_run continues */
 } StopReason;
 
 typedef struct CpuStop {
@@ -63,6 +64,7 @@ typedef struct CpuStop {
     uint32_t size;      /* access size in bytes */
     char access;        /* 'r', 'w', 'x' (fetch) or 0 */
     char detail[160];   /* human detail, e.g. "HardFault: escalated UsageFault (UNDEFINSTR)" */
+    int debug;          /* STOP_DEBUG: what stopped it (CpuDebugCause, cpu/debug.h) */
 } CpuStop;
 
 /* Semihosting: called with the operation and parameter registers; returns 0 to
@@ -112,7 +114,8 @@ void cpu_set_rv_mtime(Cpu *c, uint64_t (*fn)(void *opaque), void *opaque);
 IrqLine cpu_local_irq(Cpu *c, int mip_bit);
 
 /* Reset (Cortex-M: SP and PC from the vector table at boot_addr) and run until a
- * stop. May be called again after STOP_INTERRUPTED to continue. */
+ * stop. May be called again after STOP_INTERRUPTED to continue, and after STOP_DEBUG
+ * (cpu/debug.h) to continue exactly where the run stopped. */
 int cpu_boot(Cpu *c, char **err);
 void cpu_run(Cpu *c, CpuStop *stop);
 /* Look for a deliverable interrupt at the next block boundary (called by

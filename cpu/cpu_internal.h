@@ -8,6 +8,7 @@
 
 #include "cpu/cost.h"
 #include "cpu/cpu.h"
+#include "cpu/debug.h"
 
 typedef struct DevWindow {
     uint32_t base, size;
@@ -99,6 +100,7 @@ typedef struct AlignBlock {
 } AlignBlock;
 
 typedef struct CpuArchOps CpuArchOps; /* below */
+typedef struct CpuDebug CpuDebug;     /* debug.c */
 
 struct Cpu {
     /* The block hook's hot state, in one cache line (Cpu is allocated 64-aligned):
@@ -187,6 +189,11 @@ struct Cpu {
     CsrRead *csr_reads;
     size_t ncsr, capcsr;
     const CsrRead *csr_pending; /* a counter read just executed: fix its rd */
+
+    /* The debugger (debug.c): NULL until first used. dbg_active: the block hook must
+     * look at it (a stop is requested, or the run has just resumed from one). */
+    CpuDebug *dbg;
+    bool dbg_active;
 };
 
 enum { SP_KNOWN, SP_UNKNOWN, SP_VERIFY };
@@ -226,6 +233,31 @@ static inline uint32_t reg_get(Cpu *c, int reg)
     return v;
 }
 static inline void reg_set(Cpu *c, int reg, uint32_t v) { uc_reg_write(c->uc, reg, &v); }
+
+/* The debugger's side of the run loop (debug.c), called only while c->dbg exists. */
+/* At the start of block_full when dbg_active: true if the block at addr must not be
+ * looked at (it was charged before the run stopped in it). */
+bool cpu_debug_block_start(Cpu *c, uint32_t addr);
+/* At the end of block_full when dbg_active (the block at addr is charged): a
+ * requested stop happens here, before the block runs. */
+void cpu_debug_block_end(Cpu *c, uint32_t addr);
+/* cpu_sleep ran the events due: false if the run stops for the debugger here. */
+bool cpu_debug_sleep_check(Cpu *c, uint32_t pc);
+/* cpu_run begins: continue from a debugger stop (hooks, skips, the sleep it broke);
+ * false when the run stops again at once (c->stop filled). */
+bool cpu_debug_resume(Cpu *c);
+/* uc_emu_start returned with a STOP_DEBUG stop: settle where the run stands. */
+void cpu_debug_stopped(Cpu *c);
+void cpu_debug_free(Cpu *c);
+
+/* A register as the debugger numbers it, in the architecture's table
+ * (CpuArchOps.debug_regs: the debugger's order, the core feature first). */
+typedef struct CpuDebugReg {
+    CpuRegInfo info;
+    int uc_id;                        /* Unicorn's id; 0 (and special 0): reads as zero (x0) */
+    int special;                      /* nonzero: through CpuArchOps.debug_reg_read/write */
+    bool (*present)(CoreModel core);  /* NULL: on every core of the architecture */
+} CpuDebugReg;
 
 /* What differs between architectures, one const table each (cortexm.c, riscv.c):
  * cpu.c calls through c->ops and tests no architecture itself. None of it is on
@@ -272,6 +304,16 @@ struct CpuArchOps {
     /* A block with accesses that must be aligned (cost_block's result) is about to run
      * at addr: check them (BLOCK_CHECK_*). NULL: the architecture has none. */
     int (*check_block)(Cpu *c, uint32_t addr, uint32_t size);
+
+    /* The debugger's view (debug.c): its name for the architecture, the registers it
+     * numbers, and the special ones (CpuDebugReg.special: values Unicorn does not
+     * hold, or writes that need more than uc_reg_write; a write returns false for a
+     * read-only register). */
+    const char *debug_arch;
+    const CpuDebugReg *debug_regs;
+    size_t ndebug_regs;
+    uint32_t (*debug_reg_read)(Cpu *c, int special);
+    bool (*debug_reg_write)(Cpu *c, int special, uint32_t v);
 };
 
 /* What check_block says of a block: check it again next time; it needs no check at its

@@ -335,6 +335,66 @@ static const int rv_gpr[32] = {
     UC_RISCV_REG_X31,
 };
 
+/* ---- the debugger's view: GDB's RISC-V target description features, numbered in
+ * this order; the CSRs are those baregc models (the counters read simulated time, mip
+ * sees the interrupt lines: special, by CSR number) ---- */
+
+#define RV_CPU "org.gnu.gdb.riscv.cpu"
+#define RV_CSR "org.gnu.gdb.riscv.csr"
+#define XREG(name, type, id) {.info = {name, RV_CPU, type, NULL, 32}, .uc_id = id}
+#define CSR(name, id) {.info = {name, RV_CSR, "int", "csr", 32}, .uc_id = id}
+#define CSR_SPECIAL(name, csr) {.info = {name, RV_CSR, "int", "csr", 32}, .special = csr}
+#define CSR_S(name, id) {.info = {name, RV_CSR, "int", "csr", 32}, .uc_id = id, .present = core_has_supervisor_mode}
+
+static const CpuDebugReg rv_debug_regs[] = {
+    XREG("zero", "int", 0), XREG("ra", "code_ptr", UC_RISCV_REG_X1),
+    XREG("sp", "data_ptr", UC_RISCV_REG_X2), XREG("gp", "data_ptr", UC_RISCV_REG_X3),
+    XREG("tp", "data_ptr", UC_RISCV_REG_X4), XREG("t0", "int", UC_RISCV_REG_X5),
+    XREG("t1", "int", UC_RISCV_REG_X6), XREG("t2", "int", UC_RISCV_REG_X7),
+    XREG("fp", "data_ptr", UC_RISCV_REG_X8), XREG("s1", "int", UC_RISCV_REG_X9),
+    XREG("a0", "int", UC_RISCV_REG_X10), XREG("a1", "int", UC_RISCV_REG_X11),
+    XREG("a2", "int", UC_RISCV_REG_X12), XREG("a3", "int", UC_RISCV_REG_X13),
+    XREG("a4", "int", UC_RISCV_REG_X14), XREG("a5", "int", UC_RISCV_REG_X15),
+    XREG("a6", "int", UC_RISCV_REG_X16), XREG("a7", "int", UC_RISCV_REG_X17),
+    XREG("s2", "int", UC_RISCV_REG_X18), XREG("s3", "int", UC_RISCV_REG_X19),
+    XREG("s4", "int", UC_RISCV_REG_X20), XREG("s5", "int", UC_RISCV_REG_X21),
+    XREG("s6", "int", UC_RISCV_REG_X22), XREG("s7", "int", UC_RISCV_REG_X23),
+    XREG("s8", "int", UC_RISCV_REG_X24), XREG("s9", "int", UC_RISCV_REG_X25),
+    XREG("s10", "int", UC_RISCV_REG_X26), XREG("s11", "int", UC_RISCV_REG_X27),
+    XREG("t3", "int", UC_RISCV_REG_X28), XREG("t4", "int", UC_RISCV_REG_X29),
+    XREG("t5", "int", UC_RISCV_REG_X30), XREG("t6", "int", UC_RISCV_REG_X31),
+    XREG("pc", "code_ptr", UC_RISCV_REG_PC),
+    CSR("mstatus", UC_RISCV_REG_MSTATUS), CSR("misa", UC_RISCV_REG_MISA),
+    CSR_S("medeleg", UC_RISCV_REG_MEDELEG), CSR_S("mideleg", UC_RISCV_REG_MIDELEG),
+    CSR("mie", UC_RISCV_REG_MIE), CSR("mtvec", UC_RISCV_REG_MTVEC),
+    CSR("mscratch", UC_RISCV_REG_MSCRATCH), CSR("mepc", UC_RISCV_REG_MEPC),
+    CSR("mcause", UC_RISCV_REG_MCAUSE), CSR("mtval", UC_RISCV_REG_MTVAL),
+    CSR_SPECIAL("mip", CSR_MIP), CSR("mhartid", UC_RISCV_REG_MHARTID),
+    CSR_SPECIAL("mcycle", 0xB00), CSR_SPECIAL("minstret", 0xB02),
+    CSR_SPECIAL("mcycleh", 0xB80), CSR_SPECIAL("minstreth", 0xB82),
+    CSR_SPECIAL("cycle", 0xC00), CSR_SPECIAL("time", 0xC01), CSR_SPECIAL("instret", 0xC02),
+    CSR_SPECIAL("cycleh", 0xC80), CSR_SPECIAL("timeh", 0xC81), CSR_SPECIAL("instreth", 0xC82),
+    CSR_S("sstatus", UC_RISCV_REG_SSTATUS), CSR_S("sie", UC_RISCV_REG_SIE),
+    CSR_S("stvec", UC_RISCV_REG_STVEC), CSR_S("sscratch", UC_RISCV_REG_SSCRATCH),
+    CSR_S("sepc", UC_RISCV_REG_SEPC), CSR_S("scause", UC_RISCV_REG_SCAUSE),
+    CSR_S("stval", UC_RISCV_REG_STVAL), CSR_S("sip", UC_RISCV_REG_SIP),
+    CSR_S("satp", UC_RISCV_REG_SATP),
+};
+
+static uint32_t riscv_debug_reg_read(Cpu *c, int csr)
+{
+    return csr == CSR_MIP ? rv_mip(c, reg_get(c, UC_RISCV_REG_MIP)) : counter_read(c, (uint32_t)csr);
+}
+
+/* The counters are read-only here; mip takes the bits the lines do not drive. */
+static bool riscv_debug_reg_write(Cpu *c, int csr, uint32_t v)
+{
+    if (csr != CSR_MIP)
+        return false;
+    reg_set(c, UC_RISCV_REG_MIP, v & ~MIP_LINES);
+    return true;
+}
+
 const CpuArchOps riscv_ops = {
     .uc_arch = UC_ARCH_RISCV,
     .uc_mode = UC_MODE_RISCV32, /* the model is set by riscv_setup */
@@ -358,4 +418,9 @@ const CpuArchOps riscv_ops = {
     .hook_intr = riscv_hook_intr,
     .insn_invalid = riscv_insn_invalid,
     .deliver_fault = riscv_deliver_fault,
+    .debug_arch = "riscv:rv32",
+    .debug_regs = rv_debug_regs,
+    .ndebug_regs = ARRAY_SIZE(rv_debug_regs),
+    .debug_reg_read = riscv_debug_reg_read,
+    .debug_reg_write = riscv_debug_reg_write,
 };

@@ -467,7 +467,8 @@ static int exit_code_for(const CpuStop *s)
     case STOP_TIMEOUT: return EXIT_TIMEOUT;
     case STOP_DEADLOCK: return EXIT_DEADLOCK;
     case STOP_INTERRUPTED: return EXIT_INTERRUPTED;
-    case STOP_INTERNAL: break;
+    case STOP_INTERNAL:
+    case STOP_DEBUG: break;
     }
     return EXIT_INTERNAL;
 }
