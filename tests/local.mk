@@ -7,7 +7,7 @@ UNIT_TESTS = tests/test_image tests/test_board tests/test_cost tests/test_cpu \
 	tests/test_devices tests/test_nvic tests/test_semihost tests/test_adapters \
 	tests/test_events tests/test_record tests/test_stats tests/test_pprof \
 	tests/test_record_json tests/test_budget tests/test_diff tests/test_heapmap tests/test_tui_model tests/test_observe \
-	tests/test_suggest
+	tests/test_suggest tests/test_gdbpacket
 if HAVE_CUNIT
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -34,6 +34,7 @@ tests_test_heapmap_SOURCES = tests/test_heapmap.c tests/cunit_main.h
 tests_test_tui_model_SOURCES = tests/test_tui_model.c tests/cunit_main.h
 tests_test_observe_SOURCES = tests/test_observe.c tests/cunit_main.h $(ELF_MAKER)
 tests_test_suggest_SOURCES = tests/test_suggest.c tests/cunit_main.h
+tests_test_gdbpacket_SOURCES = tests/test_gdbpacket.c tests/cunit_main.h
 
 ## The profiles of a synthetic recording, read by the real client (go tool pprof).
 check_PROGRAMS += tests/pprof_synth
