@@ -18,6 +18,7 @@ static void run_usage(FILE *out)
             "messages and the run summary go to stderr.\n\n"
             "Options:\n");
     session_usage(out);
+    gdb_options_usage(out);
     fprintf(out,
             "  --help               this text\n\n"
             "Exit status:\n"
@@ -46,6 +47,11 @@ static int parse_args(SessionOptions *o, int argc, char **argv)
             return -1;
         if (r > 0)
             continue;
+        if ((r = gdb_options_parse(&o->gdb, argc, argv, &i)) != 0) {
+            if (r < 0)
+                return -1;
+            continue;
+        }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             run_usage(stdout);
             return 1;
@@ -63,7 +69,7 @@ static int parse_args(SessionOptions *o, int argc, char **argv)
         fprintf(stderr, "baregc run: no firmware image given (see baregc run --help)\n");
         return -1;
     }
-    return 0;
+    return gdb_options_check(&o->gdb);
 }
 
 static int run_exec(int argc, char **argv)

@@ -1,9 +1,9 @@
 ## sim/local.mk: the top layer: a machine composed from a board description (the
 ## built-in boards, boards/*.json, compiled in as C strings and installed as data), a
-## recorded session, the GDB remote protocol's framing, and the command-line front end
-## (one file per command).
+## recorded session, the GDB remote protocol server, and the command-line front end (one
+## file per command).
 libbaregc_a_SOURCES += sim/exitcode.h sim/board.c sim/board.h sim/machine.c sim/machine.h \
-	sim/session.c sim/session.h sim/gdbpacket.c sim/gdbpacket.h
+	sim/session.c sim/session.h sim/gdbstub.c sim/gdbstub.h sim/gdbpacket.c sim/gdbpacket.h
 nodist_libbaregc_a_SOURCES += sim/builtin_boards.c
 
 baregc_SOURCES += sim/main.c sim/cmd.h sim/options.c sim/options.h sim/cmd_run.c sim/cmd_info.c \

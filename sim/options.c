@@ -68,6 +68,62 @@ void machine_options_usage(FILE *out)
                  "  --clock HZ           core clock (e.g. 48MHz) instead of the board's\n");
 }
 
+/* "[HOST:]PORT" (the host may be empty): 0, or -1 with a message. */
+static int parse_listen(GdbOptions *o, const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    const char *port = colon ? colon + 1 : v;
+    size_t hlen = colon ? (size_t)(colon - v) : 0;
+    uint64_t p;
+    if (parse_u64(port, &p) < 0 || p > 65535 || hlen >= sizeof o->host) {
+        log_error("--gdb: expected [HOST:]PORT (e.g. 1234 or 127.0.0.1:1234), got '%s'", v);
+        return -1;
+    }
+    snprintf(o->host, sizeof o->host, "%.*s", (int)hlen, v);
+    if (!hlen)
+        snprintf(o->host, sizeof o->host, "127.0.0.1");
+    o->port = (unsigned)p;
+    o->on = true;
+    return 0;
+}
+
+int gdb_options_parse(GdbOptions *o, int argc, char **argv, int *i)
+{
+    const char *v;
+    int r;
+    if (!strcmp(argv[*i], "--gdb-wait")) {
+        o->wait = true;
+        return 1;
+    }
+    if ((r = take("--gdb-break-budget", argc, argv, i, &v)) != 0) {
+        if (r > 0)
+            o->break_budget = v;
+        return r;
+    }
+    if ((r = take("--gdb", argc, argv, i, &v)) != 0)
+        return r > 0 && parse_listen(o, v) < 0 ? -1 : r;
+    return 0;
+}
+
+int gdb_options_check(const GdbOptions *o)
+{
+    if (!o->on && (o->wait || o->break_budget)) {
+        log_error("%s needs --gdb [HOST:]PORT", o->wait ? "--gdb-wait" : "--gdb-break-budget");
+        return -1;
+    }
+    return 0;
+}
+
+void gdb_options_usage(FILE *out)
+{
+    fprintf(out, "  --gdb [HOST:]PORT    serve GDB's remote protocol on HOST:PORT (default host\n"
+                 "                       127.0.0.1; port 0: any free one, said on stderr):\n"
+                 "                       `target remote HOST:PORT` in gdb-multiarch or arm-none-eabi-gdb\n"
+                 "  --gdb-wait           stop before the first instruction until GDB connects\n"
+                 "  --gdb-break-budget FILE  stop in the debugger at the end of the first pause longer\n"
+                 "                       than FILE's max_pause_us (a budget file, as for check)\n");
+}
+
 int machine_setup(const MachineOptions *o, const char *elf_path, bool quiet, Image **img_out, Board **board_out)
 {
     char *err = NULL;

@@ -22,6 +22,21 @@ typedef struct MachineOptions {
 int machine_options_parse(MachineOptions *o, int argc, char **argv, int *i);
 void machine_options_usage(FILE *out);
 
+/* `run`'s debugger options: --gdb [HOST:]PORT, --gdb-wait, --gdb-break-budget FILE. */
+typedef struct GdbOptions {
+    bool on;                   /* --gdb given */
+    char host[256];            /* its host (default 127.0.0.1) */
+    unsigned port;             /* its port (0: any free port, said on stderr) */
+    bool wait;                 /* --gdb-wait: stop before the first instruction */
+    const char *break_budget;  /* --gdb-break-budget: a budget file (its max_pause_us) */
+} GdbOptions;
+
+/* As machine_options_parse, for the GdbOptions. --gdb-wait and --gdb-break-budget
+ * need --gdb: gdb_options_check says so (-1, message printed). */
+int gdb_options_parse(GdbOptions *o, int argc, char **argv, int *i);
+int gdb_options_check(const GdbOptions *o);
+void gdb_options_usage(FILE *out);
+
 /* Load the image and pick/adjust the board. On failure prints the one-line
  * error and returns the exit status (exitcode.h); 0 on success. Says which board
  * was chosen (on stderr, unless quiet) when none was given. */

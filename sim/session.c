@@ -14,6 +14,7 @@
 #include "gc/observe.h"
 #include "gc/runtime.h"
 #include "sim/exitcode.h"
+#include "sim/gdbstub.h"
 #include "sim/session.h"
 #include "base/util.h"
 #include "traces/traces.h"
@@ -41,6 +42,7 @@ struct Session {
     void *tick_opaque;
     double host_s;   /* host seconds spent running (the summary's speed only; never in a file) */
     uint64_t max_cycles; /* cycles: the limit --max-cycles / --max-time set (0 = none) */
+    GdbStub *gdb;    /* --gdb: the debugger's server (NULL: none) */
 };
 
 Recording *session_recording(Session *s)
@@ -402,6 +404,15 @@ Session *session_open(const SessionOptions *o, int *rc)
         goto fail;
     }
     chardev_set_tap(machine_console(s->m), uart_tap, s);
+    if (o->gdb.on) {
+        GdbStubConfig gc = {.opt = &s->o.gdb, .m = s->m, .rec = s->rec, .rt = s->rt, .obs = s->obs};
+        s->gdb = gdbstub_new(&gc, rc, &err);
+        if (!s->gdb) {
+            log_error("%s", err);
+            free(err);
+            goto fail;
+        }
+    }
     return s;
 fail:
     session_close(s);
@@ -445,7 +456,10 @@ void session_run(Session *s)
         signal(SIGINT, on_sigint);
     }
     double t0 = host_seconds();
-    machine_run(s->m, &s->stop);
+    if (s->gdb)
+        s->host_s -= gdbstub_run(s->gdb, &s->stop); /* (less the time stopped in the debugger) */
+    else
+        machine_run(s->m, &s->stop);
     s->host_s += host_seconds() - t0;
     if (ours) {
         sigaction(SIGINT, &old, NULL);
@@ -641,6 +655,7 @@ void session_close(Session *s)
         return;
     if (s->m && s->tick.queued)
         sched_cancel(machine_sched(s->m), &s->tick);
+    gdbstub_free(s->gdb);
     gc_observer_free(s->obs);
     machine_free(s->m);
     rec_free(s->rec);

@@ -27,6 +27,7 @@ typedef struct SessionOptions {
     const char *gc_profile;      /* --gc-profile FILE */
     uint64_t cpu_sample_cycles;  /* --cpu-sample-cycles (0 = default) */
     uint64_t heap_sample_ns;     /* --heap-sample (0 = default) */
+    GdbOptions gdb;              /* --gdb ... (run only; .on false: no debugger) */
 } SessionOptions;
 
 /* Parse one option at argv[*i] (advancing past its value): 1 consumed, 0 not a
@@ -41,7 +42,8 @@ typedef struct Session Session;
  * exit status (message printed). */
 Session *session_open(const SessionOptions *o, int *rc);
 /* Run to the end (or a stop). Ctrl-C stops it cleanly (STOP_INTERRUPTED) unless the
- * caller has installed its own SIGINT handler. */
+ * caller has installed its own SIGINT handler. With --gdb, under the debugger
+ * (sim/gdbstub.h): the run goes on to its end after the debugger detaches. */
 void session_run(Session *s);
 /* After the run: close the recording, print the fault report and summary (unless
  * quiet), write --out files. Returns the exit status. */

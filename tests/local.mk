@@ -46,7 +46,7 @@ E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_f
 	tests/e2e_check.sh tests/e2e_view.sh tests/e2e_report.sh tests/e2e_sweep.sh \
 	tests/e2e_profile.sh tests/e2e_summary.sh \
 	tests/e2e_uart_term.sh tests/e2e_diff.sh tests/e2e_readme.sh tests/e2e_progress.sh tests/e2e_hostile.sh \
-	tests/e2e_validate.sh
+	tests/e2e_validate.sh tests/e2e_gdb.sh
 if HAVE_FIRMWARE
 TESTS += $(E2E_TESTS)
 endif
