@@ -53,6 +53,7 @@ struct GdbStub {
     Sched *sched;
     char *host;
     unsigned port;
+    char where[300];         /* host:port as GDB's `target remote` takes it ([host]:port for IPv6) */
     int listen_fd, fd;       /* -1: none */
     GdbRx rx;
     uint8_t in[4096];        /* received, not yet looked at */
@@ -172,12 +173,18 @@ static bool client_accept(GdbStub *g)
 static bool wait_client(GdbStub *g, const char *why)
 {
     double t0 = host_now();
-    fprintf(stderr, "baregc: %s: waiting for GDB on %s:%u\n", why, g->host, g->port);
+    fprintf(stderr, "baregc: %s: waiting for GDB on %s\n", why, g->where);
     while (g->fd < 0 && wait_readable(g, g->listen_fd))
         if (!client_accept(g) && errno != EINTR && errno != EAGAIN)
             break;
     g->stopped_s += host_now() - t0;
     return g->fd >= 0;
+}
+
+/* g->where, from g->host and g->port. */
+static void set_where(GdbStub *g)
+{
+    snprintf(g->where, sizeof g->where, strchr(g->host, ':') ? "[%s]:%u" : "%s:%u", g->host, g->port);
 }
 
 static int listen_on(GdbStub *g, char **err)
@@ -189,7 +196,7 @@ static int listen_on(GdbStub *g, char **err)
     struct addrinfo *res = NULL;
     int e = getaddrinfo(g->host, port, &hints, &res);
     if (e) {
-        set_err(err, "--gdb %s:%u: %s", g->host, g->port, gai_strerror(e));
+        set_err(err, "--gdb %s: cannot resolve the host: %s", g->where, gai_strerror(e));
         return -1;
     }
     int fd = -1, saved = 0;
@@ -207,7 +214,7 @@ static int listen_on(GdbStub *g, char **err)
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        set_err(err, "--gdb %s:%u: cannot listen there: %s", g->host, g->port, strerror(saved));
+        set_err(err, "--gdb %s: cannot listen there: %s", g->where, strerror(saved));
         return -1;
     }
     struct sockaddr_storage ss;
@@ -215,6 +222,7 @@ static int listen_on(GdbStub *g, char **err)
     if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) /* port 0: the one we got */
         g->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                  : ((struct sockaddr_in *)&ss)->sin_port);
+    set_where(g);
     g->listen_fd = fd;
     return 0;
 }
@@ -885,17 +893,24 @@ double gdbstub_run(GdbStub *g, CpuStop *stop)
 
 /* ---- set-up ---- */
 
+/* --gdb-break-budget FILE: 0, else the exit status with *err: EXIT_NO_INPUT for a file
+ * that cannot be read or is no budget file, EXIT_USAGE for one without max_pause_us. */
 static int load_budget(GdbStub *g, const char *path, char **err)
 {
     Budget *b = budget_load(path, err);
-    if (!b)
-        return -1;
+    if (!b) {
+        char *why = *err;
+        *err = NULL;
+        set_err(err, "--gdb-break-budget: %s", why);
+        free(why);
+        return EXIT_NO_INPUT;
+    }
     bool has = b->has[BUDGET_MAX_PAUSE];
     g->budget_us = b->limit[BUDGET_MAX_PAUSE];
     budget_free(b);
     if (!has) {
         set_err(err, "--gdb-break-budget: %s sets no max_pause_us", path);
-        return -1;
+        return EXIT_USAGE;
     }
     g->budget_cycles = stats_us_to_cycles(g->budget_us, g->sched->clock_hz);
     gc_observer_on_pause_end(g->cfg.obs, on_pause_end, g);
@@ -910,12 +925,12 @@ GdbStub *gdbstub_new(const GdbStubConfig *cfg, int *rc, char **err)
     g->sched = machine_sched(cfg->m);
     g->host = xstrdup(cfg->opt->host);
     g->port = cfg->opt->port;
+    set_where(g);
     g->listen_fd = g->fd = -1;
     gdb_rx_init(&g->rx);
     uint64_t t = sched_ns_to_cycles(g->sched, POLL_NS);
     g->tick_cycles = t ? t : 1;
-    if (cfg->opt->break_budget && load_budget(g, cfg->opt->break_budget, err) < 0) {
-        *rc = EXIT_USAGE;
+    if (cfg->opt->break_budget && (*rc = load_budget(g, cfg->opt->break_budget, err)) != 0) {
         gdbstub_free(g);
         return NULL;
     }
@@ -925,7 +940,7 @@ GdbStub *gdbstub_new(const GdbStubConfig *cfg, int *rc, char **err)
         return NULL;
     }
     build_xml(g);
-    fprintf(stderr, "baregc: GDB server listening on %s:%u\n", g->host, g->port);
+    fprintf(stderr, "baregc: GDB server listening on %s\n", g->where);
     return g;
 }
 

@@ -27,8 +27,8 @@ typedef struct GdbStubConfig {
 typedef struct GdbStub GdbStub;
 
 /* Listen on the address of --gdb (and read the budget file). NULL with *err and *rc
- * set: EXIT_USAGE for a budget file without max_pause_us or that cannot be read,
- * EXIT_IO when the address cannot be listened on. */
+ * set: EXIT_NO_INPUT for a budget file that cannot be read or parsed, EXIT_USAGE for
+ * one without max_pause_us, EXIT_IO when the address cannot be resolved or listened on. */
 GdbStub *gdbstub_new(const GdbStubConfig *cfg, int *rc, char **err);
 /* Run the machine to its end under the debugger (the run's last stop in *stop, never
  * STOP_DEBUG). Returns the host seconds the firmware spent stopped in the debugger. */

@@ -68,18 +68,22 @@ void machine_options_usage(FILE *out)
                  "  --clock HZ           core clock (e.g. 48MHz) instead of the board's\n");
 }
 
-/* "[HOST:]PORT" (the host may be empty): 0, or -1 with a message. */
+/* "[HOST:]PORT" (the host may be empty, an IPv6 one in brackets): 0, or -1 with a message. */
 static int parse_listen(GdbOptions *o, const char *v)
 {
     const char *colon = strrchr(v, ':');
-    const char *port = colon ? colon + 1 : v;
+    const char *port = colon ? colon + 1 : v, *host = v;
     size_t hlen = colon ? (size_t)(colon - v) : 0;
+    if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
+        host++;
+        hlen -= 2;
+    }
     uint64_t p;
     if (parse_u64(port, &p) < 0 || p > 65535 || hlen >= sizeof o->host) {
-        log_error("--gdb: expected [HOST:]PORT (e.g. 1234 or 127.0.0.1:1234), got '%s'", v);
+        log_error("--gdb: expected [HOST:]PORT (e.g. 1234, 127.0.0.1:1234 or [::1]:1234), got '%s'", v);
         return -1;
     }
-    snprintf(o->host, sizeof o->host, "%.*s", (int)hlen, v);
+    snprintf(o->host, sizeof o->host, "%.*s", (int)hlen, host);
     if (!hlen)
         snprintf(o->host, sizeof o->host, "127.0.0.1");
     o->port = (unsigned)p;
