@@ -85,7 +85,7 @@ static bool console_on_stderr(const SessionOptions *o)
 
 Progress *progress_start(Session *s, const SessionOptions *o)
 {
-    if (active || o->quiet || !isatty(STDERR_FILENO) || console_on_stderr(o))
+    if (active || o->quiet || o->gdb.on || !isatty(STDERR_FILENO) || console_on_stderr(o))
         return NULL;
     uint64_t delay_ms = PROGRESS_DELAY_MS;
     const char *env = getenv("BAREGC_PROGRESS_DELAY_MS");

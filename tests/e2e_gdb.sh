@@ -7,9 +7,9 @@
 # (and UART output) of those debugged runs equal an undebugged run's. Then an
 # interrupt from GDB (its Ctrl-C) and kill, --gdb-break-budget (stopped where the first
 # pause over the budget returned, the trigger path in bt), a client that connects to a
-# firmware waiting for UART input, a fault seen in GDB, and the options' errors. Every
-# server listens on 127.0.0.1, on a port the system picks (--gdb 127.0.0.1:0: baregc
-# says which), so tests run side by side never meet.
+# firmware waiting for UART input, a fault seen in GDB, no progress line on a terminal,
+# and the options' errors. Every server listens on 127.0.0.1, on a port the system picks
+# (--gdb 127.0.0.1:0: baregc says which), so tests run side by side never meet.
 . "$(dirname "$0")/lib.sh"
 GDB=$(command -v gdb-multiarch || true)
 [ -n "$GDB" ] || skip_all "gdb-multiarch not installed (tools/deps.sh installs it)"
@@ -248,6 +248,18 @@ expect_rc "a fault under GDB ends the run as without it" 80
 expect_grep "... GDB gets SIGSEGV" "$TMP/fault.out" '^Program received signal SIGSEGV'
 expect_grep "... at the faulting store in main" "$TMP/fault.out" '^#0 +0x[0-9a-f]+ in main \(\) at .*t_fault\.c:[0-9]+'
 expect_grep "... and then the end of the run" "$TMP/fault.out" '^Program terminated with signal SIGSEGV'
+
+# ---- no progress line under --gdb, even on a terminal (script(1)) with no delay ----
+if command -v script >/dev/null 2>&1; then
+  RC=0
+  BAREGC_PROGRESS_DELAY_MS=0 timeout 300 script -qfec "'$BAREGC' run '$FWDIR/bench-mps2-an385.elf' \
+    --max-cycles 30000000 --gdb 127.0.0.1:0 >/dev/null" "$TMP/tty" </dev/null >/dev/null 2>&1 || RC=$?
+  expect_rc "--gdb on a terminal, with no client: the run" 84
+  expect_grep "... says where it listens" "$TMP/tty" 'GDB server listening on 127\.0\.0\.1:[0-9]+'
+  check "... and draws no progress line" bash -c "! grep -Eq 's simulated, [0-9.]+ MIPS' '$TMP/tty'"
+else
+  skip "--gdb on a terminal (script(1) not installed)"
+fi
 
 # ---- the options' errors ----
 fw="$FWDIR/gc-demo-mps2-an385.elf"
