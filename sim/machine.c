@@ -283,13 +283,105 @@ static void find_stack_limit(Machine *m)
     }
 }
 
-static int load_image(Machine *m, char **err)
+/* The segments' bytes at their load addresses, then the --set values over them. */
+static int load_image(Machine *m, const MachineWrite *w, size_t nw, char **err)
 {
     for (size_t i = 0; i < image_segment_count(m->img); i++) {
         const ImageSegment *sg = image_segment(m->img, i);
         if (cpu_load(m->cpu, sg->paddr, sg->data, sg->filesz, err) < 0)
             return -1;
     }
+    for (size_t i = 0; i < nw; i++) {
+        uint8_t bytes[8];
+        for (uint32_t k = 0; k < w[i].size && k < sizeof bytes; k++)
+            bytes[k] = (uint8_t)(w[i].value >> (8 * k));
+        if (cpu_load(m->cpu, w[i].addr, bytes, w[i].size, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The board memory holding [addr, addr + size) within its limit, or NULL. */
+static const BoardMemory *memory_at(const Board *b, uint32_t addr, uint32_t size)
+{
+    for (size_t i = 0; i < b->nmem; i++) {
+        const BoardMemory *mem = &b->mem[i];
+        if (addr >= mem->base && (uint64_t)addr - mem->base + size <= mem->limit)
+            return mem;
+    }
+    return NULL;
+}
+
+/* The loadable segment whose run addresses hold [addr, addr + size), or NULL. */
+static const ImageSegment *segment_at(const Image *img, uint32_t addr, uint32_t size)
+{
+    for (size_t i = 0; i < image_segment_count(img); i++) {
+        const ImageSegment *g = image_segment(img, i);
+        if (addr >= g->vaddr && (uint64_t)addr - g->vaddr + size <= g->memsz)
+            return g;
+    }
+    return NULL;
+}
+
+/* Does magnitude (negated when negative) fit in size bytes, signed or unsigned? */
+static bool value_fits(uint64_t magnitude, bool negative, uint32_t size)
+{
+    if (size >= 8)
+        return !negative || magnitude <= (uint64_t)1 << 63;
+    uint64_t top = (uint64_t)1 << (8 * size); /* 2^bits */
+    return negative ? magnitude <= top / 2 : magnitude < top;
+}
+
+int machine_resolve_write(const Board *b, const Image *img, const char *symbol, uint64_t magnitude, bool negative,
+                          MachineWrite *w, char **err)
+{
+    const ImageSymbol *sym = image_symbol_by_name(img, symbol);
+    if (!sym) {
+        set_err(err, "no symbol %s in %s", symbol, image_path(img));
+        return -1;
+    }
+    if (sym->is_func) {
+        set_err(err, "%s is a function, not a variable", symbol);
+        return -1;
+    }
+    uint32_t size = sym->size ? sym->size : 1;
+    const BoardMemory *mem = memory_at(b, sym->addr, size);
+    if (!mem) {
+        set_err(err, "%s at 0x%08x is in no memory of board %s", symbol, sym->addr, b->name);
+        return -1;
+    }
+    if (mem->kind != BOARD_MEM_SRAM) {
+        set_err(err, "%s at 0x%08x is in flash (memory %s): read-only data that the firmware reads from there; "
+                "make it a variable that is not const", symbol, sym->addr, mem->name);
+        return -1;
+    }
+    if (sym->size != 1 && sym->size != 2 && sym->size != 4 && sym->size != 8) {
+        set_err(err, "%s is %u bytes long: --set writes variables of 1, 2, 4 or 8 bytes", symbol, sym->size);
+        return -1;
+    }
+    const ImageSegment *g = segment_at(img, sym->addr, size);
+    if (!g) {
+        set_err(err, "%s at 0x%08x is in no data the image loads", symbol, sym->addr);
+        return -1;
+    }
+    if ((uint64_t)sym->addr - g->vaddr + size > g->filesz) {
+        set_err(err, "%s is zero-initialised (.bss): the firmware's start-up code clears it after reset; give it "
+                "an initial value other than 0 so that it is in .data", symbol);
+        return -1;
+    }
+    if (!value_fits(magnitude, negative, size)) {
+        uint64_t top = (uint64_t)1 << (8 * size - 1); /* 2 * top - 1 wraps to the maximum at 8 bytes */
+        set_err(err, "%s%llu does not fit %s (%u byte%s: 0 to %llu, or down to -%llu)", negative ? "-" : "",
+                (unsigned long long)magnitude, symbol, size, size > 1 ? "s" : "", (unsigned long long)(2 * top - 1),
+                (unsigned long long)top);
+        return -1;
+    }
+    *w = (MachineWrite){
+        .addr = g->paddr + (sym->addr - g->vaddr),
+        .run_addr = sym->addr,
+        .size = size,
+        .value = negative ? ~magnitude + 1 : magnitude,
+    };
     return 0;
 }
 
@@ -353,7 +445,8 @@ Machine *machine_new(const MachineConfig *cfg, char **err)
     if (m->timebase)
         cpu_set_rv_mtime(m->cpu, m->timebase->cls->timebase, m->timebase->dev);
     /* without an image (a board's check) every window is mapped, nothing booted */
-    if (m->img ? load_image(m, err) < 0 || cpu_boot(m->cpu, err) < 0 : cpu_map_devices(m->cpu, err) < 0)
+    if (m->img ? load_image(m, cfg->writes, cfg->nwrites, err) < 0 || cpu_boot(m->cpu, err) < 0
+               : cpu_map_devices(m->cpu, err) < 0)
         goto fail;
     return m;
 fail:

@@ -10,6 +10,16 @@
 #include "sim/board.h"
 #include "base/image.h"
 
+/* A value put into guest memory after the image is loaded and before reset (--set):
+ * `size` bytes of `value`, little-endian, at `addr`. */
+typedef struct MachineWrite {
+    uint32_t addr;       /* where the bytes go: the variable's load address */
+    uint32_t run_addr;   /* the variable's own (run) address; != addr when the start-up
+                          * code copies .data from addr to it */
+    uint32_t size;       /* bytes: 1, 2, 4 or 8 */
+    uint64_t value;      /* two's complement when negative */
+} MachineWrite;
+
 typedef struct MachineConfig {
     const Board *board;
     const Image *img;
@@ -18,9 +28,24 @@ typedef struct MachineConfig {
     uint64_t max_cycles; /* 0 = no limit */
     bool keep_going;
     TraceSink trace;    /* where trace devices (ITM, gc-trace-port) send their writes */
+    const MachineWrite *writes; /* applied in order after the image is loaded, before reset */
+    size_t nwrites;
 } MachineConfig;
 
 typedef struct Machine Machine;
+
+/* The write that gives the variable `symbol` the value `magnitude` (negated when
+ * `negative`) before reset, for a board and an image that fits it (board_check_image).
+ * The symbol must be a data object (not a function) of 1, 2, 4 or 8 bytes whose run
+ * address is in an SRAM memory of the board, inside the bytes a loadable segment
+ * brings from the file (initialised data: .data, or anything of an image that runs
+ * from RAM). The bytes go where that segment is loaded: the run address when it
+ * runs where it loads, else its load address (in flash), which the firmware's
+ * start-up code copies to the run address. -1 with *err ("no symbol X in the image",
+ * "X is a function", "X is in flash", "X is 12 bytes", "X is zero-initialised
+ * (.bss)", "X is in no loaded data", "300 does not fit X (1 byte)"). */
+int machine_resolve_write(const Board *b, const Image *img, const char *symbol, uint64_t magnitude, bool negative,
+                          MachineWrite *w, char **err);
 
 /* Errors: a device type the registry does not know, an IRQ out of range, an
  * image that cannot be placed... (message names the board and device). With img

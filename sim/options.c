@@ -1,5 +1,6 @@
-/* options.c: the shared machine options (--board, --sram, --clock) and the set-up they
- * lead to: load the image, pick or guess the board, adjust it, check the image fits. */
+/* options.c: the shared machine options (--board, --sram, --clock, --set) and the set-up
+ * they lead to: load the image, pick or guess the board, adjust it, check the image fits,
+ * resolve the --set variables. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -57,6 +58,110 @@ int machine_options_parse(MachineOptions *o, int argc, char **argv, int *i)
         return r;
     }
     return 0;
+}
+
+int options_list_next(const char **p, char *buf, size_t n)
+{
+    const char *s = *p;
+    if (!s)
+        return 0;
+    while (*s == ' ')
+        s++;
+    const char *comma = strchr(s, ',');
+    size_t len = comma ? (size_t)(comma - s) : strlen(s);
+    *p = comma ? comma + 1 : NULL;
+    if (len == 0 || len >= n)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    return 1;
+}
+
+int machine_set_value_parse(const char *text, uint64_t *magnitude, bool *negative)
+{
+    *negative = text[0] == '-';
+    return parse_size(text + *negative, magnitude);
+}
+
+/* One SYMBOL=VALUE item into o. -1 after printing an error. */
+static int add_set(MachineOptions *o, const char *item)
+{
+    const char *eq = strchr(item, '=');
+    if (!eq || eq == item || !eq[1]) {
+        log_error("--set: expected SYMBOL=VALUE, got '%s'", item);
+        return -1;
+    }
+    if (o->nset == MACHINE_MAX_SETS) {
+        log_error("--set: more than %d variables", MACHINE_MAX_SETS);
+        return -1;
+    }
+    MachineSet *m = &o->set[o->nset];
+    size_t len = (size_t)(eq - item);
+    if (len >= sizeof m->symbol || strlen(eq + 1) >= sizeof m->text) {
+        log_error("--set: '%s' is too long", item);
+        return -1;
+    }
+    memcpy(m->symbol, item, len);
+    m->symbol[len] = 0;
+    strcpy(m->text, eq + 1);
+    if (machine_set_value_parse(m->text, &m->magnitude, &m->negative) < 0) {
+        log_error("--set %s: expected an integer or a size like 24K, got '%s'", m->symbol, m->text);
+        return -1;
+    }
+    for (size_t k = 0; k < o->nset; k++)
+        if (!strcmp(o->set[k].symbol, m->symbol)) {
+            log_error("--set: %s is given twice", m->symbol);
+            return -1;
+        }
+    o->nset++;
+    return 0;
+}
+
+int machine_set_option_parse(MachineOptions *o, int argc, char **argv, int *i)
+{
+    const char *v;
+    int r = take("--set", argc, argv, i, &v);
+    if (r <= 0)
+        return r;
+    char item[MACHINE_SET_SYMBOL_MAX + 32];
+    int got;
+    while ((got = options_list_next(&v, item, sizeof item)) > 0)
+        if (add_set(o, item) < 0)
+            return -1;
+    if (got < 0) {
+        log_error("--set: an empty or too long item in '%s'", argv[*i]);
+        return -1;
+    }
+    return 1;
+}
+
+void machine_set_usage(FILE *out)
+{
+    fprintf(out, "  --set SYMBOL=VALUE[,SYMBOL=VALUE...]\n"
+                 "                       give variables of the image values before reset (a heap size, a\n"
+                 "                       GC threshold): initialised data of 1, 2, 4 or 8 bytes in RAM;\n"
+                 "                       VALUE an integer or a size (24K)\n");
+}
+
+int machine_sets_resolve(const MachineOptions *o, const Image *img, const Board *b, bool quiet, MachineWrite *w)
+{
+    for (size_t i = 0; i < o->nset; i++) {
+        const MachineSet *m = &o->set[i];
+        char *err = NULL;
+        if (machine_resolve_write(b, img, m->symbol, m->magnitude, m->negative, &w[i], &err) < 0) {
+            log_error("--set %s=%s: %s", m->symbol, m->text, err);
+            free(err);
+            return EXIT_USAGE;
+        }
+        if (quiet)
+            continue;
+        if (w[i].addr == w[i].run_addr)
+            log_info("--set %s=%s: %u bytes at 0x%08x", m->symbol, m->text, w[i].size, w[i].run_addr);
+        else
+            log_info("--set %s=%s: %u bytes at 0x%08x, written where the start-up code copies .data from "
+                     "(0x%08x)", m->symbol, m->text, w[i].size, w[i].run_addr, w[i].addr);
+    }
+    return EXIT_OK;
 }
 
 void machine_options_usage(FILE *out)

@@ -81,6 +81,8 @@ int session_parse_option(SessionOptions *o, const char *cmd, int argc, char **ar
     bool bad = false;
     const char *v;
     int r = machine_options_parse(&o->mo, argc, argv, i);
+    if (r == 0)
+        r = machine_set_option_parse(&o->mo, argc, argv, i);
     if (r)
         return r;
     if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -145,6 +147,7 @@ int session_parse_option(SessionOptions *o, const char *cmd, int argc, char **ar
 void session_usage(FILE *out)
 {
     machine_options_usage(out);
+    machine_set_usage(out);
     fprintf(out,
             "  --uart stdio|pty     the console UART on stdin/stdout (default; a terminal is put\n"
             "                       in raw mode), or on a new pseudo-terminal whose path is printed\n"
@@ -342,6 +345,9 @@ Session *session_open(const SessionOptions *o, int *rc)
     *rc = machine_setup(&o->mo, o->elf, o->quiet, &s->img, &s->board);
     if (*rc)
         goto fail;
+    MachineWrite writes[MACHINE_MAX_SETS];
+    if ((*rc = machine_sets_resolve(&o->mo, s->img, s->board, o->quiet, writes)) != 0)
+        goto fail;
     if (o->uart_out && !(s->uart_out = fopen(o->uart_out, "w"))) {
         log_error("cannot write %s: %s", o->uart_out, strerror(errno));
         *rc = EXIT_IO;
@@ -375,6 +381,8 @@ Session *session_open(const SessionOptions *o, int *rc)
         .max_cycles = max_cycles,
         .keep_going = o->keep_going,
         .trace = {.write = trace_write, .opaque = s},
+        .writes = writes,
+        .nwrites = o->mo.nset,
     };
     s->m = machine_new(&mc, &err);
     if (!s->m) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # e2e_sweep.sh: `baregc sweep` of the example firmware over SRAM sizes and clocks: the
 # CSV rows come in matrix order whatever finishes first and equal the summary.json of
-# individual `baregc run --sram X --clock Y --out` runs; a too-small SRAM shows as out of
-# memory (a fault); the budget column; the HTML page; bad command lines.
+# individual `baregc run --sram X --clock Y --out` runs, in fixed precision; a too-small
+# SRAM shows as out of memory (a fault) and makes the exit status 1; the budget column;
+# the HTML page; the heap size swept with --set; a sweep directory re-used (its stale
+# runs removed) and a directory that is not a sweep's refused; bad command lines.
 . "$(dirname "$0")/lib.sh"
 
 FW="$FWDIR/gc-demo-mps2-an385.elf"
@@ -11,7 +13,8 @@ cat >"$TMP/budget.json" <<'JSON'
 JSON
 
 run_baregc "$TMP/sw" sweep "$FW" --sram 48K,96K --clock 25MHz,50MHz --budget "$TMP/budget.json" -j 4 -o "$TMP/sw.d"
-expect_rc "sweep" 0
+expect_rc "sweep with a run that faults" 1
+expect_grep "says how many runs did not end well" "$TMP/sw.err" '^baregc sweep: 3 of 4 runs faulted, did not end well or failed the budget'
 CSV="$TMP/sw.d/sweep.csv"
 check "sweep.csv written" test -s "$CSV"
 check "sweep.html written" test -s "$TMP/sw.d/sweep.html"
@@ -45,20 +48,22 @@ check([(r['sram'], r['clock']) for r in rows] == order, 'rows in matrix order (S
 for r in rows:
     key = (r['sram'], r['clock'])
     j = json.load(open('%s/one-%s-%s.d/summary.json' % (tmp, key[0], key[1])))
+    # (value, decimals): the CSV's fixed precision
     want = {
-        'exit_status': indiv[key], 'exit_reason': j['run']['exit_reason'], 'pauses': j['pauses']['count'],
-        'max_pause_us': j['pauses']['max_us'], 'p99_us': j['pauses']['p99_us'],
-        'gc_cpu_fraction': j['gc_cpu_fraction'], 'peak_heap_bytes': j['heap']['peak_bytes'],
-        'min_headroom_bytes': j['sram']['min_headroom_bytes'], 'alloc_failures': j['alloc_failures'],
+        'exit_status': (j['run']['exit_code'], 0), 'exit_reason': (j['run']['exit_reason'], None),
+        'pauses': (j['pauses']['count'], 0), 'max_pause_us': (j['pauses']['max_us'], 3),
+        'p99_us': (j['pauses']['p99_us'], 3), 'gc_cpu_fraction': (j['gc_cpu_fraction'], 6),
+        'peak_heap_bytes': (j['heap']['peak_bytes'], 0),
+        'min_headroom_bytes': (j['sram']['min_headroom_bytes'], 0), 'alloc_failures': (j['alloc_failures'], 0),
     }
-    for k, v in want.items():
+    for k, (v, dec) in want.items():
         got = r[k]
-        if isinstance(v, str):
+        if dec is None:
             same = got == v
         elif v is None:
             same = got == ''
         else:
-            same = got != '' and float(got) == float(v)
+            same = got == '%.*f' % (dec, v)
         check(same, '%s %s: %s = %s (individual run: %s)' % (key[0], key[1], k, got, v))
     oom = indiv[key] in (80, 81, 82, 83) or j['alloc_failures'] > 0
     check(r['out_of_memory'] == ('yes' if oom else 'no'), '%s %s: out_of_memory %s' % (key[0], key[1], r['out_of_memory']))
@@ -82,9 +87,60 @@ expect_grep "sweep.html: out-of-memory marked on the chart" "$HTML" 'out of memo
 
 # Deterministic: one job at a time gives the same files.
 run_baregc "$TMP/sw1" sweep "$FW" --sram 48K,96K --clock 25MHz,50MHz --budget "$TMP/budget.json" -j 1 -o "$TMP/sw1.d"
-expect_rc "sweep -j 1" 0
+expect_rc "sweep -j 1" 1
 expect_same "same CSV with -j 1 and -j 4" "$CSV" "$TMP/sw1.d/sweep.csv"
 expect_same "same HTML with -j 1 and -j 4" "$HTML" "$TMP/sw1.d/sweep.html"
+
+# The heap size swept: a variable of the image (--set), not the SRAM of the board.
+run_baregc "$TMP/heap" sweep "$FW" --set demo_heap_bytes=24K,32K,64K -o "$TMP/heap.d"
+expect_rc "sweep --set demo_heap_bytes=24K,32K,64K" 0
+run_baregc "$TMP/reg" run "$FWDIR/gc-demo-regress-mps2-an385.elf" --out "$TMP/reg.d" --quiet
+python3 - "$TMP/heap.d/sweep.csv" "$TMP/reg.d/summary.json" >"$TMP/heapcmp" 2>&1 <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+reg = json.load(open(sys.argv[2]))
+bad = 0
+def check(ok, what):
+    global bad
+    print(('ok - ' if ok else 'not ok - ') + what)
+    bad += not ok
+check([r['set:demo_heap_bytes'] for r in rows] == ['24K', '32K', '64K'], 'a row per value, in order')
+check([r['set:demo_heap_bytes:value'] for r in rows] == ['24576', '32768', '65536'], 'the values as numbers')
+check([r['dir'] for r in rows] == ['demo_heap_bytes-24K', 'demo_heap_bytes-32K', 'demo_heap_bytes-64K'], 'run directories')
+pauses = [int(r['pauses']) for r in rows]
+maxp = [float(r['max_pause_us']) for r in rows]
+peak = [int(r['peak_heap_bytes']) for r in rows]
+check(pauses[0] > pauses[1] > pauses[2], 'a larger heap, fewer collections: %s' % pauses)
+check(maxp[0] < maxp[1] < maxp[2], 'a larger heap, longer pauses: %s' % maxp)
+check(peak[0] < peak[1] < peak[2], 'a larger heap, a higher peak: %s' % peak)
+r = rows[1]
+check(r['pauses'] == '%d' % reg['pauses']['count'] and r['max_pause_us'] == '%.3f' % reg['pauses']['max_us']
+      and r['peak_heap_bytes'] == '%d' % reg['heap']['peak_bytes'], '32K: as the image built with a 32K heap')
+sys.exit(1 if bad else 0)
+PY
+relay_tap "$TMP/heapcmp"
+expect_grep "sweep.html: the chart against the variable" "$TMP/heap.d/sweep.html" 'Pauses against demo_heap_bytes</h2>'
+
+# A sweep directory used again: the runs it no longer has are removed.
+run_baregc "$TMP/again" sweep "$FW" --set demo_heap_bytes=32K -o "$TMP/heap.d"
+expect_rc "one run into the same directory" 0
+expect_grep "one run: '1 run', not '1 runs'" "$TMP/again.err" '^baregc sweep: 1 run: '
+check "the earlier sweep's other runs are gone" test ! -e "$TMP/heap.d/demo_heap_bytes-24K" -a ! -e "$TMP/heap.d/demo_heap_bytes-64K"
+check "... this one's is there" test -s "$TMP/heap.d/demo_heap_bytes-32K/summary.json"
+check "... and its row alone" test "$(wc -l <"$TMP/heap.d/sweep.csv")" = 2
+mkdir -p "$TMP/mine"
+echo keep >"$TMP/mine/notes.txt"
+run_baregc "$TMP/mine" sweep "$FW" --sram 96K -o "$TMP/mine"
+expect_rc "a directory that is not a sweep's is refused" 64
+expect_grep "... saying so" "$TMP/mine.err" "is not empty and holds no sweep"
+check "... and left as it was" test "$(ls "$TMP/mine")" = notes.txt
+
+# Every run faults: exit 1.
+run_baregc "$TMP/allf" sweep "$FWDIR/t-fault-unmapped-read.elf" --sram 64K,128K -o "$TMP/allf.d"
+expect_rc "every run faults" 1
+# A run ended by --max-cycles is not a failure (as in check).
+run_baregc "$TMP/lim" sweep "$FWDIR/t-fault-runaway.elf" --sram 64K --max-cycles 100000 -o "$TMP/lim.d"
+expect_rc "a run that reaches --max-cycles" 0
 
 # Bad command lines.
 run_baregc "$TMP/b1" sweep "$FW"
@@ -94,6 +150,17 @@ expect_rc "bad size" 64
 expect_grep "bad size named" "$TMP/b2.err" "'lots' is not a size"
 run_baregc "$TMP/b3" sweep "$FW" --sram 16K,16K
 expect_rc "size listed twice" 64
+for list in 16K,,32K 16K, ,16K ''; do
+  run_baregc "$TMP/b6" sweep "$FW" --sram "$list"
+  expect_rc "an empty item in --sram '$list'" 64
+done
+run_baregc "$TMP/b7" sweep "$FW" --set demo_heap_bytes=16K,,24K
+expect_rc "an empty item in --set" 64
+run_baregc "$TMP/b8" sweep "$FW" --set no_such_variable=1,2 -o "$TMP/b8.d"
+expect_rc "--set of no symbol, before any run" 64
+check "... nothing written" test ! -e "$TMP/b8.d"
+run_baregc "$TMP/b9" sweep "$FW" --set 16K
+expect_rc "--set without a symbol" 64
 run_baregc "$TMP/b4" sweep "$FW" --sram 16K --frobnicate
 expect_rc "unknown option" 64
 run_baregc "$TMP/b5" sweep "$FW" --sram 16K --budget "$TMP/none.json" -o "$TMP/b5.d"

@@ -864,128 +864,156 @@ static void cell_num(FILE *f, bool known, const char *fmt, double v)
     fputs("</td>", f);
 }
 
-static void tick_sram(double v, char *buf, size_t n)
+/* Was a row with the same value of key(row) seen before row i? */
+static bool seen_before(const SweepRow *rows, size_t i, bool (*same)(const SweepRow *a, const SweepRow *b))
 {
-    snprintf(buf, n, "%gK", v / 1024);
+    for (size_t k = 0; k < i; k++)
+        if (rows[k].ran && same(&rows[k], &rows[i]))
+            return true;
+    return false;
 }
 
-int report_write_sweep_html(const SweepRow *rows, size_t n, const char *image, bool budget, FILE *f)
-{
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>baregc sweep: ", f);
-    html_escape(f, image);
-    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>baregc sweep: ", css);
-    html_escape(f, image);
-    fprintf(f, "</h1>\n<p class=\"note\">%zu runs. The pause versus memory trade-off of the collector: the smallest "
-               "part this firmware runs on%s.</p>\n",
-            n, budget ? " within its budget" : "");
+static bool same_x(const SweepRow *a, const SweepRow *b) { return a->x == b->x; }
+static bool same_series(const SweepRow *a, const SweepRow *b) { return !strcmp(a->series, b->series); }
 
-    /* Chart: max pause and p99 against SRAM, one pair of lines per clock. */
+/* One series' max pause (solid) and p99 (dashed) lines, its points and its legend. */
+static void sweep_series(const SvgChart *c, const SweepRow *rows, size_t n, size_t first, size_t series, FILE *f)
+{
+    static const char *const palette[] = {COL_PAUSE, COL_HEAP, COL_MMU, COL_LARGEST, COL_HIST};
+    const char *col = palette[series % ARRAY_SIZE(palette)];
+    const char *key = rows[first].series;
+    for (int which = 0; which < 2; which++) {
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s points=\"", col, which ? "2" : "3",
+                which ? " stroke-dasharray=\"6,4\"" : "");
+        bool start = true;
+        for (size_t k = first; k < n; k++) {
+            const SweepRow *w = &rows[k];
+            bool has = which ? w->has_p99 : w->has_max_pause;
+            if (!w->ran || strcmp(w->series, key) || !has || w->oom)
+                continue;
+            fprintf(f, "%s%.1f,%.1f", start ? "" : " ", svg_x(c, w->x), svg_y(c, which ? w->p99_us : w->max_pause_us));
+            start = false;
+        }
+        fputs("\"/>\n", f);
+    }
+    for (size_t k = first; k < n; k++) {
+        const SweepRow *w = &rows[k];
+        if (!w->ran || strcmp(w->series, key))
+            continue;
+        double x = svg_x(c, w->x);
+        if (w->oom) {
+            double y = c->bottom - 8;
+            fprintf(f, "<path d=\"M%.1f %.1fl12 12m0 -12l-12 12\" stroke=\"%s\" stroke-width=\"3\"><title>", x - 6,
+                    y - 6, COL_BUDGET);
+            html_escape(f, w->params);
+            fputs(": out of memory / fault</title></path>\n", f);
+        } else if (w->has_max_pause) {
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"><title>", x, svg_y(c, w->max_pause_us),
+                    col);
+            html_escape(f, w->params);
+            fprintf(f, ": max %.1f us</title></circle>\n", w->max_pause_us);
+        }
+    }
+    char *lab = xasprintf("max pause%s%s", *key ? ", " : "", key);
+    legend(f, c->left + 10 + 230 * (double)series, c->top + 18, col, false, lab);
+    legend(f, c->left + 10 + 230 * (double)series, c->top + 36, col, true, "p99");
+    free(lab);
+}
+
+/* Max pause and p99 against the chart's parameter. */
+static void sweep_chart(const SweepPage *p, FILE *f)
+{
+    const SweepRow *rows = p->rows;
     double xmin = 0, xmax = 0, ymax = 0;
     bool any = false;
-    for (size_t i = 0; i < n; i++) {
-        if (!rows[i].sram)
+    for (size_t i = 0; i < p->n; i++) {
+        if (!rows[i].ran)
             continue;
-        double x = (double)rows[i].sram;
-        if (!any || x < xmin)
-            xmin = x;
-        if (!any || x > xmax)
-            xmax = x;
+        double x = rows[i].x;
+        xmin = !any || x < xmin ? x : xmin;
+        xmax = !any || x > xmax ? x : xmax;
         any = true;
         if (rows[i].has_max_pause && rows[i].max_pause_us > ymax)
             ymax = rows[i].max_pause_us;
     }
-    fputs("<h2 id=\"chart\">Pauses against SRAM size</h2>\n", f);
-    if (any) {
-        SvgChart c;
-        double pad = xmax > xmin ? (xmax - xmin) * 0.05 : xmin * 0.1 + 1;
-        svg_chart_begin(&c, f, CHART_W, CHART_H + 40, xmin - pad, xmax + pad, false, 0, svg_nice_ceil(ymax * 1.05 + 1),
-                        "Max pause and p99 by SRAM size (x: out of memory / fault)", "SRAM", "pause length");
-        c.no_xticks = true;
-        svg_chart_axes(&c, NULL, tick_us);
-        /* x labels at each distinct SRAM size */
-        for (size_t i = 0; i < n; i++) {
-            bool seen = false;
-            for (size_t k = 0; k < i; k++)
-                seen |= rows[k].sram == rows[i].sram;
-            if (seen || !rows[i].sram)
-                continue;
-            char lab[32];
-            tick_sram((double)rows[i].sram, lab, sizeof lab);
-            double x = svg_x(&c, (double)rows[i].sram);
-            fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>\n", x, c.top, x, c.bottom);
-            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"tk\" text-anchor=\"middle\">%s</text>\n", x, c.bottom + 16,
-                    lab);
-        }
-        static const char *const palette[] = {COL_PAUSE, COL_HEAP, COL_MMU, COL_LARGEST, COL_HIST};
-        size_t series = 0;
-        for (size_t i = 0; i < n; i++) {
-            bool seen = false;
-            for (size_t k = 0; k < i; k++)
-                seen |= rows[k].clock_hz == rows[i].clock_hz;
-            if (seen)
-                continue;
-            const char *col = palette[series % ARRAY_SIZE(palette)];
-            for (int which = 0; which < 2; which++) {
-                fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s points=\"", col,
-                        which ? "2" : "3", which ? " stroke-dasharray=\"6,4\"" : "");
-                bool first = true;
-                for (size_t k = i; k < n; k++) {
-                    const SweepRow *w = &rows[k];
-                    bool has = which ? w->has_p99 : w->has_max_pause;
-                    if (w->clock_hz != rows[i].clock_hz || !w->sram || !has || w->oom)
-                        continue;
-                    fprintf(f, "%s%.1f,%.1f", first ? "" : " ", svg_x(&c, (double)w->sram),
-                            svg_y(&c, which ? w->p99_us : w->max_pause_us));
-                    first = false;
-                }
-                fputs("\"/>\n", f);
-            }
-            for (size_t k = i; k < n; k++) {
-                const SweepRow *w = &rows[k];
-                if (w->clock_hz != rows[i].clock_hz || !w->sram)
-                    continue;
-                double x = svg_x(&c, (double)w->sram);
-                if (w->oom) {
-                    double y = c.bottom - 8;
-                    fprintf(f, "<path d=\"M%.1f %.1fl12 12m0 -12l-12 12\" stroke=\"%s\" stroke-width=\"3\"><title>",
-                            x - 6, y - 6, COL_BUDGET);
-                    html_escape(f, w->params);
-                    fputs(": out of memory / fault</title></path>\n", f);
-                } else if (w->has_max_pause) {
-                    fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"><title>", x,
-                            svg_y(&c, w->max_pause_us), col);
-                    html_escape(f, w->params);
-                    fprintf(f, ": max %.1f us</title></circle>\n", w->max_pause_us);
-                }
-            }
-            char lab[64];
-            if (rows[i].clock_hz)
-                snprintf(lab, sizeof lab, "max pause @ %g MHz", (double)rows[i].clock_hz / 1e6);
-            else
-                snprintf(lab, sizeof lab, "max pause");
-            legend(f, c.left + 10 + 230 * (double)series, c.top + 18, col, false, lab);
-            legend(f, c.left + 10 + 230 * (double)series, c.top + 36, col, true, "p99");
-            series++;
-        }
-        svg_chart_end(&c);
-    } else {
-        fputs("<p class=\"note\">No SRAM sizes were swept.</p>\n", f);
+    fputs("<h2 id=\"chart\">Pauses against ", f);
+    html_escape(f, p->x_name);
+    fputs("</h2>\n", f);
+    if (!any) {
+        fputs("<p class=\"note\">No run ended.</p>\n", f);
+        return;
     }
+    SvgChart c;
+    double pad = xmax > xmin ? (xmax - xmin) * 0.05 : fabs(xmin) * 0.1 + 1;
+    char *title = xasprintf("Max pause and p99 by %s (x: out of memory / fault)", p->x_name);
+    svg_chart_begin(&c, f, CHART_W, CHART_H + 40, xmin - pad, xmax + pad, false, 0, svg_nice_ceil(ymax * 1.05 + 1),
+                    title, p->x_name, "pause length");
+    free(title);
+    c.no_xticks = true;
+    svg_chart_axes(&c, NULL, tick_us);
+    /* x labels at each distinct value, as given */
+    for (size_t i = 0; i < p->n; i++) {
+        if (!rows[i].ran || seen_before(rows, i, same_x))
+            continue;
+        double x = svg_x(&c, rows[i].x);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>\n", x, c.top, x, c.bottom);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"tk\" text-anchor=\"middle\">", x, c.bottom + 16);
+        html_escape(f, rows[i].x_text);
+        fputs("</text>\n", f);
+    }
+    size_t series = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (rows[i].ran && !seen_before(rows, i, same_series))
+            sweep_series(&c, rows, p->n, i, series++, f);
+    svg_chart_end(&c);
+}
+
+/* The Exit cell: the run's whole exit status, else baregc run's. */
+static void exit_cell(const SweepRow *w, FILE *f)
+{
+    if (w->has_exit_status)
+        fprintf(f, "<td class=\"n\">%lld</td>", w->exit_status);
+    else if (w->ran && w->status >= 0)
+        fprintf(f, "<td class=\"n\">%d</td>", w->status);
+    else
+        fputs("<td class=\"n\"></td>", f);
+}
+
+int report_write_sweep_html(const SweepPage *p, FILE *f)
+{
+    const SweepRow *rows = p->rows;
+    size_t ran = 0;
+    for (size_t i = 0; i < p->n; i++)
+        ran += rows[i].ran;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>baregc sweep: ", f);
+    html_escape(f, p->image);
+    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>baregc sweep: ", css);
+    html_escape(f, p->image);
+    fprintf(f, "</h1>\n<p class=\"note\">%zu run%s. The pause versus memory trade-off of the collector: the smallest "
+               "part this firmware runs on%s.</p>\n",
+            p->n, p->n == 1 ? "" : "s", p->budget ? " within its budget" : "");
+    if (p->partial)
+        fprintf(f, "<p class=\"note\">Partial: the sweep was interrupted; %zu of %zu runs were started, and the "
+                   "last of them may have been stopped before their end.</p>\n",
+                ran, p->n);
+    sweep_chart(p, f);
 
     fputs("<h2 id=\"runs\">Runs</h2>\n<table class=\"sweep\"><tr><th>Parameters</th><th class=\"n\">Exit</th>"
           "<th>End</th><th class=\"n\">Pauses</th><th class=\"n\">Max pause (us)</th><th class=\"n\">p99 (us)</th>"
           "<th class=\"n\">GC CPU</th><th class=\"n\">Peak heap (B)</th><th class=\"n\">Min headroom (B)</th>"
           "<th>Out of memory</th>",
           f);
-    if (budget)
+    if (p->budget)
         fputs("<th>Budget</th>", f);
     fputs("<th>Files</th></tr>\n", f);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < p->n; i++) {
         const SweepRow *w = &rows[i];
         fputs("<tr><td>", f);
         html_escape(f, w->params);
-        fprintf(f, "</td><td class=\"n\">%d</td><td>", w->status);
-        html_escape(f, w->exit_reason ? w->exit_reason : "?");
+        fputs("</td>", f);
+        exit_cell(w, f);
+        fputs("<td>", f);
+        html_escape(f, !w->ran ? "not run" : w->exit_reason ? w->exit_reason : "?");
         fputs("</td>", f);
         cell_num(f, w->has_summary, "%.0f", w->pauses);
         cell_num(f, w->has_max_pause, "%.1f", w->max_pause_us);
@@ -993,10 +1021,15 @@ int report_write_sweep_html(const SweepRow *rows, size_t n, const char *image, b
         cell_num(f, w->has_summary, "%.4f", w->gc_cpu_fraction);
         cell_num(f, w->has_peak, "%.0f", w->peak_heap);
         cell_num(f, w->has_headroom, "%.0f", w->min_headroom);
-        fprintf(f, "<td class=\"%s\">%s</td>", w->oom ? "fail" : "pass", w->oom ? "yes" : "no");
-        if (budget)
+        if (w->ran)
+            fprintf(f, "<td class=\"%s\">%s</td>", w->oom ? "fail" : "pass", w->oom ? "yes" : "no");
+        else
+            fputs("<td></td>", f);
+        if (p->budget && w->ran)
             fprintf(f, "<td class=\"%s\">%s</td>", w->verdict == 1 ? "pass" : "fail",
                     w->verdict == 1 ? "PASS" : "FAIL");
+        else if (p->budget)
+            fputs("<td></td>", f);
         fputs("<td>", f);
         html_escape(f, w->dir);
         fputs("/</td></tr>\n", f);

@@ -53,9 +53,13 @@ void report_sites_free(ReportSite *sites, size_t n);
 typedef struct SweepRow {
     char *params;            /* "--sram 32K --clock 48MHz" (owned) */
     char *dir;               /* its output directory, relative to the sweep's (owned) */
-    uint64_t sram;           /* bytes; 0 = the board's */
-    uint64_t clock_hz;       /* 0 = the board's */
-    int status;              /* exit status of `baregc run` (-1: it did not run / signal) */
+    double x;                /* its value of the chart's parameter (bytes, Hz, a --set value) */
+    char *x_text;            /* that value as given: "32K" (owned) */
+    char *series;            /* its other swept parameters: "--clock 48MHz", "" (owned) */
+    bool ran;                /* false: not run (the sweep was interrupted first) */
+    int status;              /* exit status of `baregc run` (-1: ended by a signal) */
+    bool has_exit_status;
+    long long exit_status;   /* the run's whole exit status (summary.json run.exit_code) */
     char *exit_reason;       /* from summary.json (owned; NULL unknown) */
     bool has_summary;
     double pauses;
@@ -69,9 +73,18 @@ typedef struct SweepRow {
     int verdict;             /* -1 no budget, 0 FAIL, 1 PASS */
 } SweepRow;
 
-/* The sweep's page: a table of the rows (matrix order) and a chart of max pause and
- * p99 against SRAM size (one pair of lines per clock), out-of-memory runs marked.
- * -1 on a stream error. */
-int report_write_sweep_html(const SweepRow *rows, size_t n, const char *image, bool budget, FILE *f);
+typedef struct SweepPage {
+    const SweepRow *rows;    /* every run of the matrix, in matrix order */
+    size_t n;
+    const char *image;       /* as the sweep was given it */
+    bool budget;             /* a Budget column */
+    const char *x_name;      /* the chart's parameter: "SRAM", "clock", a --set variable */
+    bool partial;            /* interrupted: some rows did not run or end */
+} SweepPage;
+
+/* The sweep's page: a table of the rows and a chart of max pause and p99 against the
+ * chart's parameter (one pair of lines per series: the rows with the same other
+ * parameters), out-of-memory runs marked. -1 on a stream error. */
+int report_write_sweep_html(const SweepPage *p, FILE *f);
 
 #endif

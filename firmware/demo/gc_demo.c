@@ -1,7 +1,9 @@
 /* gc_demo.c: the demo image: gcrt under allocation-heavy workloads with a 1 kHz timer
  * interrupt ticking. Deterministic checksums on the UART; the collector's own pause
  * measurements and counters on the semihosting channel; exit status 0. Built with
- * GC_INCREMENTAL it runs the incremental collector instead. */
+ * GC_INCREMENTAL it runs the incremental collector instead. The heap's size is a
+ * variable, demo_heap_bytes, so that a host can change it in the image without a
+ * rebuild (`baregc run --set demo_heap_bytes=24K`, `baregc sweep --set ...`). */
 #include <stdint.h>
 
 #include "board.h"
@@ -11,7 +13,7 @@
 
 /* Per-board sizes (set by the build; these defaults suit the big-SRAM boards). */
 #ifndef DEMO_HEAP_BYTES
-#define DEMO_HEAP_BYTES (64 * 1024)   /* bytes given to the collector, at most */
+#define DEMO_HEAP_BYTES (64 * 1024)   /* bytes given to the collector by default */
 #endif
 #ifndef DEMO_TREE_DEPTH
 #define DEMO_TREE_DEPTH 9
@@ -40,6 +42,12 @@
 
 extern char __heap_start[], __heap_end[];
 
+/* Bytes given to the collector: at most the pool the linker leaves between the statics
+ * and the stack (or the end of SRAM), [__heap_start, __heap_end). Initialised data
+ * (.data, not .bss: the start-up code would clear a value written into .bss) and
+ * volatile, so that the value in the image is the one read here. */
+volatile uint32_t demo_heap_bytes = DEMO_HEAP_BYTES;
+
 static void explicit_collect(const char *after)
 {
     gc_collect();
@@ -51,10 +59,11 @@ static void explicit_collect(const char *after)
 int main(void)
 {
     char *heap_end = __heap_end;
+    uint32_t heap_bytes = demo_heap_bytes;
 
     board_init();
-    if ((uintptr_t)(heap_end - __heap_start) > DEMO_HEAP_BYTES)
-        heap_end = __heap_start + DEMO_HEAP_BYTES;
+    if ((uintptr_t)(heap_end - __heap_start) > heap_bytes)
+        heap_end = __heap_start + heap_bytes;
     gc_init(__heap_start, heap_end);
     gc_report_pauses = 1;
 #ifdef DEMO_GC_THRESHOLD
