@@ -8,7 +8,8 @@ Prints TAP-style "ok - ..." / "not ok - ..." lines; exit status 1 if any check f
 The firmware reads its cycle counter (DWT CYCCNT / mcycle) a few instructions after
 gc_collect's entry and a few before its return; baregc's pause runs from the entry to
 the return. So each recorded pause is at least as long as the firmware's own figure
-and longer by at most BOUND_CYCLES (the prologue and epilogue around the counter reads).
+and longer by at most BOUND_CYCLES (the prologue and epilogue around the counter reads),
+plus an interrupt handler's cycles for an interrupt taken in that prologue or epilogue.
 """
 import json
 import os
@@ -48,15 +49,24 @@ if steps_m:
     check(f"incremental step count equals the collector's ({steps})", len(incr) == steps, f"recorded {len(incr)}")
 
 # Durations: trace.json has microseconds; convert back to cycles at the board clock.
+# An interrupt taken within BOUND_CYCLES of a pause's start or end may come before the
+# firmware's first counter read or after its last: its handler's cycles are then in the
+# recorded pause but not in the firmware's figure, so each such interrupt allows up to
+# another BOUND_CYCLES.
+irqs = [e["ts"] for e in events if e.get("ph") == "i" and e.get("cat") == "irq"]
+edge_us = bound * 1e6 / clock_hz
 worst = 0
 bad = []
 for (n, fw_cycles), e in zip(fw_pauses, full):
     rec_cycles = round(e["dur"] * clock_hz / 1e6)
     diff = rec_cycles - fw_cycles
+    start, end = e["ts"], e["ts"] + e["dur"]
+    at_edges = sum(1 for t in irqs if start <= t <= start + edge_us or end - edge_us <= t <= end)
     worst = max(worst, abs(diff))
-    if diff < -1 or diff > bound:
+    if diff < -1 or diff > bound * (1 + at_edges):
         bad.append(f"pause {n}: firmware {fw_cycles}, recorded {rec_cycles}")
-check(f"every pause's duration matches the firmware's own measurement within {bound} cycles "
+check(f"every pause's duration matches the firmware's own measurement within {bound} cycles, "
+      f"{bound} more for an interrupt taken at its edges "
       f"(worst difference {worst})", fw_pauses and not bad, "; ".join(bad[:3]))
 
 summary = json.load(open(os.path.join(outdir, "summary.json")))

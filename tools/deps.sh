@@ -8,7 +8,7 @@ PKGS=(
   libncurses-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libcunit1-dev libmimalloc-dev
   gcc-arm-none-eabi gcc-riscv64-unknown-elf picolibc-arm-none-eabi picolibc-riscv64-unknown-elf
   qemu-system-arm qemu-system-misc golang-go gdb-multiarch
-  tmux xvfb valgrind python3 bc chromium
+  tmux xvfb valgrind python3 bc chromium parallel
   clang-14 libfuzzer-14-dev llvm-14
 )
 missing=()

@@ -990,7 +990,7 @@ int report_write_sweep_html(const SweepPage *p, FILE *f)
     fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>baregc sweep: ", css);
     html_escape(f, p->image);
     fprintf(f, "</h1>\n<p class=\"note\">%zu run%s. The pause versus memory trade-off of the collector: the smallest "
-               "part this firmware runs on%s.</p>\n",
+               "memory this firmware runs on%s.</p>\n",
             p->n, p->n == 1 ? "" : "s", p->budget ? " within its budget" : "");
     if (p->partial)
         fprintf(f, "<p class=\"note\">Partial: the sweep was interrupted; %zu of %zu runs were started, and the "
