@@ -4,6 +4,7 @@
  * semihosting; loads the image. */
 #include "config.h"
 
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -350,18 +351,24 @@ int machine_resolve_write(const Board *b, const Image *img, const char *symbol, 
         set_err(err, "%s at 0x%08x is in no memory of board %s", symbol, sym->addr, b->name);
         return -1;
     }
-    if (mem->kind != BOARD_MEM_SRAM) {
+    if (mem->kind == BOARD_MEM_FLASH) {
         set_err(err, "%s at 0x%08x is in flash (memory %s): read-only data that the firmware reads from there; "
                 "make it a variable that is not const", symbol, sym->addr, mem->name);
-        return -1;
-    }
-    if (sym->size != 1 && sym->size != 2 && sym->size != 4 && sym->size != 8) {
-        set_err(err, "%s is %u bytes long: --set writes variables of 1, 2, 4 or 8 bytes", symbol, sym->size);
         return -1;
     }
     const ImageSegment *g = segment_at(img, sym->addr, size);
     if (!g) {
         set_err(err, "%s at 0x%08x is in no data the image loads", symbol, sym->addr);
+        return -1;
+    }
+    if (!(g->flags & PF_W)) {
+        set_err(err, "%s at 0x%08x is read-only data (in a segment that is not writable, memory %s): the compiler "
+                "may use its value without reading it; make it a variable that is not const", symbol, sym->addr,
+                mem->name);
+        return -1;
+    }
+    if (sym->size != 1 && sym->size != 2 && sym->size != 4 && sym->size != 8) {
+        set_err(err, "%s is %u bytes long: --set writes variables of 1, 2, 4 or 8 bytes", symbol, sym->size);
         return -1;
     }
     if ((uint64_t)sym->addr - g->vaddr + size > g->filesz) {

@@ -37,13 +37,15 @@ typedef struct Machine Machine;
 /* The write that gives the variable `symbol` the value `magnitude` (negated when
  * `negative`) before reset, for a board and an image that fits it (board_check_image).
  * The symbol must be a data object (not a function) of 1, 2, 4 or 8 bytes whose run
- * address is in an SRAM memory of the board, inside the bytes a loadable segment
- * brings from the file (initialised data: .data, or anything of an image that runs
- * from RAM). The bytes go where that segment is loaded: the run address when it
- * runs where it loads, else its load address (in flash), which the firmware's
- * start-up code copies to the run address. -1 with *err ("no symbol X in the image",
- * "X is a function", "X is in flash", "X is 12 bytes", "X is zero-initialised
- * (.bss)", "X is in no loaded data", "300 does not fit X (1 byte)"). */
+ * address is in a RAM of the board (SRAM or code RAM, not flash), inside the bytes a
+ * writable loadable segment brings from the file (initialised data: .data, or the
+ * writable data of an image that runs from RAM; not const data, whose value the
+ * compiler may use without reading it). The bytes go where that segment is loaded: the
+ * run address when it runs where it loads, else its load address (in flash), which the
+ * firmware's start-up code copies to the run address. -1 with *err ("no symbol X in
+ * the image", "X is a function", "X is in flash", "X is read-only data", "X is 12
+ * bytes", "X is zero-initialised (.bss)", "X is in no loaded data", "300 does not fit
+ * X (1 byte)"). */
 int machine_resolve_write(const Board *b, const Image *img, const char *symbol, uint64_t magnitude, bool negative,
                           MachineWrite *w, char **err);
 

@@ -2,17 +2,17 @@
 # e2e_set.sh: `--set SYMBOL=VALUE` gives a variable of the image a value before reset.
 # The demo's heap size set to 32K in the 64K image runs exactly as the image built with a
 # 32K heap (gc-demo-regress: the same code, another initial value) on mps2-an385, whose
-# start-up code copies .data from flash; on virt-rv32 (the image runs where it loads) the
-# firmware reports the heap it was given; check and view take it too; each refusal (no
-# such symbol, a function, flash, .bss, a size other than 1/2/4/8, a value that does not
-# fit, a malformed item) exits 64 and says why.
+# start-up code copies .data from where it is loaded; on virt-rv32 (the image runs where
+# it loads) the firmware reports the heap it was given; check and view take it too; each
+# refusal (no such symbol, a function, read-only data in code RAM or flash, .bss, a size
+# other than 1/2/4/8, a value that does not fit, a malformed item) exits 64 and says why.
 . "$(dirname "$0")/lib.sh"
 
 FW="$FWDIR/gc-demo-mps2-an385.elf"
 
 run_baregc "$TMP/set" run "$FW" --set demo_heap_bytes=32K --out "$TMP/set.d"
 expect_rc "run --set demo_heap_bytes=32K" 0
-expect_grep "says where the value went (the .data copy in flash)" "$TMP/set.err" \
+expect_grep "says where the value went (the .data copy)" "$TMP/set.err" \
   '^baregc: --set demo_heap_bytes=32K: 4 bytes at 0x20000000, written where the start-up code copies .data from \(0x0000[0-9a-f]{4}\)$'
 run_baregc "$TMP/reg" run "$FWDIR/gc-demo-regress-mps2-an385.elf" --out "$TMP/reg.d"
 expect_rc "the 32K build" 0
@@ -48,15 +48,18 @@ run_baregc "$TMP/view" view "$FW" --set demo_heap_bytes=24K --quiet --dump-map "
 expect_rc "view --set" 0
 
 # Refusals: exit 64, one line naming the cause.
-refuse() { # DESCRIPTION SET REGEX
-  run_baregc "$TMP/bad" run "$FW" --set "$2" --quiet
+refuse() { # DESCRIPTION SET REGEX [IMAGE]
+  run_baregc "$TMP/bad" run "${4:-$FW}" --set "$2" --quiet
   expect_rc "$1" 64
   expect_grep "$1: says why" "$TMP/bad.err" "$3"
   check "$1: the firmware did not run" test ! -s "$TMP/bad.out"
 }
 refuse "no such symbol" no_such_thing=1 "--set no_such_thing=1: no symbol no_such_thing in "
 refuse "a function" main=1 "--set main=1: main is a function, not a variable"
-refuse "read-only data in flash" cm_vectors=1 "cm_vectors at 0x00000000 is in flash"
+refuse "read-only data in code RAM" cm_vectors=1 \
+  "cm_vectors at 0x00000000 is read-only data \(in a segment that is not writable, memory ssram1\)"
+refuse "read-only data in flash" cm_vectors=1 "cm_vectors at 0x00000000 is in flash \(memory flash\)" \
+  "$FWDIR/gc-demo-microbit.elf"
 refuse "zero-initialised data" gc_threshold=100 "gc_threshold is zero-initialised \(.bss\): the firmware's start-up code clears it"
 refuse "a size other than 1, 2, 4, 8" gc_stats=1 "gc_stats is 60 bytes long: --set writes variables of 1, 2, 4 or 8 bytes"
 refuse "a value too large" demo_heap_bytes=4G "4294967296 does not fit demo_heap_bytes \(4 bytes: 0 to 4294967295, or down to -2147483648\)"

@@ -1,7 +1,7 @@
 /* test_machine_set.c: --set in the machine: which variables of an image can be given a
- * value before reset (machine_resolve_write: initialised data in SRAM of 1, 2, 4 or 8
- * bytes; not functions, flash, .bss, data outside the loaded bytes or memories, values
- * that do not fit), where the bytes go (the load address the start-up code copies .data
+ * value before reset (machine_resolve_write: initialised, writable data in SRAM or code
+ * RAM of 1, 2, 4 or 8 bytes; not functions, flash, read-only segments, .bss, data outside
+ * the loaded bytes or memories, values that do not fit), where the bytes go (the load address the start-up code copies .data
  * from, or the run address of an image that runs where it loads), and that machine_new
  * writes them after loading the image. */
 #include "config.h"
@@ -16,18 +16,23 @@
 #include "tests/cunit_main.h"
 #include "tests/loader_elf.h"
 
-/* An RV32 core with 64 KiB of flash at 0 and 16 KiB of SRAM at 0x20000000. */
+/* An RV32 core with 64 KiB of flash at 0, 16 KiB of code RAM at 0x10000000 and 16 KiB
+ * of SRAM at 0x20000000. */
 static const char board_json[] =
     "{\"name\": \"b\", \"core\": \"rv32imac\", \"clock_hz\": 1000000, "
     "\"memories\": [{\"name\": \"flash\", \"base\": 0, \"size\": \"64K\", \"kind\": \"flash\"}, "
+    "{\"name\": \"coderam\", \"base\": \"0x10000000\", \"size\": \"16K\", \"kind\": \"ram\"}, "
     "{\"name\": \"sram\", \"base\": \"0x20000000\", \"size\": \"16K\", \"kind\": \"sram\"}]}";
 
 /* Code in flash; .data run at 0x20000000 and loaded at 0x100 (16 bytes, then 16 bytes
- * of .bss); a second image part that runs where it loads, in SRAM at 0x20002000. */
+ * of .bss); a second image part that runs where it loads, in SRAM at 0x20002000; in
+ * code RAM, read-only data and writable data, each where it runs. */
 static const TeSeg segs[] = {
     {.paddr = 0, .vaddr = 0, .filesz = 0x100, .memsz = 0x100, .flags = PF_R | PF_X},
     {.paddr = 0x100, .vaddr = 0x20000000, .filesz = 16, .memsz = 32, .flags = PF_R | PF_W},
     {.paddr = 0x20002000, .vaddr = 0x20002000, .filesz = 16, .memsz = 16, .flags = PF_R | PF_W},
+    {.paddr = 0x10000000, .vaddr = 0x10000000, .filesz = 16, .memsz = 16, .flags = PF_R},
+    {.paddr = 0x10001000, .vaddr = 0x10001000, .filesz = 16, .memsz = 16, .flags = PF_R | PF_W},
 };
 
 static const TeSym syms[] = {
@@ -41,6 +46,8 @@ static const TeSym syms[] = {
     {"unloaded", 0x20001000, 4, STT_OBJECT, STB_GLOBAL},
     {"inplace", 0x20002004, 4, STT_OBJECT, STB_GLOBAL},
     {"table", 0x00000040, 4, STT_OBJECT, STB_GLOBAL},
+    {"ramconst", 0x10000004, 4, STT_OBJECT, STB_GLOBAL},
+    {"ramvar", 0x10001004, 4, STT_OBJECT, STB_GLOBAL},
     {"nowhere", 0x30000000, 4, STT_OBJECT, STB_GLOBAL},
     {"main", 0x00000080, 16, STT_FUNC, STB_GLOBAL},
 };
@@ -115,6 +122,8 @@ static void test_data_goes_to_its_load_address(void)
     w = resolve_ok(&r, "inplace", 7, false); /* runs where it loads */
     CU_ASSERT_EQUAL(w.addr, 0x20002004);
     CU_ASSERT_EQUAL(w.run_addr, 0x20002004);
+    w = resolve_ok(&r, "ramvar", 9, false); /* writable data in code RAM */
+    CU_ASSERT_EQUAL(w.addr, 0x10001004);
     rig_close(&r);
 }
 
@@ -144,6 +153,8 @@ static void test_refused_symbols(void)
     resolve_fails(&r, "absent", 1, false, "no symbol absent in ");
     resolve_fails(&r, "main", 1, false, "main is a function");
     resolve_fails(&r, "table", 1, false, "table at 0x00000040 is in flash");
+    resolve_fails(&r, "ramconst", 1, false, "ramconst at 0x10000004 is read-only data (in a segment that is not "
+                  "writable, memory coderam)");
     resolve_fails(&r, "nowhere", 1, false, "nowhere at 0x30000000 is in no memory of board b");
     resolve_fails(&r, "zeroed", 1, false, "zeroed is zero-initialised (.bss)");
     resolve_fails(&r, "straddle", 1, false, "straddle is zero-initialised (.bss)");
