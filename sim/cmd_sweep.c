@@ -495,7 +495,7 @@ static int parse_args(Sweep *sw, int argc, char **argv)
             matrix_opts = true;
             rc = take_passthrough(sw, argc, argv, &i);
             if (rc == 0) {
-                fprintf(stderr, "baregc sweep: unknown option '%s' (see baregc sweep --help)\n", s);
+                cmd_unknown_option(&cmd_sweep, s);
                 rc = -1;
             } else if (rc > 0) {
                 rc = 0;
