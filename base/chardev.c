@@ -34,6 +34,7 @@ struct CharDev {
     bool dirty;            /* out_live: bytes written since the last flush */
     uint64_t flushed_ns;   /* host time of the last flush */
     bool wrote;            /* a byte went out since the guest last found the receiver empty */
+    int out_errno;         /* the first error writing out (0: none) */
     CharDevTap tap;
     void *tap_opaque;
     /* input from the host */
@@ -165,18 +166,29 @@ void chardev_free(CharDev *cd)
     free(cd);
 }
 
+/* A failed write or flush of out (errno set): the first one is kept. */
+static void out_failed(CharDev *cd)
+{
+    if (!cd->out_errno)
+        cd->out_errno = errno ? errno : EIO;
+}
+
 void chardev_flush(CharDev *cd)
 {
     if (cd && cd->out) {
-        fflush(cd->out);
+        if (fflush(cd->out) != 0)
+            out_failed(cd);
         cd->dirty = false;
     }
 }
 
+int chardev_out_error(const CharDev *cd) { return cd ? cd->out_errno : 0; }
+
 static void flush_live(CharDev *cd)
 {
     if (cd->dirty) {
-        fflush(cd->out);
+        if (fflush(cd->out) != 0)
+            out_failed(cd);
         cd->dirty = false;
         cd->flushed_ns = host_ns();
     }
@@ -401,7 +413,8 @@ void chardev_write(CharDev *cd, uint8_t byte)
     if (!cd)
         return;
     if (cd->out) {
-        fputc(byte, cd->out);
+        if (fputc(byte, cd->out) == EOF)
+            out_failed(cd);
         if (cd->out_live && !cd->dirty) {
             cd->dirty = true;
             arm_tick(cd);

@@ -37,6 +37,9 @@ CharDev *chardev_new(FILE *out, int in_fd);
 void chardev_free(CharDev *cd);
 /* Write out what the guest wrote (end of a run). */
 void chardev_flush(CharDev *cd);
+/* The first error writing what the guest wrote to `out` (an errno value: ENOSPC,
+ * EPIPE ...), 0 when every byte went out. The run goes on after one. */
+int chardev_out_error(const CharDev *cd);
 /* Optional observer of every byte the guest writes (e.g. a trace recorder). */
 typedef void (*CharDevTap)(void *opaque, uint8_t byte);
 void chardev_set_tap(CharDev *cd, CharDevTap tap, void *opaque);

@@ -10,6 +10,7 @@ typedef struct Command {
     /* argv[0] is the subcommand name; returns the process exit status (exitcode.h). */
     int (*exec)(int argc, char **argv);
     void (*usage)(FILE *out);
+    int io_status;        /* the exit status when stdout cannot be written (0: EXIT_IO) */
 } Command;
 
 /* The name the program was started with (argv[0] of main). */

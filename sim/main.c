@@ -1,9 +1,11 @@
 /* main.c: the baregc program: dispatches to the subcommands in sim/cmd_*.c. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/stopsig.h"
 #include "base/suggest.h"
 #include "base/util.h"
 #include "sim/cmd.h"
@@ -72,6 +74,20 @@ static int list_for_completion(int argc, char **argv)
     return EXIT_USAGE;
 }
 
+/* What a command wrote to stdout must have gone out: an error is said, and is the exit
+ * status (unless a stop signal, base/stopsig.h, explains it: the reader went away). */
+static int stdout_status(const Command *c, int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    int e = errno ? errno : EIO;
+    if (e == EPIPE && stopsig_received())
+        return rc;
+    fprintf(stderr, "baregc %s: cannot write standard output: %s\n", c->name, strerror(e));
+    return c->io_status ? c->io_status : EXIT_IO;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 0 && argv[0])
@@ -92,7 +108,7 @@ int main(int argc, char **argv)
         return list_for_completion(argc, argv);
     for (size_t i = 0; commands[i]; i++)
         if (!strcmp(argv[1], commands[i]->name))
-            return commands[i]->exec(argc - 1, argv + 1);
+            return stdout_status(commands[i], commands[i]->exec(argc - 1, argv + 1));
     unknown(argv[1]);
     return EXIT_USAGE;
 }

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +15,7 @@
 #include "sim/exitcode.h"
 #include "sim/gdbstub.h"
 #include "sim/session.h"
+#include "base/stopsig.h"
 #include "base/util.h"
 #include "traces/traces.h"
 
@@ -325,6 +325,7 @@ static void trace_write(void *opaque, unsigned port, uint32_t value, unsigned si
 
 Session *session_open(const SessionOptions *o, int *rc)
 {
+    stopsig_catch(); /* before the terminal is taken (chardev, curses, SDL) */
     Session *s = xcalloc(1, sizeof *s);
     s->o = *o;
     s->uart_out = stdout;
@@ -434,51 +435,25 @@ static double host_seconds(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static Session *volatile interrupt_target;
-
-/* A second Ctrl-C ends the process at once, with the terminal given back. */
-static void on_sigint_again(int sig)
-{
-    chardev_restore_terminal();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    if (interrupt_target)
-        session_interrupt(interrupt_target);
-    signal(SIGINT, on_sigint_again);
-}
+/* The first stop signal (base/stopsig.h) stops the run at the next block. */
+static void stop_on_signal(void *opaque) { session_interrupt(opaque); }
 
 void session_run(Session *s)
 {
-    /* Ctrl-C stops the run cleanly (the outputs are still written, marked partial),
-     * unless the front end handles SIGINT itself. */
-    struct sigaction old;
-    sigaction(SIGINT, NULL, &old);
-    bool ours = old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN; /* (IGN: a background job) */
-    if (ours) {
-        interrupt_target = s;
-        signal(SIGINT, on_sigint);
-    }
+    stopsig_set_stop(stop_on_signal, s);
     double t0 = host_seconds();
     if (s->gdb)
         s->host_s -= gdbstub_run(s->gdb, &s->stop); /* (less the time stopped in the debugger) */
     else
         machine_run(s->m, &s->stop);
     s->host_s += host_seconds() - t0;
-    if (ours) {
-        sigaction(SIGINT, &old, NULL);
-        interrupt_target = NULL;
-    }
+    stopsig_set_stop(NULL, NULL);
 }
 
 static int exit_code_for(const CpuStop *s)
 {
     switch (s->reason) {
-    case STOP_EXIT: return s->exit_code & 0xff;
+    case STOP_EXIT: return s->exit_code >= 0 && s->exit_code <= EXIT_FIRMWARE_MAX ? s->exit_code : EXIT_FIRMWARE_OTHER;
     case STOP_RESET: return EXIT_OK;
     case STOP_UNMAPPED:
     case STOP_SRAM_LIMIT:
@@ -488,7 +463,7 @@ static int exit_code_for(const CpuStop *s)
     case STOP_BAD_INSN: return EXIT_FAULT_INSN;
     case STOP_TIMEOUT: return EXIT_TIMEOUT;
     case STOP_DEADLOCK: return EXIT_DEADLOCK;
-    case STOP_INTERRUPTED: return EXIT_INTERRUPTED;
+    case STOP_INTERRUPTED: return stopsig_received() ? stopsig_exit_code(stopsig_received()) : EXIT_INTERRUPTED;
     case STOP_INTERNAL:
     case STOP_DEBUG: break;
     }
@@ -602,9 +577,18 @@ static void report_summary(const SessionOptions *o, Machine *m, const Board *b, 
     uint64_t insns = cpu_instructions(machine_cpu(m));
     char t[32], how[200];
     fmt_time(t, sizeof t, ns);
+    char sig[32];
     switch (s->reason) {
-    case STOP_EXIT: snprintf(how, sizeof how, "the firmware exited with status %d", s->exit_code); break;
+    case STOP_EXIT:
+        snprintf(how, sizeof how, "the firmware exited with status %d%s", s->exit_code,
+                 exit_code_for(s) == EXIT_FIRMWARE_OTHER ? " (outside 0-63: exit 79)" : "");
+        break;
     case STOP_RESET: snprintf(how, sizeof how, "the firmware requested a system reset (SYSRESETREQ)"); break;
+    case STOP_INTERRUPTED:
+        snprintf(how, sizeof how, "stopped: interrupted%s%s%s", stopsig_received() ? " (" : "",
+                 stopsig_received() ? stopsig_name(stopsig_received(), sig, sizeof sig) : "",
+                 stopsig_received() ? ")" : "");
+        break;
     default: snprintf(how, sizeof how, "stopped: %s", cpu_stop_name(s->reason)); break;
     }
     fprintf(stderr,
@@ -613,6 +597,37 @@ static void report_summary(const SessionOptions *o, Machine *m, const Board *b, 
             o->elf, b->name, core_name(b->core), b->clock_hz / 1e6, how,
             t, (unsigned long long)sc->now, (unsigned long long)insns, host_s,
             host_s > 0 ? insns / host_s / 1e6 : 0.0, host_s > 0 ? (ns / 1e9) / host_s : 0.0);
+}
+
+/* The console UART's output: an error writing it is output lost, said once (true),
+ * unless it is the reader gone away that a stop signal (SIGPIPE) already stopped the
+ * run for. */
+static bool uart_out_failed(Session *s)
+{
+    int e = chardev_out_error(machine_console(s->m));
+    if (!e || (e == EPIPE && stopsig_received()))
+        return false;
+    const char *where = s->o.uart_out ? s->o.uart_out : s->uart_out == stdout ? "standard output" : s->pty.path;
+    log_error("cannot write the console UART's output to %s: %s", where, strerror(e));
+    if (s->uart_out == stdout)
+        clearerr(stdout); /* said here: not again at exit */
+    return true;
+}
+
+/* --out: every file, each failure said on a line of its own. */
+static bool out_files_failed(Session *s, const Stats *stats)
+{
+    char *err = NULL;
+    if (traces_write_all(s->rec, stats, s->img, s->o.out_dir, &err) == 0)
+        return false;
+    for (char *line = err, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        log_error("%s", line);
+    }
+    free(err);
+    return true;
 }
 
 int session_finish(Session *s)
@@ -629,11 +644,16 @@ int session_finish(Session *s)
     ri->cycles = machine_sched(s->m)->now;
     ri->instructions = cpu_instructions(machine_cpu(s->m));
     ri->exit_reason = xstrdup(st->reason == STOP_EXIT ? "exit" : cpu_stop_name(st->reason));
-    ri->exit_code = rc;
+    /* the firmware's own status whole (32 bits), else the process's */
+    ri->exit_code = st->reason == STOP_EXIT ? st->exit_code : rc;
     ri->partial = st->reason == STOP_INTERRUPTED;
+    char sig[32];
     if (stopped) /* "guest fault: " or "stopped: " is the kind */
         rec_instant(s->rec, ri->cycles, st->reason == STOP_TIMEOUT ? "stop" : "fault", "%s",
                     strchr(headline, ':') + 2);
+    else if (ri->partial && stopsig_received())
+        rec_instant(s->rec, ri->cycles, "stop", "%s: the run was interrupted",
+                    stopsig_name(stopsig_received(), sig, sizeof sig));
     bool summary = !s->o.quiet && s->rt;
     Stats stats; /* computed once for the summary and the files: it reads every allocation */
     if (summary || s->o.out_dir)
@@ -643,18 +663,12 @@ int session_finish(Session *s)
         if (summary)
             traces_print_summary(s->rec, &stats, stderr);
     }
-    if (s->o.out_dir) {
-        char *err = NULL;
-        if (traces_write_all(s->rec, &stats, s->img, s->o.out_dir, &err) < 0) {
-            log_error("%s", err);
-            free(err);
-            if (rc == EXIT_OK)
-                rc = EXIT_IO;
-        }
-    }
+    bool lost = uart_out_failed(s); /* first: the files are written whatever it says */
+    if (s->o.out_dir && out_files_failed(s, &stats))
+        lost = true;
     if (summary || s->o.out_dir)
         stats_free(&stats);
-    return rc;
+    return lost ? EXIT_IO : rc;
 }
 
 void session_close(Session *s)

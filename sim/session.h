@@ -38,11 +38,12 @@ void session_usage(FILE *out);
 
 typedef struct Session Session;
 
-/* Load, set up the board, the machine and the observer. NULL with *rc set to the
- * exit status (message printed). */
+/* Catch the stop signals; load, set up the board, the machine and the observer. NULL
+ * with *rc set to the exit status (message printed). */
 Session *session_open(const SessionOptions *o, int *rc);
-/* Run to the end (or a stop). Ctrl-C stops it cleanly (STOP_INTERRUPTED) unless the
- * caller has installed its own SIGINT handler. With --gdb, under the debugger
+/* Run to the end (or a stop). A stop signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE:
+ * base/stopsig.h, caught from session_open on) stops it cleanly (STOP_INTERRUPTED),
+ * also one that came before the run began. With --gdb, under the debugger
  * (sim/gdbstub.h): the run goes on to its end after the debugger detaches. */
 void session_run(Session *s);
 /* After the run: close the recording, print the fault report and summary (unless

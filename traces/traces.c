@@ -1,5 +1,5 @@
-/* traces.c: writes every output file of a run into a directory, each atomically
- * (a hidden temporary file renamed into place). */
+/* traces.c: writes every output file of a run into a directory, each whole or not at
+ * all (base/outfile.h), and says in the directory when the set is not complete. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/outfile.h"
 #include "base/util.h"
 #include "traces/pprof.h"
 #include "traces/traces.h"
@@ -77,49 +78,74 @@ static int w_events(const Out *o, FILE *f, char **err)
     return fwrite(o->ev.data, 1, o->ev.len, f) == o->ev.len ? 0 : -1;
 }
 
+/* The order they are written in: the small files that say the most first (summary.json
+ * is what scripts read), so that a disk that fills up takes the large ones. */
 static const struct {
     const char *name;
     WriteFn fn;
 } outputs[] = {
-    {"heap.pb.gz", w_heap},       {"gc-pauses.pb.gz", w_pauses}, {"cpu.pb.gz", w_cpu},
-    {"trace.json", w_trace},      {"gctrace.log", w_gctrace},    {"summary.json", w_summary},
+    {"summary.json", w_summary}, {"gctrace.log", w_gctrace}, {"heap.pb.gz", w_heap},
+    {"gc-pauses.pb.gz", w_pauses}, {"cpu.pb.gz", w_cpu}, {"trace.json", w_trace},
     /* events.bin first: record.json names it; and these two last (write_outputs) */
     {RECORD_EVENTS_FILE, w_events}, {"record.json", w_record},
 };
 
-static int write_one(const Out *o, const char *dir, const char *name, WriteFn fn, char **err)
+typedef struct OneOut {
+    const Out *o;
+    WriteFn fn;
+} OneOut;
+
+static int write_fn(void *ctx, FILE *f, char **err)
 {
-    char *tmp = xasprintf("%s/.%s.tmp", dir, name);
+    const OneOut *one = ctx;
+    return one->fn(one->o, f, err);
+}
+
+/* dir/name through the output-file helper; a failure is appended to *errs (one line
+ * each), and the file an earlier run left under that name is removed, so that no file
+ * of another run is taken for one of this run. */
+static int write_one(const Out *o, const char *dir, const char *name, WriteFn fn, char **errs)
+{
     char *dst = xasprintf("%s/%s", dir, name);
-    int rc = -1;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        set_err(err, "%s: %s", tmp, strerror(errno));
-        goto out;
+    char *err = NULL;
+    int rc = outfile_write(dst, write_fn, &(OneOut){o, fn}, &err);
+    if (rc < 0) {
+        struct stat st;
+        if (lstat(dst, &st) == 0 && S_ISREG(st.st_mode))
+            unlink(dst);
+        char *all = *errs ? xasprintf("%s\n%s", *errs, err) : xstrdup(err);
+        free(*errs);
+        *errs = all;
     }
-    setvbuf(f, NULL, _IOFBF, 1 << 16);
-    char *werr = NULL;
-    int wrc = fn(o, f, &werr);
-    int cerr = fclose(f);
-    if (wrc < 0 || cerr != 0) {
-        if (werr)
-            set_err(err, "%s: %s", dst, werr);
-        else
-            set_err(err, "%s: write failed: %s", tmp, strerror(errno ? errno : EIO));
-        free(werr);
-        unlink(tmp);
-        goto out;
-    }
-    if (rename(tmp, dst) < 0) {
-        set_err(err, "%s: cannot rename into place: %s", dst, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    rc = 0;
-out:
-    free(tmp);
+    free(err);
     free(dst);
     return rc;
+}
+
+static int write_text(void *ctx, FILE *f, char **err)
+{
+    (void)err;
+    fputs(ctx, f);
+    return 0;
+}
+
+/* TRACES_INCOMPLETE in dir, saying why (the failures, or that the files are being
+ * written), or its removal once every file is there. */
+static void mark_incomplete(const char *dir, bool writing, const char *failures)
+{
+    char *path = xasprintf("%s/%s", dir, TRACES_INCOMPLETE);
+    if (!writing && !failures) {
+        unlink(path);
+    } else {
+        char *text = writing ? xstrdup("baregc is writing this directory's files, or was stopped while it did: "
+                                       "until this file is gone, they are not a complete set.\n")
+                             : xasprintf("baregc could not write every file of this run: the files below are "
+                                         "missing, the others are complete.\n%s\n",
+                                         failures);
+        (void)outfile_write(path, write_text, text, NULL); /* when this fails, the first text stays */
+        free(text);
+    }
+    free(path);
 }
 
 static void *encode_events(void *arg)
@@ -130,23 +156,30 @@ static void *encode_events(void *arg)
 }
 
 /* events.bin is encoded on a thread of its own while the files before it are written
- * (both only read the recording); events.bin and record.json wait for it. */
+ * (both only read the recording); events.bin and record.json wait for it. Every file
+ * is tried, whatever happens to the others. */
 static int write_outputs(Out *o, const char *dir, size_t first, char **err)
 {
+    mark_incomplete(dir, true, NULL);
     pthread_t t;
     bool threaded = first < ARRAY_SIZE(outputs) - 2 && !pthread_create(&t, NULL, encode_events, o);
     if (!threaded)
         encode_events(o);
-    int rc = 0;
+    char *errs = NULL;
     size_t i = first;
-    for (; i < ARRAY_SIZE(outputs) - 2 && rc == 0; i++)
-        rc = write_one(o, dir, outputs[i].name, outputs[i].fn, err);
+    for (; i < ARRAY_SIZE(outputs) - 2; i++)
+        write_one(o, dir, outputs[i].name, outputs[i].fn, &errs);
     if (threaded)
         pthread_join(t, NULL);
-    for (; i < ARRAY_SIZE(outputs) && rc == 0; i++)
-        rc = write_one(o, dir, outputs[i].name, outputs[i].fn, err);
+    for (; i < ARRAY_SIZE(outputs); i++)
+        write_one(o, dir, outputs[i].name, outputs[i].fn, &errs);
     record_events_free(&o->ev);
-    return rc;
+    mark_incomplete(dir, false, errs);
+    if (!errs)
+        return 0;
+    set_err(err, "%s", errs);
+    free(errs);
+    return -1;
 }
 
 int traces_write_record(const Recording *r, const Image *img, const char *dir, char **err)

@@ -12,12 +12,17 @@
 #include "base/image.h"
 #include "traces/stats.h"
 
-/* Writes heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz, trace.json, gctrace.log,
- * summary.json, events.bin and record.json into dir (created, with its parents, if missing). Each file is written
- * to dir/.NAME.tmp and renamed over dir/NAME, so readers never see a partial file.
+/* Writes summary.json, gctrace.log, heap.pb.gz, gc-pauses.pb.gz, cpu.pb.gz, trace.json,
+ * events.bin and record.json, in that order, into dir (created, with its parents, if
+ * missing), each through outfile_write (whole or not at all: readers never see a part
+ * of a file). Every file is tried whatever happens to the others. While they are
+ * written, and afterwards when one could not be, dir holds TRACES_INCOMPLETE (a text
+ * file naming the files that are missing and why; an earlier run's file of a name
+ * that could not be written is removed); it is removed when every file is written.
  * img may be NULL (functions are then named by address). s: stats_compute(r) when the
- * caller has it, else NULL (computed here). Returns 0, or -1 with *err naming the file
- * on the first failure (the files written before it stay). */
+ * caller has it, else NULL (computed here). Returns 0, or -1 with *err naming every
+ * failure, one a line ("DIR/trace.json: cannot write: No space left on device"). */
+#define TRACES_INCOMPLETE "INCOMPLETE"
 int traces_write_all(const Recording *r, const Stats *s, const Image *img, const char *dir, char **err);
 
 /* One paragraph for a human (stderr at the end of a run): pauses, GC CPU fraction,
@@ -53,7 +58,8 @@ int record_events_decode(Recording *r, const uint8_t *data, size_t len, size_t n
 /* record.json onto f; ev is r's events as they are written beside it (NULL: encoded
  * here, to name them). */
 int record_json_write(const Recording *r, const Image *img, const RecordEvents *ev, FILE *f);
-/* events.bin and record.json into dir (which must exist), each atomically. */
+/* events.bin and record.json into dir (which must exist), as traces_write_all writes
+ * them. */
 int traces_write_record(const Recording *r, const Image *img, const char *dir, char **err);
 /* dir/record.json and dir/events.bin into a new Recording (names of frames kept in it
  * for traces_frame_name: Recording.names holds each frame's levels, '\n' between). NULL
