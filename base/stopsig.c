@@ -84,6 +84,8 @@ int stopsig_received(void) { return first; }
 
 int stopsig_exit_code(int sig) { return 128 + sig; }
 
+int stopsig_status(int rc) { return rc == 0 && first ? stopsig_exit_code(first) : rc; }
+
 const char *stopsig_name(int sig, char *buf, unsigned n)
 {
     switch (sig) {

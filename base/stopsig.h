@@ -25,6 +25,9 @@ void stopsig_on_abandon(void (*restore)(void));
 int stopsig_received(void);
 /* The exit status for a run that signal sig stopped: 128 + sig. */
 int stopsig_exit_code(int sig);
+/* A command's exit status rc, or, when rc is 0 and a stop signal came (a front end
+ * that ends on one, after the run), 128 + that signal. */
+int stopsig_status(int rc);
 /* "SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE" (or "signal N"); buf holds the latter. */
 const char *stopsig_name(int sig, char *buf, unsigned n);
 

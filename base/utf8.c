@@ -48,6 +48,18 @@ uint32_t utf8_next(const char **str)
     return c;
 }
 
+void utf8_put(FILE *f, uint32_t c)
+{
+    if (c < 0x80) {
+        fputc((int)c, f);
+        return;
+    }
+    unsigned n = c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    fputc((int)((0xf00u >> n & 0xf0u) | c >> (6 * (n - 1))), f); /* 110x, 1110, 11110 */
+    for (unsigned i = n - 1; i > 0; i--)
+        fputc((int)(0x80 | ((c >> (6 * (i - 1))) & 0x3f)), f);
+}
+
 bool utf8_xml_char(uint32_t c)
 {
     if (c < 0x20)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define UTF8_REPLACEMENT 0xfffdu /* U+FFFD, what an invalid byte becomes */
 
@@ -17,6 +18,9 @@ size_t utf8_seq_len(const char *s);
 /* The character at *s, advancing *s past it: the code point of a valid sequence, else
  * UTF8_REPLACEMENT for the one byte that starts none. *s must not be at the final NUL. */
 uint32_t utf8_next(const char **s);
+
+/* Writes code point c (up to U+10FFFF) onto f in UTF-8. */
+void utf8_put(FILE *f, uint32_t c);
 
 /* Is code point c a character XML 1.0 allows in a document (tab, LF, CR and U+0020
  * up, without the surrogates, U+FFFE and U+FFFF)? */

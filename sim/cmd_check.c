@@ -10,6 +10,7 @@
 #include "sim/cmd.h"
 #include "sim/progress.h"
 #include "sim/session.h"
+#include "base/outfile.h"
 #include "base/util.h"
 #include "traces/budget.h"
 #include "traces/stats.h"
@@ -151,9 +152,35 @@ static int parse_args(CheckArgs *a, int argc, char **argv)
     return 0;
 }
 
+/* What --junit writes: the verdicts (rep), or, when rep is NULL, one failing testcase
+ * saying why the run could not be checked. */
+typedef struct Junit {
+    const BudgetReport *rep;
+    const Measured *m;
+    const char *why;
+} Junit;
+
+static int put_junit(void *ctx, FILE *f, char **err)
+{
+    const Junit *j = ctx;
+    (void)err;
+    return j->rep ? budget_write_junit(j->rep, j->m, f) : budget_write_junit_failed(j->m, j->why, f);
+}
+
+/* --junit FILE (base/outfile.h); rc, or CHECK_ERROR when it cannot be written. */
+static int write_junit(const char *path, const Junit *j, int rc)
+{
+    char *err = NULL;
+    if (outfile_write(path, put_junit, (void *)j, &err) == 0)
+        return rc;
+    fprintf(stderr, "baregc check: %s\n", err);
+    free(err);
+    return CHECK_ERROR;
+}
+
 /* Runs the firmware and fills m from its recording. CHECK_PASS when it ran (m filled),
- * CHECK_ERROR when it could not be set up (message printed). */
-static int check_live(CheckArgs *a, const Budget *b, Measured *m)
+ * CHECK_ERROR when it could not be set up or recorded (why says so). */
+static int check_live(CheckArgs *a, const Budget *b, Measured *m, char *why, size_t n)
 {
     if (!a->so.uart_out)
         a->so.uart_out = "/dev/null"; /* stdout is the table's */
@@ -161,7 +188,7 @@ static int check_live(CheckArgs *a, const Budget *b, Measured *m)
     int rc;
     Session *s = session_open(&a->so, &rc);
     if (!s) {
-        fprintf(stderr, "baregc check: the firmware could not be run (baregc run would exit %d)\n", rc);
+        snprintf(why, n, "the firmware could not be run (baregc run would exit %d)", rc);
         return CHECK_ERROR;
     }
     Progress *p = progress_start(s, &a->so);
@@ -175,7 +202,7 @@ static int check_live(CheckArgs *a, const Budget *b, Measured *m)
     stats_free(&st);
     session_close(s);
     if (a->so.out_dir && rc != 0 && m->exit_code == 0) {
-        fprintf(stderr, "baregc check: the recording could not be written to %s\n", a->so.out_dir);
+        snprintf(why, n, "the recording could not be written to %s", a->so.out_dir);
         measured_free(m);
         return CHECK_ERROR;
     }
@@ -190,41 +217,43 @@ static int check_exec(int argc, char **argv)
         return r > 0 ? CHECK_PASS : CHECK_ERROR;
 
     char *err = NULL;
-    Budget *b = budget_load(a.budget, &err);
-    if (!b) {
-        fprintf(stderr, "baregc check: %s\n", err);
-        free(err);
-        return CHECK_ERROR;
-    }
+    char why[512];
     int rc = CHECK_ERROR;
     Measured m = {0}, base = {0};
     bool have_m = false, have_base = false;
-    char why[200];
+    Budget *b = budget_load(a.budget, &err);
+    if (!b) {
+        snprintf(why, sizeof why, "%s", err);
+        free(err);
+        goto fail;
+    }
     if (a.baseline) {
         if (measured_from_dir(&base, a.baseline, b, &err) < 0) {
-            fprintf(stderr, "baregc check: --baseline: %s\n", err);
+            snprintf(why, sizeof why, "--baseline: %s", err);
             free(err);
-            goto out;
+            goto fail;
         }
         have_base = true;
-        if (!measured_run_ok(&base, why, sizeof why)) {
-            fprintf(stderr, "baregc check: --baseline %s: %s\n", a.baseline, why);
-            goto out;
+        char bwhy[200];
+        if (!measured_run_ok(&base, bwhy, sizeof bwhy)) {
+            snprintf(why, sizeof why, "--baseline %s: %s", a.baseline, bwhy);
+            goto fail;
         }
     }
     if (a.from) {
         if (measured_from_dir(&m, a.from, b, &err) < 0) {
-            fprintf(stderr, "baregc check: %s\n", err);
+            snprintf(why, sizeof why, "%s", err);
             free(err);
-            goto out;
+            goto fail;
         }
-    } else if (check_live(&a, b, &m) != CHECK_PASS) {
-        goto out;
+    } else if (check_live(&a, b, &m, why, sizeof why) != CHECK_PASS) {
+        goto fail;
     }
     have_m = true;
-    if (!measured_run_ok(&m, why, sizeof why)) {
-        fprintf(stderr, "baregc check: cannot check this run: %s\n", why);
-        goto out;
+    char rwhy[200];
+    if (!measured_run_ok(&m, rwhy, sizeof rwhy)) {
+        snprintf(why, sizeof why, "cannot check this run: %s", rwhy);
+        goto fail;
     }
 
     BudgetReport rep;
@@ -232,18 +261,14 @@ static int check_exec(int argc, char **argv)
     budget_print_table(&rep, &m, stdout);
     fflush(stdout);
     rc = rep.failures || rep.regressions ? CHECK_FAIL : CHECK_PASS;
-    if (a.junit) {
-        errno = 0;
-        FILE *f = fopen(a.junit, "w");
-        int bad = !f || budget_write_junit(&rep, &m, f) < 0;
-        if (f && fclose(f) != 0)
-            bad = 1;
-        if (bad) {
-            fprintf(stderr, "baregc check: cannot write %s: %s\n", a.junit, errno ? strerror(errno) : "I/O error");
-            rc = CHECK_ERROR;
-        }
-    }
+    if (a.junit)
+        rc = write_junit(a.junit, &(Junit){.rep = &rep, .m = &m}, rc);
     budget_report_free(&rep);
+    goto out;
+fail: /* why: the reason, said, and the one failing testcase of the JUnit file */
+    fprintf(stderr, "baregc check: %s\n", why);
+    if (a.junit)
+        write_junit(a.junit, &(Junit){.m = have_m ? &m : NULL, .why = why}, rc);
 out:
     if (have_m)
         measured_free(&m);
@@ -258,4 +283,5 @@ const Command cmd_check = {
     .summary = "hold a run (or a recorded one, --from) against a GC budget; exit 0 pass, 1 fail, 2 error",
     .exec = check_exec,
     .usage = check_usage,
+    .io_status = CHECK_ERROR,
 };

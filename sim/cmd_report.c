@@ -9,6 +9,7 @@
 
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
+#include "base/outfile.h"
 #include "base/util.h"
 #include "traces/budget.h"
 #include "traces/report.h"
@@ -36,30 +37,27 @@ static void report_usage(FILE *out)
             EXIT_USAGE, EXIT_NO_INPUT, EXIT_IO);
 }
 
-/* Writes to path through a temporary file renamed into place. */
+typedef struct Page {
+    const Recording *r;
+    const Budget *b;
+    const Measured *m;
+    const BudgetReport *rep;
+    const Recording *base;
+    const char *base_dir;
+} Page;
+
+static int put_page(void *ctx, FILE *f, char **err)
+{
+    const Page *p = ctx;
+    (void)err;
+    return report_write_html_baseline(p->r, NULL, p->b, p->m, p->rep, p->base, p->base_dir, f);
+}
+
+/* Writes to path as base/outfile.h does: whole, or through to a device. */
 static int write_page(const char *path, const Recording *r, const Budget *b, const Measured *m,
                       const BudgetReport *rep, const Recording *base, const char *base_dir, char **err)
 {
-    char *tmp = xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        set_err(err, "%s: %s", tmp, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    int rc = report_write_html_baseline(r, NULL, b, m, rep, base, base_dir, f);
-    if (fclose(f) != 0)
-        rc = -1;
-    if (rc < 0) {
-        set_err(err, "%s: write failed", tmp);
-        unlink(tmp);
-    } else if (rename(tmp, path) < 0) {
-        set_err(err, "%s: cannot rename into place: %s", path, strerror(errno));
-        unlink(tmp);
-        rc = -1;
-    }
-    free(tmp);
-    return rc;
+    return outfile_write(path, put_page, &(Page){r, b, m, rep, base, base_dir}, err);
 }
 
 static int exec_report(int argc, char **argv)

@@ -1,7 +1,6 @@
 /* cmd_tui.c: `baregc tui`: run a firmware image under a live ncurses view, or replay a recorded run (--from DIR). */
 #include "config.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +9,7 @@
 #include "sim/exitcode.h"
 #include "sim/machine.h"
 #include "sim/session.h"
+#include "base/stopsig.h"
 #include "base/util.h"
 #include "traces/budget.h"
 #include "traces/stats.h"
@@ -122,18 +122,6 @@ static double host_now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* ---- signals: Ctrl-C / SIGTERM end the run at the next block ---- */
-
-static volatile sig_atomic_t got_signal;
-static Session *running;
-
-static void on_term(int sig)
-{
-    got_signal = sig;
-    if (running)
-        session_interrupt(running);
-}
-
 /* ---- live ---- */
 
 typedef struct Live {
@@ -205,7 +193,7 @@ static void live_requests(Live *l, int req)
 static void live_wait(Live *l)
 {
     bool drawn = false;
-    while (l->paused && !l->quit && !got_signal) {
+    while (l->paused && !l->quit && !stopsig_received()) {
         if (!drawn) {
             live_refresh(l, TUI_PAUSED);
             drawn = true;
@@ -218,14 +206,14 @@ static void live_wait(Live *l)
     /* The time spent paused does not count for the speed. */
     l->speed_host = host_now();
     l->speed_sim = sched_now(machine_sched(l->m));
-    if (!l->quit && !got_signal)
+    if (!l->quit && !stopsig_received())
         live_refresh(l, TUI_RUNNING);
 }
 
 static void on_tick(void *opaque)
 {
     Live *l = opaque;
-    if (got_signal || l->quit) {
+    if (stopsig_received() || l->quit) {
         session_interrupt(l->s);
         return;
     }
@@ -247,7 +235,7 @@ static void on_pause_end(void *opaque, size_t pause)
 {
     Live *l = opaque;
     const Recording *r = session_recording(l->s);
-    if (pause >= r->npauses || l->quit || got_signal)
+    if (pause >= r->npauses || l->quit || stopsig_received())
         return;
     const RecPause *p = &r->pauses[pause];
     if (l->stop_next) {
@@ -302,10 +290,6 @@ static int run_live(TuiOpts *o, double budget_us)
     l->speed = -1;
     l->draw_interval = REFRESH_S;
     l->speed_host = host_now();
-    running = s;
-    got_signal = 0;
-    signal(SIGINT, on_term);
-    signal(SIGTERM, on_term);
     session_on_tick(s, hz / TICKS_PER_SIM_S ? hz / TICKS_PER_SIM_S : 1, on_tick, l);
     session_on_pause_end(s, on_pause_end, l);
     if (o->start_paused) {
@@ -320,23 +304,19 @@ static int run_live(TuiOpts *o, double budget_us)
     rc = session_finish(s); /* --out files; the summary waits in the held stderr */
     bool faulted = rc == EXIT_INTERNAL || (rc >= EXIT_FAULT_MEMORY && rc <= EXIT_DEADLOCK);
     TuiState end = faulted ? TUI_FAULTED : TUI_FINISHED;
-    if (!l->quit && !got_signal && !o->exit_at_end) {
+    if (!l->quit && !stopsig_received() && !o->exit_at_end) {
         l->paused = false;
         live_refresh(l, end);
         for (;;) {
             int req = tui_key(l->tui, 200);
-            if ((req & TUI_REQ_QUIT) || got_signal)
+            if ((req & TUI_REQ_QUIT) || stopsig_received())
                 break;
             if (req & TUI_REQ_REDRAW)
                 live_refresh(l, end);
         }
     }
     tui_stop(l->tui);
-    running = NULL;
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    if (got_signal && rc == EXIT_OK)
-        rc = EXIT_INTERRUPTED;
+    rc = stopsig_status(rc);
     tui_model_free(&l->model);
     free(l);
     session_close(s);
@@ -371,11 +351,8 @@ static int run_replay(TuiOpts *o, double budget_us)
         rec_free(r);
         return EXIT_USAGE;
     }
-    got_signal = 0;
-    signal(SIGINT, on_term);
-    signal(SIGTERM, on_term);
     tui_draw(t);
-    while (!got_signal) {
+    while (!stopsig_received()) {
         int req = tui_key(t, 200);
         if (req & TUI_REQ_QUIT)
             break;
@@ -383,11 +360,9 @@ static int run_replay(TuiOpts *o, double budget_us)
             tui_draw(t);
     }
     tui_stop(t);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
     tui_model_free(&model);
     rec_free(r);
-    return got_signal ? EXIT_INTERRUPTED : EXIT_OK;
+    return stopsig_status(EXIT_OK);
 }
 
 static int tui_exec(int argc, char **argv)
@@ -403,6 +378,8 @@ static int tui_exec(int argc, char **argv)
     double budget_us = 0;
     if (o.budget_file && (budget_us = read_budget_us(o.budget_file)) < 0)
         return EXIT_NO_INPUT;
+    stopsig_catch(); /* before the terminal is taken: curses then leaves the signals alone */
+    stopsig_on_abandon(tui_restore_terminal);
     return o.from ? run_replay(&o, budget_us) : run_live(&o, budget_us);
 }
 

@@ -10,6 +10,8 @@
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
 #include "sim/session.h"
+#include "base/outfile.h"
+#include "base/stopsig.h"
 #include "base/util.h"
 #include "traces/traces.h"
 #include "ui/heapmap.h"
@@ -192,16 +194,19 @@ static void dump_cell(void *opaque, uint32_t addr, HeapMapColor col, HeapMapRect
     fprintf(opaque, "cell 0x%08x %s %d %d %d %d\n", addr, cell_key(col), rc.x, rc.y, rc.w, rc.h);
 }
 
-/* Written under PATH.tmp and renamed: PATH is the whole map or what it was before. */
-static int write_dump(const char *path, const HeapMapLayout *l, const Recording *r, const HeapMapView *v, char **err)
+typedef struct Dump {
+    const HeapMapLayout *l;
+    const Recording *r;
+    const HeapMapView *v;
+} Dump;
+
+/* The --dump-map text onto f (an OutFileWriter). */
+static int dump_map(void *ctx, FILE *f, char **err)
 {
-    char *tmp = xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        set_err(err, "cannot write %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return -1;
-    }
+    const HeapMapLayout *l = ((const Dump *)ctx)->l;
+    const Recording *r = ((const Dump *)ctx)->r;
+    const HeapMapView *v = ((const Dump *)ctx)->v;
+    (void)err;
     fprintf(f, "# baregc view --dump-map: the heap map as drawn in a %dx%d image\n", l->width, l->height);
     fprintf(f, "# cell ADDRESS KIND X Y W H (pixels); colour KIND RRGGBB; stack-mark ADDRESS X Y W H\n");
     fprintf(f, "size %d %d\n", l->width, l->height);
@@ -219,9 +224,12 @@ static int write_dump(const char *path, const HeapMapLayout *l, const Recording 
     if (r->run.stack_top && low && heapmap_addr_rect(l, low, &mark))
         fprintf(f, "stack-mark 0x%08x %d %d %d %d\n", low, mark.x, mark.y, heapmap_mark_width(l), mark.h);
     heapmap_each_cell(l, r, v, dump_cell, f);
-    int rc = file_commit(f, tmp, path, err);
-    free(tmp);
-    return rc;
+    return 0;
+}
+
+static int write_dump(const char *path, const HeapMapLayout *l, const Recording *r, const HeapMapView *v, char **err)
+{
+    return outfile_write(path, dump_map, &(Dump){l, r, v}, err);
 }
 
 /* --png / --dump-map of a finished recording. Returns 0 or an exit status. */
@@ -317,6 +325,7 @@ static int view_exec(int argc, char **argv)
     if (r)
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     log_set_quiet(a.so.quiet);
+    stopsig_catch(); /* before SDL: it then leaves SIGINT and SIGTERM to us */
     /* --png, or --dump-map without a window to screenshot: no window, no SDL */
     bool headless = a.png != NULL || (a.dump_map != NULL && a.screenshot == NULL);
     if (!headless && !view_available()) {
@@ -363,7 +372,7 @@ static int view_exec(int argc, char **argv)
             view_close(v);
         }
         rec_free(rec);
-        return rc;
+        return stopsig_status(rc);
     }
 
     int rc;
@@ -415,7 +424,7 @@ static int view_exec(int argc, char **argv)
         view_close(v);
     }
     session_close(s);
-    return rc;
+    return stopsig_status(rc);
 }
 
 const Command cmd_view = {

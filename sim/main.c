@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,7 +83,7 @@ static int stdout_status(const Command *c, int rc)
     if (fflush(stdout) == 0 && !ferror(stdout))
         return rc;
     int e = errno ? errno : EIO;
-    if (e == EPIPE && stopsig_received())
+    if (stopsig_received() == SIGPIPE)
         return rc;
     fprintf(stderr, "baregc %s: cannot write standard output: %s\n", c->name, strerror(e));
     return c->io_status ? c->io_status : EXIT_IO;

@@ -16,6 +16,7 @@
 #include "sim/gdbstub.h"
 #include "sim/session.h"
 #include "base/stopsig.h"
+#include "base/utf8.h"
 #include "base/util.h"
 #include "traces/traces.h"
 
@@ -202,10 +203,11 @@ static void fill_run_info(Session *s)
 {
     RecRunInfo *ri = &s->rec->run;
     const Board *b = s->board;
-    ri->image = xstrdup(s->o.elf);
-    ri->board = xstrdup(b->name);
+    /* names from outside (a path, JSON files) in valid UTF-8, as every output wants them */
+    ri->image = utf8_clean(s->o.elf);
+    ri->board = utf8_clean(b->name);
     ri->core = xstrdup(core_name(b->core));
-    ri->runtime = xstrdup(s->rt ? s->rt->name : "none");
+    ri->runtime = utf8_clean(s->rt ? s->rt->name : "none");
     ri->clock_hz = b->clock_hz;
     BoardMemory *sram = board_main_sram(s->board);
     if (sram) {

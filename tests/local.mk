@@ -7,7 +7,7 @@ UNIT_TESTS = tests/test_image tests/test_board tests/test_cost tests/test_cpu \
 	tests/test_devices tests/test_nvic tests/test_semihost tests/test_adapters \
 	tests/test_events tests/test_record tests/test_stats tests/test_pprof \
 	tests/test_record_json tests/test_budget tests/test_diff tests/test_heapmap tests/test_tui_model tests/test_observe \
-	tests/test_suggest tests/test_gdbpacket tests/test_machine_set
+	tests/test_suggest tests/test_gdbpacket tests/test_machine_set tests/test_outputs
 if HAVE_CUNIT
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -36,6 +36,7 @@ tests_test_observe_SOURCES = tests/test_observe.c tests/cunit_main.h $(ELF_MAKER
 tests_test_suggest_SOURCES = tests/test_suggest.c tests/cunit_main.h
 tests_test_gdbpacket_SOURCES = tests/test_gdbpacket.c tests/cunit_main.h
 tests_test_machine_set_SOURCES = tests/test_machine_set.c tests/cunit_main.h $(ELF_MAKER)
+tests_test_outputs_SOURCES = tests/test_outputs.c tests/cunit_main.h
 
 ## The profiles of a synthetic recording, read by the real client (go tool pprof).
 check_PROGRAMS += tests/pprof_synth
@@ -48,7 +49,7 @@ E2E_TESTS = tests/e2e_cli.sh tests/e2e_firmware.sh tests/e2e_qemu.sh tests/e2e_f
 	tests/e2e_profile.sh tests/e2e_summary.sh \
 	tests/e2e_uart_term.sh tests/e2e_diff.sh tests/e2e_readme.sh tests/e2e_progress.sh tests/e2e_hostile.sh \
 	tests/e2e_validate.sh tests/e2e_gdb.sh tests/e2e_set.sh tests/e2e_sweep_shard.sh \
-	tests/e2e_sweep_signals.sh
+	tests/e2e_sweep_signals.sh tests/e2e_signals.sh tests/e2e_outputs.sh
 if HAVE_FIRMWARE
 TESTS += $(E2E_TESTS)
 endif

@@ -171,5 +171,10 @@ void budget_print_table(const BudgetReport *rep, const Measured *m, FILE *f);
  * and "baregc.baseline" when compared, with <failure> on the failing ones). -1 when
  * the stream reports an error. */
 int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f);
+/* JUnit XML for a run that could not be checked (it faulted, was interrupted, or an
+ * input could not be read): one failing testcase (classname "baregc.run", name "run")
+ * whose failure is why; the run's properties and exit_code when m is not NULL. -1 when
+ * the stream reports an error. */
+int budget_write_junit_failed(const Measured *m, const char *why, FILE *f);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "base/util.h"
 #include "traces/budget.h"
 
@@ -121,12 +122,14 @@ void budget_print_table(const BudgetReport *rep, const Measured *m, FILE *f)
 
 /* ---- JUnit XML ---- */
 
-/* Text or attribute value: markup characters escaped; control characters XML 1.0 does
- * not allow become '?'. */
+/* Text or attribute value, well-formed whatever the bytes: markup characters escaped;
+ * characters XML 1.0 does not allow (control characters) become '?', bytes that are not
+ * UTF-8 U+FFFD. */
 static void xml_escaped(FILE *f, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    while (*s) {
+        uint32_t c = utf8_next(&s);
+        switch (c) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
@@ -134,7 +137,12 @@ static void xml_escaped(FILE *f, const char *s)
         case '\'': fputs("&apos;", f); break;
         case '\n': fputs("&#10;", f); break;
         case '\t': fputs("&#9;", f); break;
-        default: fputc(*p < 0x20 ? '?' : *p, f); break;
+        default:
+            if (!utf8_xml_char(c))
+                fputc('?', f);
+            else
+                utf8_put(f, c); /* a byte that is not UTF-8: U+FFFD */
+            break;
         }
     }
 }
@@ -199,20 +207,17 @@ static bool is_pause_item(const BudgetResult *r)
     return !strcmp(r->unit, "us");
 }
 
-int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f)
+/* The document's start: the suite of `tests` testcases and its properties (the run's,
+ * when m is not NULL). */
+static void junit_begin(FILE *f, const Measured *m, size_t tests, size_t failures)
 {
-    size_t ncompared = 0;
-    for (size_t i = 0; i < rep->nitems; i++)
-        ncompared += rep->items[i].has_base;
-    size_t tests = rep->nitems + ncompared;
-    size_t failures = rep->failures + rep->regressions;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
     fprintf(f, "<testsuites name=\"baregc check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", tests, failures);
     fprintf(f, "  <testsuite name=\"baregc\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", tests,
             failures);
     fputs("    <properties>\n", f);
-    const char *props[][2] = {{"image", m->image}, {"board", m->board}, {"runtime", m->runtime},
-                              {"exit_reason", m->exit_reason}};
+    const char *props[][2] = {{"image", m ? m->image : NULL}, {"board", m ? m->board : NULL},
+                              {"runtime", m ? m->runtime : NULL}, {"exit_reason", m ? m->exit_reason : NULL}};
     for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
         fputs("      <property name=\"", f);
         xml_escaped(f, props[i][0]);
@@ -221,6 +226,31 @@ int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f)
         fputs("\"/>\n", f);
     }
     fputs("    </properties>\n", f);
+}
+
+int budget_write_junit_failed(const Measured *m, const char *why, FILE *f)
+{
+    junit_begin(f, m, 1, 1);
+    JunitProp jp[1];
+    char code[24];
+    size_t np = 0;
+    if (m && m->exit_reason) {
+        snprintf(code, sizeof code, "%d", m->exit_code);
+        prop_text(&jp[np++], "exit_code", code);
+    }
+    junit_case(f, "baregc.run", "run", jp, np, why, why, NULL);
+    fputs("  </testsuite>\n</testsuites>\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+int budget_write_junit(const BudgetReport *rep, const Measured *m, FILE *f)
+{
+    size_t ncompared = 0;
+    for (size_t i = 0; i < rep->nitems; i++)
+        ncompared += rep->items[i].has_base;
+    size_t tests = rep->nitems + ncompared;
+    size_t failures = rep->failures + rep->regressions;
+    junit_begin(f, m, tests, failures);
 
     /* The worst pause, told with every failing item (a CI page shows only the failure). */
     char *worst = NULL;

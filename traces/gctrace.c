@@ -4,17 +4,20 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "base/utf8.h"
 #include "traces/traces.h"
 
-/* Bytes as KB (1024) with one decimal, or "?" when unknown. */
+/* Bytes as KB (1024) with one decimal, rounded, or "?" when unknown. Any int64 (a
+ * guest's 8-byte counter may hold anything): the tenths are computed without overflow. */
 static void put_kb(FILE *f, int64_t bytes)
 {
     if (bytes < 0) {
         fputc('?', f);
         return;
     }
-    int64_t tenths = (bytes * 10 + 512) / 1024;
+    int64_t tenths = bytes / 1024 * 10 + (bytes % 1024 * 10 + 512) / 1024;
     fprintf(f, "%" PRId64 ".%" PRId64, tenths / 10, tenths % 10);
 }
 
@@ -61,8 +64,13 @@ int gctrace_write(const Recording *r, FILE *f)
           "#   Q,D interrupts whose entry the collection held back, and the longest such delay\n"
           "#   ?   not observed by the runtime adapter\n",
           f);
-    fprintf(f, "# image %s, board %s, runtime %s, clock %" PRIu64 " Hz\n", ri->image ? ri->image : "?",
-            ri->board ? ri->board : "?", ri->runtime ? ri->runtime : "?", hz);
+    /* the names as valid UTF-8, whatever bytes they came in */
+    char *image = utf8_clean(ri->image ? ri->image : "?"), *board = utf8_clean(ri->board ? ri->board : "?"),
+         *runtime = utf8_clean(ri->runtime ? ri->runtime : "?");
+    fprintf(f, "# image %s, board %s, runtime %s, clock %" PRIu64 " Hz\n", image, board, runtime, hz);
+    free(image);
+    free(board);
+    free(runtime);
     char basis[128];
     fprintf(f, "# H0, H1, H2, S and F count %s; R counts bytes requested\n",
             stats_heap_basis_text(r, basis, sizeof basis));
@@ -91,7 +99,10 @@ int gctrace_write(const Recording *r, FILE *f)
         fputs("->", f);
         put_kb(f, p->incremental ? REC_UNKNOWN : p->heap_after);
         fputs(" KB, ", f);
-        put_kb(f, p->heap_after >= 0 && p->free_after >= 0 ? p->heap_after + p->free_after : REC_UNKNOWN);
+        int64_t size;
+        put_kb(f, p->heap_after >= 0 && p->free_after >= 0 && !__builtin_add_overflow(p->heap_after, p->free_after, &size)
+                      ? size
+                      : REC_UNKNOWN);
         fputs(" KB heap, ", f);
         put_kb(f, p->freed_bytes);
         fputs(" KB freed (", f);

@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/crc.h"
+#include "base/utf8.h"
 #include "base/util.h"
 #include "traces/json_out.h"
 #include "traces/traces.h"
@@ -571,7 +572,7 @@ static char *get_str(Loader *ld, const cJSON *o, const char *where, const char *
         fail(ld, "%s: \"%s\" is not a string", where, key);
         return NULL;
     }
-    return xstrdup(v->valuestring);
+    return utf8_clean(v->valuestring); /* cJSON takes any bytes: the outputs want UTF-8 */
 }
 
 static const cJSON *get_object(Loader *ld, const cJSON *o, const char *where, const char *key)

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/utf8.h"
 #include "base/util.h"
 #include "traces/traces.h"
 
@@ -16,12 +17,15 @@ static double us_of(uint64_t cycles, uint64_t hz)
     return (double)stats_cycles_to_ns(cycles, hz) / 1000.0;
 }
 
+/* A string (null for NULL) in valid UTF-8: cJSON writes its bytes as they are. */
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
+    char *clean = utf8_clean(v);
+    if (clean)
+        cJSON_AddStringToObject(o, k, clean);
     else
         cJSON_AddNullToObject(o, k);
+    free(clean);
 }
 
 static void add_num(cJSON *o, const char *k, double v, bool known)
@@ -140,7 +144,7 @@ static cJSON *summary_json(const Recording *r, const Stats *s)
         cJSON *e = cJSON_CreateObject();
         char name[32];
         cJSON_AddNumberToObject(e, "irq", q->irq);
-        cJSON_AddStringToObject(e, "name", stats_irq_name(r, q->irq, name, sizeof name));
+        add_str(e, "name", stats_irq_name(r, q->irq, name, sizeof name));
         cJSON_AddNumberToObject(e, "count", (double)q->count);
         cJSON_AddNumberToObject(e, "max_us", us_of(q->max, hz));
         cJSON_AddNumberToObject(e, "p99_us", us_of(q->p99, hz));

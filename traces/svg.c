@@ -5,22 +5,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "traces/svg.h"
 
 void html_escape(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
+    while (s && *s) {
+        uint32_t c = utf8_next(&s);
+        switch (c) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
         case '\'': fputs("&#39;", f); break;
         default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+            if (c < 0x20 && c != '\n' && c != '\t')
                 fputc('?', f);
             else
-                fputc(*s, f);
+                utf8_put(f, c); /* a byte that is not UTF-8: U+FFFD */
         }
     }
 }

@@ -3,13 +3,13 @@
  * each chunk's CRC-32 from zlib (crc32_of). */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "base/crc.h"
+#include "base/outfile.h"
 #include "base/util.h"
 #include "ui/png.h"
 
@@ -89,16 +89,7 @@ int png_write_rgba(const char *path, const uint8_t *rgba, int width, int height,
         free(e);
         return -1;
     }
-    char *tmp = xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (!f) {
-        set_err(err, "cannot write %s: %s", tmp, strerror(errno));
-    } else {
-        fwrite(buf, 1, len, f);
-        rc = file_commit(f, tmp, path, err);
-    }
-    free(tmp);
+    int rc = outfile_write_bytes(path, buf, len, err);
     free(buf);
     return rc;
 }

@@ -12,7 +12,7 @@
 int png_encode_rgba(const uint8_t *rgba, int width, int height, size_t stride, uint8_t **out, size_t *len,
                     char **err);
 
-/* Encode and write to path (through path.tmp, renamed over path). -1 with *err naming
+/* Encode and write to path (base/outfile.h: whole, or through to a device). -1 with *err naming
  * the file. */
 int png_write_rgba(const char *path, const uint8_t *rgba, int width, int height, size_t stride, char **err);
 

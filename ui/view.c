@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/stopsig.h"
 #include "base/util.h"
 #include "traces/traces.h"
 #include "ui/heapmap.h"
@@ -329,7 +330,7 @@ bool view_poll(View *v)
     while (SDL_PollEvent(&e))
         if (!handle(v, &e))
             return false;
-    while (v->held) {
+    while (v->held && !stopsig_received()) {
         if (v->dirty)
             draw(v), SDL_RenderPresent(v->ren);
         if (SDL_WaitEventTimeout(&e, 100) && !handle(v, &e))
@@ -339,13 +340,13 @@ bool view_poll(View *v)
         draw(v);
         SDL_RenderPresent(v->ren);
     }
-    return true;
+    return !stopsig_received();
 }
 
 void view_loop(View *v)
 {
     v->dirty = true;
-    for (;;) {
+    while (!stopsig_received()) {
         if (v->dirty) {
             draw(v);
             SDL_RenderPresent(v->ren);

@@ -39,9 +39,9 @@ void view_live_end(View *v);
 /* Handle pending input and redraw when something changed (at most ~30 times a second
  * of host time; what is drawn depends only on the recording and the input). While the
  * user holds the run (space) this waits for input. False when the user closed the
- * window or pressed q / Escape. */
+ * window or pressed q / Escape, or a stop signal came (base/stopsig.h). */
 bool view_poll(View *v);
-/* Replay: input and drawing until the user closes the window. */
+/* Replay: input and drawing until the user closes the window or a stop signal comes. */
 void view_loop(View *v);
 
 /* Select collection `pause` (index into r->pauses; clamped). */
