@@ -1,10 +1,12 @@
 /* cmd_run.c: `baregc run`: run a firmware image to completion and report how it ended. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "sim/cmd.h"
 #include "sim/exitcode.h"
+#include "base/stopsig.h"
 #include "sim/progress.h"
 #include "sim/session.h"
 
@@ -27,16 +29,19 @@ static void run_usage(FILE *out)
             "  %d    bad command line          %d  bad firmware image\n"
             "  %d    input file not readable   %d  bad or unsuitable board\n"
             "  %d    bad --gc-profile, or a runtime symbol missing\n"
-            "  %d    internal error            %d  output file not writable, or the --gdb\n"
-            "                                      address unusable (in use, not this host's)\n"
+            "  %d    internal error            %d  an output not writable (file, UART, stdout),\n"
+            "                                      or the --gdb address unusable\n"
             "  %d    memory fault (unmapped, beyond --sram, write to flash)\n"
             "  %d    stack overflow            %d  HardFault / lockup / unhandled trap\n"
             "  %d    undefined instruction     %d  --max-cycles / --max-time reached\n"
-            "  %d    deadlock (sleeps forever) %d  interrupted (Ctrl-C; --out files are still\n"
-            "                                      written, marked partial)\n",
+            "  %d    deadlock (sleeps forever)\n"
+            "  %d    the firmware's exit status is outside 0-63 (summary.json has it whole)\n"
+            "  128+N stopped by signal N: %d SIGINT (Ctrl-C), %d SIGTERM, %d SIGHUP, %d SIGPIPE;\n"
+            "        --out files are still written, marked partial\n",
             EXIT_USAGE, EXIT_BAD_IMAGE, EXIT_NO_INPUT, EXIT_BAD_BOARD, EXIT_BAD_PROFILE, EXIT_INTERNAL, EXIT_IO,
             EXIT_FAULT_MEMORY, EXIT_FAULT_STACK, EXIT_FAULT_HARD, EXIT_FAULT_INSN, EXIT_TIMEOUT, EXIT_DEADLOCK,
-            EXIT_INTERRUPTED);
+            EXIT_FIRMWARE_OTHER, EXIT_INTERRUPTED, stopsig_exit_code(SIGTERM), stopsig_exit_code(SIGHUP),
+            stopsig_exit_code(SIGPIPE));
 }
 
 static int parse_args(SessionOptions *o, int argc, char **argv)

@@ -9,7 +9,7 @@
  * (base/stopsig.h). */
 enum {
     EXIT_OK = 0,
-    EXIT_FIRMWARE_MAX = 63,  /* the highest firmware status passed through */
+    EXIT_FIRMWARE_MAX = EXIT_OK + 63, /* the highest firmware status passed through */
     EXIT_USAGE = 64,        /* bad command line */
     EXIT_BAD_IMAGE = 65,    /* not a usable firmware ELF (format, class, machine, segments) */
     EXIT_NO_INPUT = 66,     /* a named input file cannot be opened or read */

@@ -25,6 +25,24 @@ wait_for() {
   return 1
 }
 
+# end_of PID: waits for the background process PID to end, its status in $RC; one
+# that goes on after $WAIT seconds (the signal did not stop it) is killed: RC=timeout.
+end_of() {
+  local i=0
+  while kill -0 "$1" 2>/dev/null && [ $i -lt $((WAIT * 10)) ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -9 "$1"
+    wait "$1" 2>/dev/null
+    RC=timeout
+    return
+  fi
+  RC=0
+  wait "$1" || RC=$?
+}
+
 # wait_gone FILE: until FILE is not there (1 after $WAIT seconds)
 wait_gone() {
   local i=0
@@ -74,8 +92,7 @@ for s in INT:130 TERM:143 HUP:129; do
   want=${s#*:}
   if start_run "$sig"; then
     kill -"$sig" "$PID"
-    RC=0
-    wait "$PID" || RC=$?
+    end_of "$PID"
     expect_rc "SIG$sig during the run" "$want"
     expect_set "SIG$sig" "$TMP/$sig.d" true
     expect_grep "SIG$sig: the run summary names the signal" "$TMP/$sig.err" "stopped: interrupted \(SIG$sig\)"
@@ -95,8 +112,7 @@ if start_run int2; then
   if wait_for "$TMP/int2.err" "stopped: interrupted \(SIGINT\)" && wait_for "$TMP/int2.d/INCOMPLETE" "writing"; then
     kill -INT "$PID"
     cat "$TMP/int2.d/trace.json" >"$TMP/int2.trace.json"
-    RC=0
-    wait "$PID" || RC=$?
+    end_of "$PID"
     expect_rc "two SIGINTs" 130
     check "two SIGINTs: trace.json went through its FIFO whole" python3 -c \
       'import json, sys; json.load(open(sys.argv[1]))' "$TMP/int2.trace.json"
@@ -138,8 +154,7 @@ PID=$!
 PIDS="$PIDS $PID"
 if wait_for "$TMP/png.uart" '^start'; then
   kill -TERM "$PID"
-  RC=0
-  wait "$PID" || RC=$?
+  end_of "$PID"
   expect_rc "view --png, SIGTERM" 143
   expect_set "view --png, SIGTERM" "$TMP/png.d" true
   check "view --png, SIGTERM: the PNG is written" sh -c "head -c 8 '$TMP/png.png' | od -An -tx1 | grep -q '89 50 4e 47'"
@@ -199,8 +214,7 @@ else
   if wait_for "$TMP/win.pid" '^[0-9]+$' && wait_for "$TMP/win.d/record.json" '"format"' &&
     wait_gone "$TMP/win.d/INCOMPLETE"; then
     kill -TERM "$(cat "$TMP/win.pid")"
-    RC=0
-    wait "$WPID" || RC=$?
+    end_of "$WPID"
     expect_rc "view window, SIGTERM while replaying: the window closes" 143
     expect_set "view window" "$TMP/win.d" false
   else
