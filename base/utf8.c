@@ -88,24 +88,3 @@ char *utf8_clean(const char *s)
     *o = 0;
     return out;
 }
-
-static bool is_hex_zero4(const char *p, const char *end)
-{
-    return end - p >= 4 && !memcmp(p, "0000", 4);
-}
-
-long utf8_json_nul(const char *text, size_t len)
-{
-    const char *p = text, *end = text + len;
-    bool in_string = false;
-    for (; p < end; p++) {
-        if (*p == '"') {
-            in_string = !in_string;
-        } else if (in_string && *p == '\\' && p + 1 < end) {
-            if (p[1] == 'u' && is_hex_zero4(p + 2, end))
-                return (long)(p - text);
-            p++; /* the escaped character */
-        }
-    }
-    return -1;
-}

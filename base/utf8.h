@@ -30,8 +30,4 @@ bool utf8_xml_char(uint32_t c);
  * U+FFFD. NULL for NULL. */
 char *utf8_clean(const char *s);
 
-/* Where a JSON text of len bytes holds a NUL in a string (the escape \u0000, which a
- * C string cannot keep): the escape's offset, or -1 when there is none. */
-long utf8_json_nul(const char *text, size_t len);
-
 #endif

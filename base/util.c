@@ -392,20 +392,6 @@ const char *json_error_text(const char *text, const char *at, char *buf, size_t 
     return buf;
 }
 
-int file_commit(FILE *f, const char *tmp, const char *path, char **err)
-{
-    bool written = !ferror(f);
-    written = fclose(f) == 0 && written;
-    if (!written)
-        set_err(err, "cannot write %s: %s", tmp, strerror(errno ? errno : EIO));
-    else if (rename(tmp, path) != 0)
-        set_err(err, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    else
-        return 0;
-    remove(tmp);
-    return -1;
-}
-
 const char *json_nul_escape(const char *text)
 {
     bool in_string = false;

@@ -77,10 +77,6 @@ void log_guest(const char *fmt, ...) BG_PRINTF(1, 2);
 /* A whole file into a malloc'd buffer with a NUL after the last byte (*size bytes
  * read). -1 with *err naming the file on failure. */
 int read_whole_file(const char *path, uint8_t **buf, size_t *size, char **err);
-/* The end of a file written under a temporary name: closes f (written to tmp) and, when
- * every write and the close succeeded, renames tmp to path; else removes tmp. 0, or -1
- * with *err naming the file. */
-int file_commit(FILE *f, const char *tmp, const char *path, char **err);
 /* A text file (no NUL bytes) as a NUL-terminated string; NULL with *err. */
 char *read_text_file(const char *path, size_t *len, char **err);
 /* The message every JSON reader gives when its parser stopped at `at` in the
