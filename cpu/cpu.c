@@ -249,14 +249,24 @@ static void blocks_grow(Cpu *c)
 
 static bool is_hooked(const Cpu *c, uint32_t addr);
 
-/* Decode a block the first time it runs (block_entry misses land here). */
+/* Decode a block the first time it runs (block_entry misses land here). A block
+ * found past its home slot trades places with the home slot's entry, so that the
+ * block hook's common case (which looks only there) finds it the next time: the
+ * entry moved out stays reachable, since every slot from its own home up to where it
+ * goes was full for the probe that found this one. */
 static BG_NOINLINE BlockEntry *block_entry_new(Cpu *c, uint32_t addr, uint32_t size)
 {
-    size_t j = block_slot(addr, c->blocks_mask);
+    size_t home = block_slot(addr, c->blocks_mask);
+    size_t j = home;
     for (;;) {
         BlockEntry *e = &c->blocks[j];
-        if (block_is(e, addr, size))
-            return e;
+        if (block_is(e, addr, size)) {
+            BlockEntry *h = &c->blocks[home];
+            BlockEntry t = *h;
+            *h = *e;
+            *e = t;
+            return h;
+        }
         if (!e->size)
             break;
         j = (j + 1) & c->blocks_mask;
@@ -430,10 +440,39 @@ void cpu_sp_changed(Cpu *c) { sp_forget(c, SP_UNKNOWN); }
 
 /* ---- the shadow call stack ------------------------------------------------- */
 
+static inline uint32_t *shadow_ret_count(Cpu *c, uint32_t ret)
+{
+    return &c->shadow_rets[(ret >> 1) & (SHADOW_RET_SLOTS - 1)];
+}
+
+/* Count a frame in (delta 1) or out (delta -1) of the tallies beside the stack. */
+static inline void shadow_tally(Cpu *c, const ShadowFrame *f, uint32_t delta)
+{
+    if (f->exception)
+        c->nshadow_exc += (size_t)(int32_t)delta;
+    else
+        *shadow_ret_count(c, f->ret) += delta;
+}
+
+/* Pop the frames above depth n (their watches stay: the callers handle those). */
+static void shadow_truncate(Cpu *c, size_t n)
+{
+    while (c->nshadow > n)
+        shadow_tally(c, &c->shadow[--c->nshadow], (uint32_t)-1);
+}
+
+/* True if no frame on the stack can be the one a return to addr pops. */
+static inline bool shadow_returns_nowhere(Cpu *c, uint32_t addr)
+{
+    return !c->nshadow_exc && !*shadow_ret_count(c, addr);
+}
+
 static void shadow_push(Cpu *c, uint32_t ret, bool exception)
 {
     if (c->nshadow == SHADOW_MAX) { /* runaway (an RTOS switching stacks...): forget the oldest half */
         size_t half = SHADOW_MAX / 2;
+        for (size_t i = 0; i < half; i++)
+            shadow_tally(c, &c->shadow[i], (uint32_t)-1);
         memmove(c->shadow, c->shadow + half, half * sizeof *c->shadow);
         c->nshadow -= half;
         size_t j = 0;
@@ -446,7 +485,8 @@ static void shadow_push(Cpu *c, uint32_t ret, bool exception)
         c->capshadow = c->capshadow ? c->capshadow * 2 : 256;
         c->shadow = xrealloc(c->shadow, c->capshadow * sizeof *c->shadow);
     }
-    c->shadow[c->nshadow++] = (ShadowFrame){.ret = ret & ~1u, .sp = c->sp, .exception = exception};
+    c->shadow[c->nshadow] = (ShadowFrame){.ret = ret & ~1u, .sp = c->sp, .exception = exception};
+    shadow_tally(c, &c->shadow[c->nshadow++], 1);
 }
 
 /* The innermost frame (1-based depth) that a return to addr with SP at sp pops,
@@ -479,7 +519,7 @@ static void shadow_return(Cpu *c, uint32_t addr, bool reg)
         i = c->nshadow;
     if (!i)
         return; /* not a return to any known frame (e.g. a tail-chained handler) */
-    c->nshadow = i - 1;
+    shadow_truncate(c, i - 1);
     bool have = false; /* the return value, read once for all the watches that fire */
     uint32_t retval = 0;
     while (c->nwatches && c->watches[c->nwatches - 1].depth > c->nshadow) {
@@ -675,25 +715,32 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
 }
 
 /* The shadow stack in the block hook's common case: behind the block a call that
- * pushes a frame with room for it, or a return that pops the top frame (this return
- * address, this SP) with no watch on it. False: block_full must see it. */
+ * pushes a frame with room for it, a return that pops the top frame (this return
+ * address, this SP) with no watch on it, or one that pops nothing: the stack is empty,
+ * or a jump through a register other than LR (an interpreter's dispatch, a switch)
+ * lands where no frame returns. False: block_full must see it. */
 static inline bool shadow_quick(Cpu *c, uint32_t addr, unsigned moved)
 {
     size_t n = c->nshadow;
     if (moved & BC_CALL) {
         if (n >= c->capshadow || n >= SHADOW_MAX)
             return false;
-        c->shadow[n] = (ShadowFrame){.ret = c->prev.end & ~1u, .sp = c->sp, .exception = false};
+        uint32_t ret = c->prev.end & ~1u;
+        c->shadow[n] = (ShadowFrame){.ret = ret, .sp = c->sp, .exception = false};
         c->nshadow = n + 1;
+        ++*shadow_ret_count(c, ret);
         return true;
     }
+    if ((moved & BC_RET_REG) && shadow_returns_nowhere(c, addr))
+        return true;
     if (!n)
-        return false;
+        return true;
     const ShadowFrame *top = &c->shadow[n - 1];
     if (top->ret != addr || top->sp != c->sp || top->exception ||
         (c->nwatches && c->watches[c->nwatches - 1].depth >= n))
         return false;
     c->nshadow = n - 1;
+    --*shadow_ret_count(c, addr);
     return true;
 }
 
@@ -730,7 +777,7 @@ static BG_NOINLINE void hook_block_moved(uc_engine *uc, uint64_t address, uint32
 {
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
-    if (BG_LIKELY(hook_sp_above_low(c, e) && shadow_quick(c, addr, c->prev.flags & (BC_CALL | BC_RET)))) {
+    if (BG_LIKELY(hook_sp_above_low(c, e) && shadow_quick(c, addr, c->prev.flags & (BC_CALL | BC_RET | BC_RET_REG)))) {
         hook_commit(c, e, addr, now);
         return;
     }
@@ -1425,6 +1472,8 @@ int cpu_boot(Cpu *c, char **err)
     c->prev_block = 0;
     c->stopping = false;
     c->nshadow = 0;
+    c->nshadow_exc = 0;
+    memset(c->shadow_rets, 0, sizeof c->shadow_rets);
     c->nwatches = 0;
     c->min_sp = UINT32_MAX;
     c->irq_check = true;

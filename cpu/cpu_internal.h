@@ -86,6 +86,7 @@ typedef struct EntryHook {
 } EntryHook;
 
 #define SHADOW_MAX 65536  /* frames; beyond this the oldest half is dropped */
+#define SHADOW_RET_SLOTS 256 /* a power of two */
 
 /* RISC-V counter CSR reads found in the image: fixed up after they execute. */
 typedef struct CsrRead {
@@ -164,6 +165,11 @@ struct Cpu {
     /* Observation */
     ShadowFrame *shadow;
     size_t nshadow, capshadow;
+    /* Of the frames on the shadow stack: the exception frames, and the call frames by
+     * return address (ret >> 1 modulo SHADOW_RET_SLOTS), so that a jump through a
+     * register that lands where no frame returns is known to be no return in O(1). */
+    size_t nshadow_exc;
+    uint32_t shadow_rets[SHADOW_RET_SLOTS];
     ShadowWatch *watches;
     size_t nwatches, capwatches;
     EntryHook *entry_hooks;
