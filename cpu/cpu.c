@@ -514,6 +514,8 @@ static size_t shadow_match(const Cpu *c, uint32_t addr, uint32_t sp)
  * callee computed (Thumb-1's switch helpers add the case's offset to LR). */
 static void shadow_return(Cpu *c, uint32_t addr, bool reg)
 {
+    if (reg && shadow_returns_nowhere(c, addr))
+        return; /* what shadow_match would find, without the search */
     size_t i = shadow_match(c, addr, c->sp);
     if (!i && !reg && c->nshadow && !c->shadow[c->nshadow - 1].exception && c->shadow[c->nshadow - 1].sp == c->sp)
         i = c->nshadow;
