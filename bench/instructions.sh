@@ -54,25 +54,28 @@ count() {
 
 get() { local v; v=$(cat "$tmp/$1" 2>/dev/null); echo "${v:-n/a}"; }
 
-# fn_cost NAME FUNCTION [--inclusive=yes]: FUNCTION's cost in NAME's profile (0 when absent).
+# fn_cost NAME FUNCTION [--inclusive=yes]: FUNCTION's cost in NAME's profile (0 when
+# absent): its line in the list of functions (which names the binary in brackets),
+# not a call to it that the annotated source shows.
 fn_cost() {
     callgrind_annotate ${3:+"$3"} "$tmp/$1.cg" 2>/dev/null |
-        awk -v f="$2" '$0 ~ ":" f "( |$)" { gsub(",", "", $1); if ($1 + 0 > m) m = $1 + 0 } END { printf "%.0f\n", m }'
+        awk -v f="$2" '$0 ~ ":" f " \\[" { gsub(",", "", $1); if ($1 + 0 > m) m = $1 + 0 } END { printf "%.0f\n", m }'
 }
 
 # hook_share NAME: the block hook's share of NAME's instructions. Unicorn calls
-# hook_block (cpu/cpu.c) for every block; it jumps to block_full for what its common
-# case does not decide, and callgrind counts that jump as a call: hook_block's
-# inclusive cost is the whole hook (with the entry hooks that block_full runs).
+# hook_block (cpu/cpu.c) for every block; it jumps to hook_block_moved for a block
+# entered by a call or return, and both jump to block_full for what their common case
+# does not decide; callgrind counts those jumps as calls: hook_block's inclusive cost
+# is the whole hook (with the entry hooks that block_full runs).
 hook_share() {
     local total incl self full
     total=$(get "$1")
     [ "$total" = n/a ] && { echo n/a; return; }
     incl=$(fn_cost "$1" hook_block --inclusive=yes)
-    self=$(fn_cost "$1" hook_block)
+    self=$(($(fn_cost "$1" hook_block) + $(fn_cost "$1" hook_block_moved)))
     full=$(fn_cost "$1" block_full --inclusive=yes)
     awk -v t="$total" -v i="$incl" -v s="$self" -v f="$full" 'BEGIN {
-        printf "%.3f G = %.1f %% (hook_block itself %.1f %%, block_full with what it calls %.1f %%)\n",
+        printf "%.3f G = %.1f %% (the hook itself %.1f %%, block_full with what it calls %.1f %%)\n",
             i / 1e9, 100 * i / t, 100 * s / t, 100 * f / t }'
 }
 

@@ -13,9 +13,7 @@
 #include "cpu/cpu_internal.h"
 
 _Static_assert(offsetof(struct Cpu, uc) <= 64, "the block hook's state must fit in one cache line");
-_Static_assert(offsetof(struct Cpu, prev_flags) == offsetof(struct Cpu, prev_penalty) + 1 &&
-                   offsetof(BlockCost, flags) == offsetof(BlockCost, taken_penalty) + 1,
-               "hook_block moves a block's penalty and flags as one");
+_Static_assert(sizeof(BlockNext) == 8 && sizeof(BlockEntry) == 32, "hook_block's moves and its slot offsets");
 
 #define PAGE 0x1000u
 #define PAGE_MASK (~(PAGE - 1))
@@ -219,9 +217,10 @@ int cpu_mem_write(Cpu *c, uint32_t addr, const void *buf, size_t len)
 
 static inline size_t block_slot(uint32_t addr, size_t mask) { return ((addr >> 1) * 0x9E3779B1u) & mask; }
 
-/* A block that starts an entry hook keeps this bit in its entry's size, so that the
- * block hook's common case (which compares the size) passes it to block_full. A block
- * with accesses that must be aligned (cost_block's result) also has BLOCK_ALIGN. */
+/* A block that starts an entry hook or writes SP as the decoder cannot follow keeps
+ * this bit in its entry's size, so that the block hook's common case (which compares
+ * the size) passes it to block_full. A block with accesses that must be aligned
+ * (cost_block's result) also has BLOCK_ALIGN. */
 #define BLOCK_SLOW 0x80000000u
 #define BLOCK_ALIGN 0x40000000u
 static inline bool block_is(const BlockEntry *e, uint32_t addr, uint32_t size)
@@ -250,14 +249,24 @@ static void blocks_grow(Cpu *c)
 
 static bool is_hooked(const Cpu *c, uint32_t addr);
 
-/* Decode a block the first time it runs (block_entry misses land here). */
+/* Decode a block the first time it runs (block_entry misses land here). A block
+ * found past its home slot trades places with the home slot's entry, so that the
+ * block hook's common case (which looks only there) finds it the next time: the
+ * entry moved out stays reachable, since every slot from its own home up to where it
+ * goes was full for the probe that found this one. */
 static BG_NOINLINE BlockEntry *block_entry_new(Cpu *c, uint32_t addr, uint32_t size)
 {
-    size_t j = block_slot(addr, c->blocks_mask);
+    size_t home = block_slot(addr, c->blocks_mask);
+    size_t j = home;
     for (;;) {
         BlockEntry *e = &c->blocks[j];
-        if (block_is(e, addr, size))
-            return e;
+        if (block_is(e, addr, size)) {
+            BlockEntry *h = &c->blocks[home];
+            BlockEntry t = *h;
+            *h = *e;
+            *e = t;
+            return h;
+        }
         if (!e->size)
             break;
         j = (j + 1) & c->blocks_mask;
@@ -286,6 +295,9 @@ static BG_NOINLINE BlockEntry *block_entry_new(Cpu *c, uint32_t addr, uint32_t s
         e->size |= BLOCK_SLOW; /* BAREGC_CHECK_SP: block_full checks every move */
     if (align && c->ops->check_block)
         e->size |= BLOCK_SLOW | BLOCK_ALIGN; /* block_full checks its aligned accesses */
+    if (e->cost.flags & BC_SP_DYNAMIC)
+        e->size |= BLOCK_SLOW; /* block_full forgets SP after it (rare: mov sp, msr msp...) */
+    e->next = (BlockNext){.end = addr + size, .taken_penalty = e->cost.taken_penalty, .flags = e->cost.flags};
     c->blocks_count++;
     return e;
 }
@@ -365,9 +377,9 @@ static bool block_irq(Cpu *c, uint32_t addr)
     }
     recompute_deadline(c);
     if (redirected) {
-        c->prev_penalty = 0;
-        c->prev_end = 0;
-        c->prev_flags = 0;
+        c->prev.taken_penalty = 0;
+        c->prev.end = 0;
+        c->prev.flags = 0;
     }
     return redirected;
 }
@@ -428,10 +440,39 @@ void cpu_sp_changed(Cpu *c) { sp_forget(c, SP_UNKNOWN); }
 
 /* ---- the shadow call stack ------------------------------------------------- */
 
+static inline uint32_t *shadow_ret_count(Cpu *c, uint32_t ret)
+{
+    return &c->shadow_rets[(ret >> 1) & (SHADOW_RET_SLOTS - 1)];
+}
+
+/* Count a frame in (delta 1) or out (delta -1) of the tallies beside the stack. */
+static inline void shadow_tally(Cpu *c, const ShadowFrame *f, uint32_t delta)
+{
+    if (f->exception)
+        c->nshadow_exc += (size_t)(int32_t)delta;
+    else
+        *shadow_ret_count(c, f->ret) += delta;
+}
+
+/* Pop the frames above depth n (their watches stay: the callers handle those). */
+static void shadow_truncate(Cpu *c, size_t n)
+{
+    while (c->nshadow > n)
+        shadow_tally(c, &c->shadow[--c->nshadow], (uint32_t)-1);
+}
+
+/* True if no frame on the stack can be the one a return to addr pops. */
+static inline bool shadow_returns_nowhere(Cpu *c, uint32_t addr)
+{
+    return !c->nshadow_exc && !*shadow_ret_count(c, addr);
+}
+
 static void shadow_push(Cpu *c, uint32_t ret, bool exception)
 {
     if (c->nshadow == SHADOW_MAX) { /* runaway (an RTOS switching stacks...): forget the oldest half */
         size_t half = SHADOW_MAX / 2;
+        for (size_t i = 0; i < half; i++)
+            shadow_tally(c, &c->shadow[i], (uint32_t)-1);
         memmove(c->shadow, c->shadow + half, half * sizeof *c->shadow);
         c->nshadow -= half;
         size_t j = 0;
@@ -444,7 +485,8 @@ static void shadow_push(Cpu *c, uint32_t ret, bool exception)
         c->capshadow = c->capshadow ? c->capshadow * 2 : 256;
         c->shadow = xrealloc(c->shadow, c->capshadow * sizeof *c->shadow);
     }
-    c->shadow[c->nshadow++] = (ShadowFrame){.ret = ret & ~1u, .sp = c->sp, .exception = exception};
+    c->shadow[c->nshadow] = (ShadowFrame){.ret = ret & ~1u, .sp = c->sp, .exception = exception};
+    shadow_tally(c, &c->shadow[c->nshadow++], 1);
 }
 
 /* The innermost frame (1-based depth) that a return to addr with SP at sp pops,
@@ -472,12 +514,14 @@ static size_t shadow_match(const Cpu *c, uint32_t addr, uint32_t sp)
  * callee computed (Thumb-1's switch helpers add the case's offset to LR). */
 static void shadow_return(Cpu *c, uint32_t addr, bool reg)
 {
+    if (reg && shadow_returns_nowhere(c, addr))
+        return; /* what shadow_match would find, without the search */
     size_t i = shadow_match(c, addr, c->sp);
     if (!i && !reg && c->nshadow && !c->shadow[c->nshadow - 1].exception && c->shadow[c->nshadow - 1].sp == c->sp)
         i = c->nshadow;
     if (!i)
         return; /* not a return to any known frame (e.g. a tail-chained handler) */
-    c->nshadow = i - 1;
+    shadow_truncate(c, i - 1);
     bool have = false; /* the return value, read once for all the watches that fire */
     uint32_t retval = 0;
     while (c->nwatches && c->watches[c->nwatches - 1].depth > c->nshadow) {
@@ -513,7 +557,7 @@ void cpu_exception_entered(Cpu *c, uint32_t ret_pc, int irq, uint64_t pending)
 {
     shadow_push(c, ret_pc, true);
     c->shadow[c->nshadow - 1].interrupted = irq >= 0;
-    c->prev_flags = 0;
+    c->prev.flags = 0;
     c->prev_block = 0; /* until the handler's first block: samples there are the handler's */
     cpu_irq_entered(c, irq, pending);
 }
@@ -584,15 +628,15 @@ uint64_t cpu_now(const Cpu *c) { return c->sched->now; }
  * was pushed. */
 static bool shadow_move(Cpu *c, uint32_t addr)
 {
-    unsigned moved = c->prev_end != addr ? c->prev_flags & (BC_CALL | BC_RET | BC_RET_REG) : 0;
+    unsigned moved = c->prev.end != addr ? c->prev.flags & (BC_CALL | BC_RET | BC_RET_REG) : 0;
     if (BG_LIKELY(!moved))
         return false;
-    c->prev_flags &= (uint8_t)~(BC_CALL | BC_RET | BC_RET_REG);
+    c->prev.flags &= (uint8_t)~(BC_CALL | BC_RET | BC_RET_REG);
     if (moved & BC_RET) {
         shadow_return(c, addr, moved & BC_RET_REG);
         return false;
     }
-    shadow_push(c, c->prev_end, false);
+    shadow_push(c, c->prev.end, false);
     return true;
 }
 
@@ -605,7 +649,7 @@ static bool block_check(Cpu *c, BlockEntry *e, uint32_t addr, uint32_t size)
     int r = c->ops->check_block(c, addr, size);
     if (r == BLOCK_CHECK_NEVER) {
         e->size &= ~BLOCK_ALIGN;
-        if (!(e->cost.flags & BC_HOOK) && !(c->verify_sp && (e->cost.flags & BC_SP_STATIC)))
+        if (!(e->cost.flags & (BC_HOOK | BC_SP_DYNAMIC)) && !(c->verify_sp && (e->cost.flags & BC_SP_STATIC)))
             e->size &= ~BLOCK_SLOW;
     }
     return r == BLOCK_CHECK_STOP;
@@ -626,9 +670,9 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
     BlockEntry *e = block_entry(c, addr, size);
     if (BG_UNLIKELY(e->size & BLOCK_ALIGN) && block_check(c, e, addr, size))
         return; /* before anything else: the block may be seen again */
-    if (c->prev_end != addr) {
-        s->now += c->prev_penalty;
-        c->prev_penalty = 0; /* taken once, should the run stop and resume at addr */
+    if (c->prev.end != addr) {
+        s->now += c->prev.taken_penalty;
+        c->prev.taken_penalty = 0; /* taken once, should the run stop and resume at addr */
     }
     bool due = s->now >= c->deadline;
     if (BG_UNLIKELY(due) && block_stop_due(c, addr)) {
@@ -665,44 +709,83 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
     }
     s->now += bc->cycles;
     c->insns += bc->insns;
-    c->prev_end = addr + size;
-    c->prev_penalty = bc->taken_penalty;
-    c->prev_flags = (uint8_t)flags;
+    c->prev.end = addr + size;
+    c->prev.taken_penalty = bc->taken_penalty;
+    c->prev.flags = (uint8_t)flags;
     if (BG_UNLIKELY(c->dbg_active))
         cpu_debug_block_end(c, addr);
 }
 
 /* The shadow stack in the block hook's common case: behind the block a call that
- * pushes a frame with room for it, or a return that pops the top frame (this return
- * address, this SP) with no watch on it. False: block_full must see it. */
+ * pushes a frame with room for it, a return that pops the top frame (this return
+ * address, this SP) with no watch on it, or one that pops nothing: the stack is empty,
+ * or a jump through a register other than LR (an interpreter's dispatch, a switch)
+ * lands where no frame returns. False: block_full must see it. */
 static inline bool shadow_quick(Cpu *c, uint32_t addr, unsigned moved)
 {
     size_t n = c->nshadow;
     if (moved & BC_CALL) {
         if (n >= c->capshadow || n >= SHADOW_MAX)
             return false;
-        c->shadow[n] = (ShadowFrame){.ret = c->prev_end & ~1u, .sp = c->sp, .exception = false};
+        uint32_t ret = c->prev.end & ~1u;
+        c->shadow[n] = (ShadowFrame){.ret = ret, .sp = c->sp, .exception = false};
         c->nshadow = n + 1;
+        ++*shadow_ret_count(c, ret);
         return true;
     }
+    if ((moved & BC_RET_REG) && shadow_returns_nowhere(c, addr))
+        return true;
     if (!n)
-        return false;
+        return true;
     const ShadowFrame *top = &c->shadow[n - 1];
     if (top->ret != addr || top->sp != c->sp || top->exception ||
         (c->nwatches && c->watches[c->nwatches - 1].depth >= n))
         return false;
     c->nshadow = n - 1;
+    --*shadow_ret_count(c, addr);
     return true;
 }
 
 /* The block hook: the common case here, without a call; everything else in
  * block_full (called with the hook's own arguments, so the call is a jump). The
  * common case: nothing due before the block ends (an unknown SP makes something due:
- * sp_forget), its cost in its home slot without BLOCK_SLOW (no entry hook; with
- * BAREGC_CHECK_SP, no SP move either), no new SP low (sp_low and sp_delta are 0 for
- * a block without BC_SP_STATIC: no test of the flag), and behind it no call or
- * return but a plain push or pop of the shadow stack. It decides before it stores,
- * so block_full starts afresh. */
+ * sp_forget), its cost in its home slot without BLOCK_SLOW (no entry hook, no SP
+ * write the decoder cannot follow; with BAREGC_CHECK_SP, no SP move either), no new
+ * SP low (sp_low and sp_delta are 0 for a block without BC_SP_STATIC: no test of the
+ * flag), and behind it no call or return but a plain push or pop of the shadow stack.
+ * It decides before it stores, so block_full starts afresh. */
+/* The common case's test of SP: no new low in the block of entry e (sp_low and
+ * sp_delta are 0 for a block without BC_SP_STATIC: no test of the flag). */
+static inline bool hook_sp_above_low(const Cpu *c, const BlockEntry *e)
+{
+    return c->sp + (uint32_t)(int32_t)e->cost.sp_low >= c->min_sp;
+}
+
+/* The common case's stores for the block at addr (entry e), time now before it. */
+static inline void hook_commit(Cpu *c, const BlockEntry *e, uint32_t addr, uint64_t now)
+{
+    c->sp += (uint32_t)(int32_t)e->cost.sp_delta;
+    c->sched->now = now + e->cost.cycles;
+    c->insns += e->cost.insns;
+    c->prev_block = addr;
+    c->prev = e->next;
+}
+
+/* hook_block's common case for a block entered by the call or return that ended the
+ * previous one (apart, so that the plainer case keeps few registers live): the
+ * arguments are the hook's, its entry and the time with the taken-branch penalty. */
+static BG_NOINLINE void hook_block_moved(uc_engine *uc, uint64_t address, uint32_t size, void *ud,
+                                         const BlockEntry *e, uint64_t now)
+{
+    Cpu *c = ud;
+    uint32_t addr = (uint32_t)address;
+    if (BG_LIKELY(hook_sp_above_low(c, e) && shadow_quick(c, addr, c->prev.flags & (BC_CALL | BC_RET | BC_RET_REG)))) {
+        hook_commit(c, e, addr, now);
+        return;
+    }
+    block_full(uc, address, size, ud);
+}
+
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
@@ -712,25 +795,19 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         goto full;
     uint64_t now = c->sched->now;
     unsigned moved = 0;
-    if (c->prev_end != addr) {
-        now += c->prev_penalty;
-        moved = c->prev_flags & (BC_CALL | BC_RET);
+    if (c->prev.end != addr) {
+        now += c->prev.taken_penalty;
+        moved = c->prev.flags & (BC_CALL | BC_RET);
     }
     if (BG_UNLIKELY(now >= c->deadline))
         goto full;
-    uint32_t sp = c->sp;
-    if (BG_UNLIKELY(sp + (uint32_t)(int32_t)e->cost.sp_low < c->min_sp))
+    if (BG_UNLIKELY(moved)) {
+        hook_block_moved(uc, address, size, ud, e, now);
+        return;
+    }
+    if (BG_UNLIKELY(!hook_sp_above_low(c, e)))
         goto full;
-    if (BG_UNLIKELY(moved) && !shadow_quick(c, addr, moved))
-        goto full;
-    c->sp = sp + (uint32_t)(int32_t)e->cost.sp_delta;
-    if (BG_UNLIKELY(e->cost.flags & BC_SP_DYNAMIC))
-        sp_forget(c, SP_UNKNOWN);
-    c->sched->now = now + e->cost.cycles;
-    c->insns += e->cost.insns;
-    c->prev_block = addr;
-    c->prev_end = addr + size;
-    memcpy(&c->prev_penalty, &e->cost.taken_penalty, 2); /* and prev_flags: one move */
+    hook_commit(c, e, addr, now);
     return;
 full: /* the same arguments: a plain jump */
     block_full(uc, address, size, ud);
@@ -754,14 +831,14 @@ uint32_t cpu_return_address(Cpu *c) { return reg_get(c, c->ops->reg_ra) & ~1u; }
 
 /* Unicorn reports a faulting data access with the PC of its block's first
  * instruction, and with the first address of it that faults: find the load/store
- * in the block (it runs to c->prev_end) whose effective address, from the registers
+ * in the block (it runs to c->prev.end) whose effective address, from the registers
  * as they are at the fault, covers *addr, and make *addr and *size that access's
  * (an access that starts in a memory and runs past its end is reported at its first
  * byte). Returns its PC (the block's start when none is found). */
 static uint32_t locate_access(Cpu *c, uint32_t *addr, uint32_t *size, bool store)
 {
     uint32_t start = cpu_pc(c);
-    uint32_t len = c->prev_end > start && c->prev_end - start <= 1024 ? c->prev_end - start : 64;
+    uint32_t len = c->prev.end > start && c->prev.end - start <= 1024 ? c->prev.end - start : 64;
     uint8_t code[1024];
     if (uc_mem_read(c->uc, start, code, len) != UC_ERR_OK)
         return start;
@@ -1393,12 +1470,12 @@ int cpu_boot(Cpu *c, char **err)
     if (!c->hooks_added)
         add_hooks(c);
     c->insns = 0;
-    c->prev_end = 0;
+    c->prev = (BlockNext){0};
     c->prev_block = 0;
-    c->prev_penalty = 0;
-    c->prev_flags = 0;
     c->stopping = false;
     c->nshadow = 0;
+    c->nshadow_exc = 0;
+    memset(c->shadow_rets, 0, sizeof c->shadow_rets);
     c->nwatches = 0;
     c->min_sp = UINT32_MAX;
     c->irq_check = true;

@@ -46,10 +46,22 @@ typedef struct MmioPage {
     bool ram_shared;
 } MmioPage;
 
+/* What the block hook keeps of the block that ran last, for the block after it:
+ * one 8-byte move from that block's entry. */
+typedef struct BlockNext {
+    uint32_t end;          /* fall-through address */
+    uint8_t taken_penalty; /* cycles added when control left by the final branch */
+    uint8_t flags;         /* BC_* (BC_CALL / BC_RET drive the shadow stack) */
+    uint16_t unused;       /* moved along; keeps the move one 8-byte word */
+} BlockNext;
+
+/* One slot of the block table: 32 bytes, so that a slot's offset is a shift. */
 typedef struct BlockEntry {
     uint32_t addr; /* 0 = empty slot (no code at address 0 is costed twice: fine) */
     uint32_t size;
+    BlockNext next; /* {addr + size, cost.taken_penalty, cost.flags} */
     BlockCost cost;
+    uint32_t unused;
 } BlockEntry;
 
 /* The shadow call stack: one frame per active call (its return address) or
@@ -74,6 +86,7 @@ typedef struct EntryHook {
 } EntryHook;
 
 #define SHADOW_MAX 65536  /* frames; beyond this the oldest half is dropped */
+#define SHADOW_RET_SLOTS 256 /* a power of two */
 
 /* RISC-V counter CSR reads found in the image: fixed up after they execute. */
 typedef struct CsrRead {
@@ -110,12 +123,10 @@ struct Cpu {
     size_t blocks_mask;    /* slots - 1 (a power of two less one) */
     uint64_t deadline;     /* cycles: next time the block hook must look around */
     uint64_t insns;
-    uint32_t prev_end;     /* fall-through address of the previous block */
+    BlockNext prev;        /* the previous block's end, taken-branch penalty and flags */
     uint32_t prev_block;   /* start address of the previous block */
     uint32_t sp;           /* SP as the blocks so far left it (see sp_sync in cpu.c) */
     uint32_t min_sp;       /* lowest SP seen */
-    uint8_t prev_penalty;  /* its taken-branch penalty */
-    uint8_t prev_flags;    /* its BC_* flags (BC_CALL / BC_RET drive the shadow stack) */
     uint8_t sp_read;       /* SP_*: must c->sp be read back at the next block? */
     bool verify_sp;        /* BAREGC_CHECK_SP: read back after every move and compare */
 
@@ -154,6 +165,11 @@ struct Cpu {
     /* Observation */
     ShadowFrame *shadow;
     size_t nshadow, capshadow;
+    /* Of the frames on the shadow stack: the exception frames, and the call frames by
+     * return address (ret >> 1 modulo SHADOW_RET_SLOTS), so that a jump through a
+     * register that lands where no frame returns is known to be no return in O(1). */
+    size_t nshadow_exc;
+    uint32_t shadow_rets[SHADOW_RET_SLOTS];
     ShadowWatch *watches;
     size_t nwatches, capwatches;
     EntryHook *entry_hooks;

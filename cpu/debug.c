@@ -334,9 +334,7 @@ bool cpu_debug_resume(Cpu *c)
         /* The debugger moved PC: a jump, not the way the stopped block went on. */
         d->skip_block = false;
         sleeping = false;
-        c->prev_end = 0;
-        c->prev_penalty = 0;
-        c->prev_flags = 0;
+        c->prev = (BlockNext){0};
     }
     d->resume_pc = pc;
     d->resuming = true;

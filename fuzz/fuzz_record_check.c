@@ -12,11 +12,11 @@ void fuzz_check_recording(const Recording *r)
         FUZZ_CHECK(a->stack < r->nstacks);
         FUZZ_CHECK(a->free_idx <= r->nfrees);
         if (a->free_idx)
-            FUZZ_CHECK(r->frees[a->free_idx - 1].alloc_idx == i + 1);
+            FUZZ_CHECK((size_t)r->frees[a->free_idx - 1].alloc_idx == i + 1);
     }
     for (size_t i = 0; i < r->nfrees; i++) {
         const RecFree *f = &r->frees[i];
-        FUZZ_CHECK(f->alloc_idx <= r->nallocs);
+        FUZZ_CHECK((size_t)f->alloc_idx <= r->nallocs);
         if (f->alloc_idx)
             FUZZ_CHECK(r->allocs[f->alloc_idx - 1].free_idx == i + 1);
     }

@@ -286,7 +286,7 @@ static void freed_requested(GcObserver *o, RecPause *p, bool swept)
     bool any = false;
     for (size_t k = o->rec->nfrees; k > 0 && o->rec->frees[k - 1].time >= p->start; k--)
         if (o->rec->frees[k - 1].by_gc) {
-            sum += o->rec->frees[k - 1].size;
+            sum += rec_free_size(o->rec, &o->rec->frees[k - 1]);
             any = true;
         }
     if (any || swept || o->frees_hooked)

@@ -10,6 +10,8 @@
 #include "gc/record.h"
 #include "base/util.h"
 
+_Static_assert(sizeof(RecFree) == 16, "a free is 16 bytes: there are as many as allocations");
+
 /* Make room for one more element of arr (n used, cap allocated): doubling. */
 #define REC_GROW(arr, n, cap)                                           \
     do {                                                                \
@@ -342,7 +344,7 @@ static void free_matched(Recording *r, uint64_t now, size_t slot, bool by_gc)
     RecAlloc *a = &r->allocs[ai];
     REC_GROW_BIG(r->frees, r->nfrees, r->cap_frees);
     r->frees[r->nfrees++] = (RecFree){
-        .time = now, .addr = a->addr, .size = a->size, .alloc_idx = ai + 1, .by_gc = by_gc,
+        .time = now, .addr = a->addr, .alloc_idx = ai + 1, .by_gc = by_gc,
     };
     a->free_idx = (uint32_t)r->nfrees;
     r->priv_live_bytes -= a->size;

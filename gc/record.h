@@ -55,13 +55,15 @@ typedef struct RecAlloc {
     uint32_t free_idx; /* index+1 of the RecFree that released it, 0 = still live */
 } RecAlloc;
 
+/* 16 bytes (there are as many as allocations): the size is the allocation's,
+ * rec_free_size. */
 typedef struct RecFree {
-    uint64_t time;     /* cycles */
-    uint32_t addr;
-    uint32_t size;     /* bytes (of the matching allocation; 0 if unknown) */
-    uint32_t alloc_idx;/* index+1 of the RecAlloc it releases, 0 = unknown */
-    bool by_gc;        /* swept by the collector (rather than freed by the program) */
+    uint64_t time;          /* cycles */
+    uint32_t addr;          /* the allocation's address (alloc_idx != 0), else the one freed */
+    uint32_t alloc_idx : 31;/* index+1 of the RecAlloc it releases, 0 = unknown */
+    uint32_t by_gc : 1;     /* swept by the collector (rather than freed by the program) */
 } RecFree;
+#define REC_FREE_ALLOC_MAX 0x7FFFFFFFu /* the most allocations a RecFree can name */
 
 typedef struct RecHeapSample {
     uint64_t time;          /* cycles */
@@ -163,6 +165,12 @@ typedef struct Recording {
     char **names;
     size_t nnames;
 } Recording;
+
+/* Bytes a free released: its allocation's size, 0 when it matched none. */
+static inline uint32_t rec_free_size(const Recording *r, const RecFree *f)
+{
+    return f->alloc_idx ? r->allocs[f->alloc_idx - 1].size : 0;
+}
 
 Recording *rec_new(void);
 void rec_free(Recording *r);

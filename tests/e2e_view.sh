@@ -158,6 +158,18 @@ else
   echo "ok - # SKIP replay: the run wrote no record.json"
 fi
 
+# -- SDL2 is loaded by the window alone: not by the headless export, not by run
+for cmd in "view $ELF --png $TMP/ld.png --at 3 --quiet" "run $ELF --quiet --max-cycles 1000"; do
+  rm -f "$TMP"/ld.*
+  # shellcheck disable=SC2086
+  LD_DEBUG=files LD_DEBUG_OUTPUT="$TMP/ld" run_baregc "$TMP/ld-run" $cmd
+  if cat "$TMP"/ld.* 2>/dev/null | grep -q "file=libSDL2"; then
+    not_ok "${cmd%% *} loads no SDL2 library"
+  else
+    ok "${cmd%% *} loads no SDL2 library"
+  fi
+done
+
 # -- errors
 run_baregc "$TMP/bad-at" view "$ELF" --png "$TMP/x.png" --at 999 --quiet
 expect_rc "--at beyond the last collection" 64
@@ -179,12 +191,14 @@ if [ -z "$no_window" ]; then
   # unloaded) out of the process; libdbus, which SDL starts, leaks a buffer on exit.
   printf 'leak:libdbus-1.so\n' >"$TMP/lsan.supp"
   RC=0
-  SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0 \
+  rm -f "$TMP"/ld.*
+  LD_DEBUG=files LD_DEBUG_OUTPUT="$TMP/ld" SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0 \
     LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$TMP/lsan.supp" \
     timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" "$BAREGC" view "$ELF" --at 3 \
     --screenshot "$TMP/shot.png" --dump-map "$TMP/shot.txt" --exit-at-end \
     >"$TMP/win.out" 2>"$TMP/win.err" </dev/null || RC=$?
   expect_rc "live window under Xvfb" 0
+  check "the window loads SDL2 and SDL2_ttf" grep -q "file=libSDL2_ttf" $(ls "$TMP"/ld.* 2>/dev/null || echo /dev/null)
   [ "$RC" = 0 ] || sed 's/^/    /' "$TMP/win.err" | grep -v "^    gc-" | head -20
   if [ -f "$TMP/shot.png" ]; then
     cat "$TMP/win.out" "$TMP/win.err" >"$TMP/win.log"

@@ -370,6 +370,7 @@ typedef struct Rig {
     Nvic *nvic;
     Cpu *cpu;
     int exits;
+    size_t exit_depth; /* frames on the shadow stack at the exit */
 } Rig;
 
 #define ELAPSED_VALUE 0x1122334455667788ull
@@ -386,6 +387,8 @@ static int fake_semihost(void *opaque, uint32_t op, uint32_t param, uint32_t *re
     }
     if (op != 0x18)
         return 0;
+    uint32_t frames[8];
+    r->exit_depth = r->cpu ? cpu_callers(r->cpu, frames, 8) : 0;
     r->exits++;
     *result = param == 0x20026 ? 0 : 1;
     return 1;
@@ -1342,6 +1345,60 @@ static const TestCase debug_tests[] = {
     {NULL, NULL},
 };
 
+/* Thumb, linked at 0x80: returns through another register than LR, in a loop (so
+   that the blocks are known after the first round: the block hook's common case).
+   reset:
+     movs r4, #3
+   loop:                @ 0x82
+     bl vararg          @ returns with bx r3
+     ldr r0, =f
+     bl trampoline      @ returns to 0x8c through f, which trampoline jumps to
+     subs r4, #1
+     bne loop
+     movs r0, #0x18
+     ldr r1, =0x20026
+     bkpt 0xab
+   vararg:              @ 0x96
+     push {r0-r3}
+     push {lr}
+     pop {r3}
+     add sp, #16
+     bx r3
+   trampoline:          @ 0xa0
+     bx r0              @ a tail call through a pointer: no return
+     nop
+   f:                   @ 0xa4
+     nop
+     nop
+     bx lr
+   .ltorg
+ */
+static const uint8_t arm_returns_loop[] = {
+    0x03, 0x24, 0x00, 0xf0, 0x08, 0xf8, 0x09, 0x48, 0x00, 0xf0, 0x0a, 0xf8, 0x01, 0x3c, 0xf8, 0xd1, 0x18, 0x20,
+    0x07, 0x49, 0xab, 0xbe, 0x0f, 0xb4, 0x00, 0xb5, 0x08, 0xbc, 0x04, 0xb0, 0x18, 0x47, 0x00, 0x47, 0x00, 0xbf,
+    0x00, 0xbf, 0x00, 0xbf, 0x70, 0x47, 0x00, 0x00, 0xa5, 0x00, 0x00, 0x00, 0x26, 0x00, 0x02, 0x00};
+
+/* Returns through another register without a sampler, so that the block hook's
+ * common case meets them (in the loop, from the second round): bx r3 in vararg pops
+ * the frame of its call, bx r0 in trampoline pops nothing; both programs reach the
+ * exit with no frame left. */
+static void test_arm_returns_unsampled(void)
+{
+    static const struct {
+        const uint8_t *code;
+        size_t len;
+    } progs[] = {{arm_returns, sizeof arm_returns}, {arm_returns_loop, sizeof arm_returns_loop}};
+    for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+        Rig r;
+        rig_arm(&r, progs[i].code, progs[i].len, 0, 0, 0x10000, 0, 0);
+        CpuStop st;
+        cpu_run(r.cpu, &st);
+        CU_ASSERT(st.reason == STOP_EXIT && r.exits == 1);
+        CU_ASSERT_EQUAL(r.exit_depth, 0);
+        rig_free(&r);
+    }
+}
+
 static const TestCase cpu_tests[] = {
     {"arm: WFI, IRQ entry/exit, semihosting exit", test_arm_wfi_irq_exit},
     {"arm: SVC", test_arm_svc},
@@ -1368,6 +1425,7 @@ static const TestCase cpu_tests[] = {
     {"arm: samples at calls and returns", test_arm_sample_stacks},
     {"arm: an interrupt's frame in a sample", test_arm_sample_interrupt_frame},
     {"arm: returns to a computed address, through another register", test_arm_sample_returns},
+    {"arm: returns through another register in the block hook's common case", test_arm_returns_unsampled},
     {NULL, NULL},
 };
 

@@ -76,7 +76,7 @@ static void test_alloc_free_pairing(void)
     rec_free_block(r, 20, 0x20000100, false);
     CU_ASSERT_EQUAL(r->nfrees, 1);
     CU_ASSERT_EQUAL(r->frees[0].alloc_idx, 1);
-    CU_ASSERT_EQUAL(r->frees[0].size, 16);
+    CU_ASSERT_EQUAL(rec_free_size(r, &r->frees[0]), 16);
     CU_ASSERT_EQUAL(r->frees[0].by_gc, false);
     CU_ASSERT_EQUAL(r->allocs[0].free_idx, 1);
     CU_ASSERT_EQUAL(r->allocs[1].free_idx, 0);
@@ -86,7 +86,7 @@ static void test_alloc_free_pairing(void)
     rec_free_block(r, 22, 0x12345678, true);
     CU_ASSERT_EQUAL(r->nfrees, 3);
     CU_ASSERT_EQUAL(r->frees[1].alloc_idx, 0);
-    CU_ASSERT_EQUAL(r->frees[1].size, 0);
+    CU_ASSERT_EQUAL(rec_free_size(r, &r->frees[1]), 0);
     CU_ASSERT_EQUAL(r->frees[2].by_gc, true);
     CU_ASSERT_EQUAL(rec_live_bytes(r), 32);
     /* the address reused: the new allocation is the one a free matches */

@@ -212,7 +212,8 @@ static void check_equal(const Recording *a, const Recording *b)
     CU_ASSERT_FATAL(a->nfrees == b->nfrees);
     for (size_t i = 0; i < a->nfrees; i++)
         CU_ASSERT(a->frees[i].time == b->frees[i].time && a->frees[i].addr == b->frees[i].addr &&
-                  a->frees[i].size == b->frees[i].size && a->frees[i].alloc_idx == b->frees[i].alloc_idx &&
+                  rec_free_size(a, &a->frees[i]) == rec_free_size(b, &b->frees[i]) &&
+                  a->frees[i].alloc_idx == b->frees[i].alloc_idx &&
                   a->frees[i].by_gc == b->frees[i].by_gc);
     CU_ASSERT_FATAL(a->nsamples == b->nsamples);
     for (size_t i = 0; i < a->nsamples; i++)
@@ -527,7 +528,7 @@ static void expect_decode_error(const uint8_t *data, size_t len, size_t na, size
 static void test_events(void)
 {
     /* Values at the edges: times going back and near 2^53, addresses 0 and 2^32-1, a
-     * free that names an allocation with another address (written explicitly). */
+     * free that names no allocation (its address written explicitly). */
     Recording *r = rec_new();
     uint32_t f1[] = {0x100};
     StackId s1 = rec_stack(r, f1, 1);
@@ -536,7 +537,6 @@ static void test_events(void)
     rec_alloc(r, 7, 0, 12, s1);
     rec_free_block(r, 8, 0x10, true);
     rec_free_block(r, 2, 0xffffffffu, false);
-    r->frees[0].addr = 0x11; /* as a loaded file may say */
     RecordEvents ev;
     record_events_encode(r, &ev);
     Recording *b = rec_new();
@@ -550,9 +550,11 @@ static void test_events(void)
                   r->allocs[i].stack == b->allocs[i].stack && r->allocs[i].free_idx == b->allocs[i].free_idx);
     for (size_t i = 0; i < 2; i++)
         CU_ASSERT(r->frees[i].time == b->frees[i].time && r->frees[i].addr == b->frees[i].addr &&
-                  r->frees[i].size == b->frees[i].size && r->frees[i].alloc_idx == b->frees[i].alloc_idx &&
+                  rec_free_size(r, &r->frees[i]) == rec_free_size(b, &b->frees[i]) &&
+                  r->frees[i].alloc_idx == b->frees[i].alloc_idx &&
                   r->frees[i].by_gc == b->frees[i].by_gc);
-    CU_ASSERT(b->allocs[1].free_idx == 1 && b->frees[0].addr == 0x11);
+    CU_ASSERT(b->allocs[1].free_idx == 1 && b->frees[0].addr == 0x10 && b->frees[1].addr == 0xffffffffu);
+    CU_ASSERT(rec_free_size(b, &b->frees[0]) == 0 && b->frees[1].alloc_idx == 0);
     rec_free(b);
 
     /* Every proper prefix is an error, and so is a byte more. */
@@ -607,7 +609,16 @@ static void test_events(void)
     expect_decode_error(nothing, sizeof nothing, 0, 1, "frees[0]: neither an allocation nor an address");
     const uint8_t huge[] = {HDR, 0xff, 0xff, 0xff, 0xff, 0x0f, 0};
     expect_decode_error(huge, sizeof huge, 0xffffffffu, 0, "counts larger than the file can hold");
-    const uint8_t good[] = {HDR, 1, 2, 2, 2, 16, 1, 2, (2 << 2) | 1, 2, (1 << 2) | 2, 0x80, 0x80, 0x04, 8};
+    /* An explicit address and size must be the allocation's (a free's size is its
+     * allocation's), and a free of no allocation has size 0. */
+    const uint8_t otheraddr[] = {HDR, 1, 1, 2, 2, 16, 1, 2, (2 << 2) | 2, 0x11, 16};
+    expect_decode_error(otheraddr, sizeof otheraddr, 1, 1,
+                        "frees[0]: address 0x11 and size 16 are not those of allocs[0]");
+    const uint8_t othersize[] = {HDR, 1, 1, 2, 2, 16, 1, 2, (2 << 2) | 2, 1, 8};
+    expect_decode_error(othersize, sizeof othersize, 1, 1, "frees[0]: address 0x1 and size 8 are not those of allocs[0]");
+    const uint8_t sized[] = {HDR, 0, 1, 2, 2, 0x80, 0x80, 0x04, 8};
+    expect_decode_error(sized, sizeof sized, 0, 1, "frees[0]: size 8 for a free of no allocation (its size is 0)");
+    const uint8_t good[] = {HDR, 1, 2, 2, 2, 16, 1, 2, (2 << 2) | 1, 2, (1 << 2) | 2, 0x80, 0x80, 0x04, 0};
     CU_ASSERT(decode(good, sizeof good, 1, 2, &err) == 0);
     CU_ASSERT(err == NULL);
 #undef HDR

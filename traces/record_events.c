@@ -16,7 +16,7 @@
 
 /* Free records: the low bits of the alloc-index word. */
 #define FREE_BY_GC 1u    /* swept by the collector */
-#define FREE_EXPLICIT 2u /* addr and size follow (no allocation, or not the allocation's) */
+#define FREE_EXPLICIT 2u /* addr and size follow (no allocation: size 0) */
 
 typedef struct Buf {
     uint8_t *p;
@@ -84,7 +84,7 @@ void record_events_encode(const Recording *r, RecordEvents *ev)
     for (size_t i = 0; i < r->nfrees; i++) {
         const RecFree *f = &r->frees[i];
         const RecAlloc *a = f->alloc_idx && f->alloc_idx <= r->nallocs ? &r->allocs[f->alloc_idx - 1] : NULL;
-        bool explicit_ = !a || a->addr != f->addr || a->size != f->size;
+        bool explicit_ = !a; /* a free that matched an allocation has its address and size */
         if (i % CHUNK == 0)
             buf_reserve(&b, CHUNK * RECORD_MAX);
         put_varint(&b, zigzag(f->time - t));
@@ -92,7 +92,7 @@ void record_events_encode(const Recording *r, RecordEvents *ev)
         put_varint(&b, w | (f->by_gc ? FREE_BY_GC : 0) | (explicit_ ? FREE_EXPLICIT : 0));
         if (explicit_) {
             put_varint(&b, f->addr);
-            put_varint(&b, f->size);
+            put_varint(&b, 0);
         }
         t = f->time;
         idx = f->alloc_idx;
@@ -163,7 +163,7 @@ int record_events_decode(Recording *r, const uint8_t *data, size_t len, size_t n
     }
     /* Each record takes at least 4 (allocation) or 2 (free) bytes: a count beyond
      * what the file can hold is caught before anything is allocated for it. */
-    if (na > len / 4 || nf > len / 2) {
+    if (na > len / 4 || nf > len / 2 || na > REC_FREE_ALLOC_MAX) {
         set_err(err, "counts larger than the file can hold");
         return -1;
     }
@@ -203,7 +203,8 @@ int record_events_decode(Recording *r, const uint8_t *data, size_t len, size_t n
         uint64_t w = get_varint(&rd);
         idx += unzigzag(w >> 2);
         bool explicit_ = w & FREE_EXPLICIT;
-        if (!rd.bad && explicit_ && !(get_u32v(&rd, &f->addr) && get_u32v(&rd, &f->size))) {
+        uint32_t addr_x = 0, size_x = 0; /* explicit address and size */
+        if (!rd.bad && explicit_ && !(get_u32v(&rd, &addr_x) && get_u32v(&rd, &size_x))) {
             set_err(err, "frees[%zu]: %s", i, rd.bad ? "truncated or malformed" : "value out of range");
             return -1;
         }
@@ -225,8 +226,9 @@ int record_events_decode(Recording *r, const uint8_t *data, size_t len, size_t n
             return -1;
         }
         f->time = t;
+        f->addr = addr_x;
         f->alloc_idx = (uint32_t)idx;
-        f->by_gc = w & FREE_BY_GC;
+        f->by_gc = (w & FREE_BY_GC) != 0;
         if (idx) {
             RecAlloc *a = &r->allocs[idx - 1];
             if (a->free_idx) {
@@ -235,10 +237,18 @@ int record_events_decode(Recording *r, const uint8_t *data, size_t len, size_t n
                 return -1;
             }
             a->free_idx = (uint32_t)i + 1;
-            if (!explicit_) {
-                f->addr = a->addr;
-                f->size = a->size;
-            }
+            f->addr = a->addr;
+        }
+        /* A free's size is its allocation's (RecFree keeps none): explicit values
+         * that say otherwise cannot be kept (baregc never writes them). */
+        if (explicit_ && !idx && size_x) {
+            set_err(err, "frees[%zu]: size %u for a free of no allocation (its size is 0)", i, size_x);
+            return -1;
+        }
+        if (explicit_ && idx && (addr_x != f->addr || size_x != r->allocs[idx - 1].size)) {
+            set_err(err, "frees[%zu]: address 0x%x and size %u are not those of allocs[%llu]", i, addr_x, size_x,
+                    (unsigned long long)idx - 1);
+            return -1;
         }
         r->nfrees++;
     }

@@ -271,11 +271,10 @@ static int64_t peak_live(const Recording *r)
     size_t i = 0, j = 0;
     while (i < r->nallocs || j < r->nfrees) {
         bool take_free = j < r->nfrees && (i >= r->nallocs || r->frees[j].time <= r->allocs[i].time);
-        if (take_free && r->frees[j].alloc_idx && r->frees[j].alloc_idx - 1 >= i)
+        if (take_free && r->frees[j].alloc_idx && (size_t)r->frees[j].alloc_idx - 1 >= i)
             take_free = false; /* its allocation (at the same time) comes first */
         if (take_free) {
-            if (r->frees[j].alloc_idx)
-                live -= r->frees[j].size;
+            live -= rec_free_size(r, &r->frees[j]);
             j++;
         } else {
             if (r->allocs[i].addr) {
@@ -355,7 +354,7 @@ static void heap_stack_stats(const Recording *r, Stats *s)
     for (size_t i = 0, k = 0; i < r->nstack_allocs; i++) {
         const RecAlloc *a = &r->allocs[r->stack_allocs[i]];
         while (k < nf && r->frees[fr[k]].time <= a->time)
-            live -= r->frees[fr[k++]].size;
+            live -= rec_free_size(r, &r->frees[fr[k++]]);
         live += a->size;
         if (live > peak)
             peak = live;

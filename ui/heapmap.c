@@ -434,7 +434,8 @@ static void ctx_init(MapCtx *c, const Recording *r, long map)
         if (!f->by_gc || f->addr < m->base || (uint64_t)f->addr >= map_end(m))
             continue;
         uint32_t i0 = (f->addr - m->base) / m->block_size;
-        uint32_t n = f->size ? (f->size + m->block_size - 1) / m->block_size : 1;
+        uint32_t size = rec_free_size(r, f);
+        uint32_t n = size ? (size + m->block_size - 1) / m->block_size : 1;
         for (uint32_t i = i0; i < m->nblocks && i - i0 < n; i++)
             if (m->state[i] == REC_BLOCK_FREE && !c->freed[i])
                 c->freed[i] = i == i0 ? 2 : 1;
@@ -565,7 +566,8 @@ long heapmap_alloc_at(const Recording *r, long map, uint32_t addr)
         /* swept by this collection: the free record covering it names the object */
         for (size_t j = first_free_at(r, start); j < r->nfrees && r->frees[j].time <= end; j++) {
             const RecFree *f = &r->frees[j];
-            uint32_t n = f->size ? (f->size + m->block_size - 1) / m->block_size * m->block_size : m->block_size;
+            uint32_t size = rec_free_size(r, f);
+            uint32_t n = size ? (size + m->block_size - 1) / m->block_size * m->block_size : m->block_size;
             if (f->by_gc && f->alloc_idx && addr >= f->addr && addr - f->addr < n)
                 return (long)f->alloc_idx - 1;
         }

@@ -19,11 +19,13 @@ UI_SYSLIBS += $(NCURSES_LIBS)
 else
 ui_libbaregc_ui_a_SOURCES += ui/tui_stub.c
 endif
+## SDL2 and SDL2_ttf are not linked: the window loads them when it opens (ui/sdl_dl.c),
+## so that the other commands start without them and the libraries they bring.
 if HAVE_SDL2
-ui_libbaregc_ui_a_SOURCES += ui/view.c
+ui_libbaregc_ui_a_SOURCES += ui/view.c ui/sdl_dl.c ui/sdl_dl.h
 ui_libbaregc_ui_a_CPPFLAGS += $(SDL2_CFLAGS)
-UI_SYSLIBS += $(SDL2_LIBS)
+UI_SYSLIBS += $(DL_LIBS)
 else
 ui_libbaregc_ui_a_SOURCES += ui/view_nosdl.c
 endif
-EXTRA_DIST += ui/tui.c ui/tui_stub.c ui/view.c ui/view_nosdl.c
+EXTRA_DIST += ui/tui.c ui/tui_stub.c ui/view.c ui/sdl_dl.c ui/sdl_dl.h ui/view_nosdl.c

@@ -3,8 +3,6 @@
  * the scrubber (drag on the timeline, arrow keys), hover and holding a live run. */
 #include "config.h"
 
-#include <SDL.h>
-#include <SDL_ttf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 #include "traces/traces.h"
 #include "ui/heapmap.h"
 #include "ui/png.h"
+#include "ui/sdl_dl.h"
 #include "ui/view.h"
 
 #define VIEW_DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -45,13 +44,15 @@ View *view_open(const ViewOptions *o, const Recording *r, const Image *img, char
         set_err(err, "window size %dx%d: wanted 320x240 .. 8192x8192", o->width, o->height);
         return NULL;
     }
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-        set_err(err, "cannot open a window: SDL: %s", SDL_GetError());
+    if (sdl_dl_load(err) < 0)
+        return NULL;
+    if (sdl_dl.SDL_Init(SDL_INIT_VIDEO) != 0) {
+        set_err(err, "cannot open a window: SDL: %s", sdl_dl.SDL_GetError());
         return NULL;
     }
-    if (TTF_Init() != 0) {
-        set_err(err, "SDL_ttf: %s", TTF_GetError());
-        SDL_Quit();
+    if (sdl_dl.TTF_Init() != 0) {
+        set_err(err, "SDL_ttf: %s", sdl_dl.SDL_GetError());
+        sdl_dl.SDL_Quit();
         return NULL;
     }
     View *v = xcalloc(1, sizeof *v);
@@ -61,22 +62,22 @@ View *view_open(const ViewOptions *o, const Recording *r, const Image *img, char
     v->hv = (HeapMapView){.pause = r->npauses ? (long)r->npauses - 1 : -1};
     v->follow = true;
     v->dirty = true;
-    v->win = SDL_CreateWindow(o->title ? o->title : "baregc view", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+    v->win = sdl_dl.SDL_CreateWindow(o->title ? o->title : "baregc view", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
                               o->width, o->height, 0);
     if (v->win)
-        v->ren = SDL_CreateRenderer(v->win, -1, 0);
+        v->ren = sdl_dl.SDL_CreateRenderer(v->win, -1, 0);
     if (v->ren)
-        v->tex = SDL_CreateTexture(v->ren, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STREAMING, o->width, o->height);
+        v->tex = sdl_dl.SDL_CreateTexture(v->ren, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STREAMING, o->width, o->height);
     if (!v->tex) {
-        set_err(err, "cannot open a %dx%d window: SDL: %s", o->width, o->height, SDL_GetError());
+        set_err(err, "cannot open a %dx%d window: SDL: %s", o->width, o->height, sdl_dl.SDL_GetError());
         view_close(v);
         return NULL;
     }
     const char *font = o->font ? o->font : VIEW_DEFAULT_FONT;
-    v->font = TTF_OpenFont(font, 13);
+    v->font = sdl_dl.TTF_OpenFont(font, 13);
     if (!v->font)
         log_warn("view: no text: cannot open the font %s (%s); install fonts-dejavu-core (tools/deps.sh)", font,
-                 TTF_GetError());
+                 sdl_dl.SDL_GetError());
     v->pixels = xmalloc((size_t)o->width * (size_t)o->height * 4);
     heapmap_layout_default(&v->layout, o->width, o->height);
     return v;
@@ -87,17 +88,17 @@ void view_close(View *v)
     if (!v)
         return;
     if (v->font)
-        TTF_CloseFont(v->font);
+        sdl_dl.TTF_CloseFont(v->font);
     if (v->tex)
-        SDL_DestroyTexture(v->tex);
+        sdl_dl.SDL_DestroyTexture(v->tex);
     if (v->ren)
-        SDL_DestroyRenderer(v->ren);
+        sdl_dl.SDL_DestroyRenderer(v->ren);
     if (v->win)
-        SDL_DestroyWindow(v->win);
+        sdl_dl.SDL_DestroyWindow(v->win);
     free(v->pixels);
     free(v);
-    TTF_Quit();
-    SDL_Quit();
+    sdl_dl.TTF_Quit();
+    sdl_dl.SDL_Quit();
 }
 
 void view_select(View *v, long pause)
@@ -140,16 +141,16 @@ static void text(View *v, int x, int y, uint32_t rgb, const char *s)
     if (!v->font || !*s)
         return;
     SDL_Color c = {(Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb, 255};
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(v->font, s, c);
+    SDL_Surface *surf = sdl_dl.TTF_RenderUTF8_Blended(v->font, s, c);
     if (!surf)
         return;
-    SDL_Texture *t = SDL_CreateTextureFromSurface(v->ren, surf);
+    SDL_Texture *t = sdl_dl.SDL_CreateTextureFromSurface(v->ren, surf);
     if (t) {
         SDL_Rect dst = {x, y, surf->w, surf->h};
-        SDL_RenderCopy(v->ren, t, NULL, &dst);
-        SDL_DestroyTexture(t);
+        sdl_dl.SDL_RenderCopy(v->ren, t, NULL, &dst);
+        sdl_dl.SDL_DestroyTexture(t);
     }
-    SDL_FreeSurface(surf);
+    sdl_dl.SDL_FreeSurface(surf);
 }
 
 static void draw_legend(View *v)
@@ -211,7 +212,7 @@ static void draw_tooltip(View *v)
     for (int i = 0; i < n; i++) {
         int tw = 0, th = 0;
         if (v->font)
-            TTF_SizeUTF8(v->font, lines[i], &tw, &th);
+            sdl_dl.TTF_SizeUTF8(v->font, lines[i], &tw, &th);
         w = tw > w ? tw : w;
         h += 17;
     }
@@ -221,10 +222,10 @@ static void draw_tooltip(View *v)
     if (y + h + 10 > l->height)
         y = v->my - h - 20;
     SDL_Rect box = {x, y, w + 12, h + 8};
-    SDL_SetRenderDrawColor(v->ren, 0x10, 0x10, 0x14, 0xff);
-    SDL_RenderFillRect(v->ren, &box);
-    SDL_SetRenderDrawColor(v->ren, 0xaa, 0xaa, 0xaa, 0xff);
-    SDL_RenderDrawRect(v->ren, &box);
+    sdl_dl.SDL_SetRenderDrawColor(v->ren, 0x10, 0x10, 0x14, 0xff);
+    sdl_dl.SDL_RenderFillRect(v->ren, &box);
+    sdl_dl.SDL_SetRenderDrawColor(v->ren, 0xaa, 0xaa, 0xaa, 0xff);
+    sdl_dl.SDL_RenderDrawRect(v->ren, &box);
     for (int i = 0; i < n; i++)
         text(v, x + 6, y + 4 + 17 * i, 0xffffff, lines[i]);
 }
@@ -245,16 +246,16 @@ static void draw(View *v)
         heapmap_render(&v->layout, v->r, &v->hv, v->pixels);
     else
         memset(v->pixels, 0x1c, (size_t)v->o.width * (size_t)v->o.height * 4);
-    SDL_UpdateTexture(v->tex, NULL, v->pixels, v->o.width * 4);
-    SDL_RenderClear(v->ren);
-    SDL_RenderCopy(v->ren, v->tex, NULL, NULL);
+    sdl_dl.SDL_UpdateTexture(v->tex, NULL, v->pixels, v->o.width * 4);
+    sdl_dl.SDL_RenderClear(v->ren);
+    sdl_dl.SDL_RenderCopy(v->ren, v->tex, NULL, NULL);
     if (v->laid_out) {
         draw_legend(v);
         draw_status(v);
         draw_tooltip(v);
     }
     v->dirty = false;
-    v->last_frame = SDL_GetTicks();
+    v->last_frame = sdl_dl.SDL_GetTicks();
 }
 
 /* ---- input ---- */
@@ -327,18 +328,18 @@ static bool handle(View *v, const SDL_Event *e)
 bool view_poll(View *v)
 {
     SDL_Event e;
-    while (SDL_PollEvent(&e))
+    while (sdl_dl.SDL_PollEvent(&e))
         if (!handle(v, &e))
             return false;
     while (v->held && !stopsig_received()) {
         if (v->dirty)
-            draw(v), SDL_RenderPresent(v->ren);
-        if (SDL_WaitEventTimeout(&e, 100) && !handle(v, &e))
+            draw(v), sdl_dl.SDL_RenderPresent(v->ren);
+        if (sdl_dl.SDL_WaitEventTimeout(&e, 100) && !handle(v, &e))
             return false;
     }
-    if (v->dirty && (!v->live || SDL_GetTicks() - v->last_frame >= VIEW_FRAME_MS)) {
+    if (v->dirty && (!v->live || sdl_dl.SDL_GetTicks() - v->last_frame >= VIEW_FRAME_MS)) {
         draw(v);
-        SDL_RenderPresent(v->ren);
+        sdl_dl.SDL_RenderPresent(v->ren);
     }
     return !stopsig_received();
 }
@@ -349,10 +350,10 @@ void view_loop(View *v)
     while (!stopsig_received()) {
         if (v->dirty) {
             draw(v);
-            SDL_RenderPresent(v->ren);
+            sdl_dl.SDL_RenderPresent(v->ren);
         }
         SDL_Event e;
-        if (SDL_WaitEventTimeout(&e, 250) && !handle(v, &e))
+        if (sdl_dl.SDL_WaitEventTimeout(&e, 250) && !handle(v, &e))
             return;
     }
 }
@@ -361,17 +362,17 @@ int view_screenshot(View *v, const char *path, char **err)
 {
     draw(v);
     int w = 0, h = 0;
-    if (SDL_GetRendererOutputSize(v->ren, &w, &h) != 0 || w <= 0 || h <= 0) {
-        set_err(err, "%s: screenshot: SDL: %s", path, SDL_GetError());
+    if (sdl_dl.SDL_GetRendererOutputSize(v->ren, &w, &h) != 0 || w <= 0 || h <= 0) {
+        set_err(err, "%s: screenshot: SDL: %s", path, sdl_dl.SDL_GetError());
         return -1;
     }
     uint8_t *buf = xmalloc((size_t)w * (size_t)h * 4);
     int rc = -1;
-    if (SDL_RenderReadPixels(v->ren, NULL, SDL_PIXELFORMAT_RGBA32, buf, w * 4) != 0)
-        set_err(err, "%s: screenshot: SDL: %s", path, SDL_GetError());
+    if (sdl_dl.SDL_RenderReadPixels(v->ren, NULL, SDL_PIXELFORMAT_RGBA32, buf, w * 4) != 0)
+        set_err(err, "%s: screenshot: SDL: %s", path, sdl_dl.SDL_GetError());
     else
         rc = png_write_rgba(path, buf, w, h, (size_t)w * 4, err);
     free(buf);
-    SDL_RenderPresent(v->ren);
+    sdl_dl.SDL_RenderPresent(v->ren);
     return rc;
 }
