@@ -413,6 +413,7 @@ void chardev_write(CharDev *cd, uint8_t byte)
     if (!cd)
         return;
     if (cd->out) {
+        log_before_output();
         if (fputc(byte, cd->out) == EOF)
             out_failed(cd);
         if (cd->out_live && !cd->dirty) {
@@ -420,6 +421,7 @@ void chardev_write(CharDev *cd, uint8_t byte)
             arm_tick(cd);
         }
     }
+    log_after_output(byte);
     cd->wrote = true;
     if (cd->tap)
         cd->tap(cd->tap_opaque, byte);

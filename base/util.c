@@ -148,6 +148,17 @@ void log_set_quiet(bool q) { quiet = q; }
 void log_set_before(void (*fn)(void)) { before = fn; }
 bool log_is_quiet(void) { return quiet; }
 
+static bool output_mid_line;
+
+void log_before_output(void)
+{
+    if (before)
+        before();
+}
+
+void log_after_output(uint8_t last) { output_mid_line = last != '\n'; }
+bool log_output_mid_line(void) { return output_mid_line; }
+
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
     fflush(stdout);

@@ -66,6 +66,13 @@ void log_set_quiet(bool quiet);
 /* A line on stderr that messages must not run into (a run's progress line): before
  * every message, fn is called to clear it. NULL: none. */
 void log_set_before(void (*fn)(void));
+/* The firmware's own output to the host (console UART, semihosting): the function
+ * above is called before each write (log_before_output), and the last byte written is
+ * noted after it (log_after_output), so that the line goes only where the firmware's
+ * output stands at the start of a line (log_output_mid_line: it does not). */
+void log_before_output(void);
+void log_after_output(uint8_t last);
+bool log_output_mid_line(void);
 bool log_is_quiet(void);
 void log_info(const char *fmt, ...) BG_PRINTF(1, 2);
 void log_warn(const char *fmt, ...) BG_PRINTF(1, 2);

@@ -96,8 +96,11 @@ static uint32_t sys_open(Semihost *sh, uint32_t param)
 static uint32_t sys_write0(Semihost *sh, uint32_t addr)
 {
     char c;
-    for (uint32_t n = 0; n < MAX_STRING && rd(sh, addr + n, &c, 1) == 0 && c; n++)
+    log_before_output();
+    for (uint32_t n = 0; n < MAX_STRING && rd(sh, addr + n, &c, 1) == 0 && c; n++) {
         fputc(c, sh->cfg.err);
+        log_after_output((uint8_t)c);
+    }
     fflush(sh->cfg.err);
     return 0;
 }
@@ -113,11 +116,13 @@ static uint32_t sys_write(Semihost *sh, uint32_t param)
     uint8_t buf[512];
     uint32_t left = a[2] > MAX_STRING ? MAX_STRING : a[2], addr = a[1];
     FILE *f = stream_of(sh, k);
+    log_before_output();
     while (left) {
         uint32_t n = left < sizeof buf ? left : (uint32_t)sizeof buf;
         if (rd(sh, addr, buf, n) < 0)
             break;
         fwrite(buf, 1, n, f);
+        log_after_output(buf[n - 1]);
         addr += n;
         left -= n;
     }
@@ -184,7 +189,9 @@ int semihost_call(void *opaque, uint32_t op, uint32_t param, uint32_t *result)
     case SYS_WRITEC: {
         uint8_t c;
         if (rd(sh, param, &c, 1) == 0) {
+            log_before_output();
             fputc(c, sh->cfg.err);
+            log_after_output(c);
             fflush(sh->cfg.err);
         }
         break;

@@ -18,6 +18,7 @@ struct Progress {
     uint64_t last_ns, last_insns; /* host ns, instructions at the last redraw (for MIPS) */
     size_t pauses;                /* GC pauses ended so far */
     bool shown;                   /* the line is on the terminal */
+    CharDev *console;             /* the console UART, when it writes to this terminal */
 };
 
 static Progress *active; /* for the log hook, which takes no argument */
@@ -60,6 +61,11 @@ static void on_tick(void *opaque)
     uint64_t now = host_ns();
     if (now < p->next_ns)
         return;
+    /* The line goes only where the firmware's output stands at the start of a line. */
+    if (p->console)
+        chardev_flush(p->console);
+    if (log_output_mid_line())
+        return;
     draw(p, now);
     p->next_ns = now + PROGRESS_REDRAW_MS * 1000000ull;
 }
@@ -85,7 +91,7 @@ static bool console_on_stderr(const SessionOptions *o)
 
 Progress *progress_start(Session *s, const SessionOptions *o)
 {
-    if (active || o->quiet || o->gdb.on || !isatty(STDERR_FILENO) || console_on_stderr(o))
+    if (active || o->quiet || o->gdb.on || !isatty(STDERR_FILENO))
         return NULL;
     uint64_t delay_ms = PROGRESS_DELAY_MS;
     const char *env = getenv("BAREGC_PROGRESS_DELAY_MS");
@@ -98,6 +104,8 @@ Progress *progress_start(Session *s, const SessionOptions *o)
     uint64_t hz = session_board(s)->clock_hz;
     session_on_tick(s, hz / PROGRESS_CHECKS_PER_SIM_S, on_tick, p);
     session_on_pause_end(s, on_pause_end, p);
+    if (console_on_stderr(o))
+        p->console = machine_console(session_machine(s));
     active = p;
     log_set_before(clear_line);
     return p;

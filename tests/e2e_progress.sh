@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # e2e_progress.sh: the progress line of a long run. Under a pseudo-terminal (script(1))
 # `baregc run` and `baregc check` rewrite one line in place (simulated time, MIPS, GC
-# pauses) and clear it before the summary; nothing of it with stderr to a file, with
-# --quiet, or when the firmware's console shares the terminal; and the recording is the
+# pauses) and clear it before the summary; nothing of it with stderr to a file or with
+# --quiet; around the firmware's console on the same terminal; and the recording is the
 # same with the line as without. BAREGC_PROGRESS_DELAY_MS=0 shows it from the first
 # check, so nothing here depends on how fast the machine is.
 . "$(dirname "$0")/lib.sh"
@@ -51,10 +51,46 @@ on_tty quiet "'$BAREGC' ${RUN[*]} --quiet >/dev/null"
 expect_rc "run --quiet on a terminal" 84
 check "no progress with --quiet" bash -c "! grep -Eq 'simulated,|MIPS' '$TMP/quiet.tty'"
 
-# The firmware's console on the same terminal would run into the line.
-on_tty shared "'$BAREGC' ${RUN[*]}"
-expect_rc "run with the console on the terminal" 84
-check "no progress when the console shares the terminal" bash -c "! grep -Eq '$PROGRESS' '$TMP/shared.tty'"
+# The firmware's console (UART) and its semihosting stderr on the same terminal: the
+# line is drawn only where the firmware's output stands at the start of a line and
+# taken away before its next byte, so every line the firmware writes reaches the
+# terminal whole.
+DEMO=(run "$FWDIR/gc-demo-mps2-an385.elf" --board mps2-an385)
+on_tty shared "'$BAREGC' ${DEMO[*]}"
+expect_rc "run with the console on the terminal" 0
+expect_grep "progress when the console shares the terminal" "$TMP/shared.tty" "$PROGRESS"
+run_baregc "$TMP/demo" "${DEMO[@]}"
+# What the terminal showed without the line's drawings and erasures, the terminal's
+# carriage returns, script(1)'s own lines and baregc's messages: the console's bytes.
+sed -E $'s/\rbaregc: [^\e]*\e\\[K//g; s/\r\e\\[K//g; s/\r//g' "$TMP/shared.tty" |
+  grep -Ev '^(Script (started|done) |baregc: |GC: )' >"$TMP/shared.uart"
+grep -v '^baregc: ' "$TMP/demo.err" | grep -v '^GC: ' | sort >"$TMP/demo.err.lines"
+sort "$TMP/demo.out" - <"$TMP/demo.err.lines" >"$TMP/demo.lines"
+grep -v '^$' "$TMP/shared.uart" | sort >"$TMP/shared.lines"
+expect_same "the firmware's lines all reach the terminal" "$TMP/demo.lines" "$TMP/shared.lines"
+# Each drawing starts where a line starts (or replaces the last drawing) and is erased
+# before anything else is written.
+cat >"$TMP/drawings.py" <<'EOF'
+import re, sys
+t = open(sys.argv[1], "rb").read()
+draw = re.compile(rb"\rbaregc: [0-9.]+ s simulated[^\x1b]*\x1b\[K")
+clear = b"\r\x1b[K"
+ends = set()
+for m in draw.finditer(t):
+    ends.add(m.end())
+    before = m.start()
+    while t[:before].endswith(clear):
+        before -= len(clear)
+    if not (t[:before].endswith(b"\n") or before in ends):
+        sys.exit("drawn in the middle of a line at byte %d" % m.start())
+    after = t[m.end():]
+    if after and not (after.startswith(clear) or draw.match(after)):
+        sys.exit("not erased before byte %d" % m.end())
+sys.exit(0 if ends else "never drawn")
+EOF
+check "each drawing at the start of a line, erased before the firmware writes" \
+  python3 "$TMP/drawings.py" "$TMP/shared.tty"
+
 on_tty uartout "'$BAREGC' ${RUN[*]} --uart-out '$TMP/uart.txt'"
 expect_grep "progress when the console goes to --uart-out" "$TMP/uartout.tty" "$PROGRESS"
 
