@@ -13,11 +13,13 @@
 #define BG_LIKELY(x) __builtin_expect(!!(x), 1)
 #define BG_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define BG_NOINLINE __attribute__((noinline))
+#define BG_INLINE inline __attribute__((always_inline))
 #else
 #define BG_PRINTF(a, b)
 #define BG_LIKELY(x) (x)
 #define BG_UNLIKELY(x) (x)
 #define BG_NOINLINE
+#define BG_INLINE inline
 #endif
 /* No inter-procedural analysis of a function (GCC's noipa; clang: noinline). */
 #if defined(__GNUC__) && !defined(__clang__)

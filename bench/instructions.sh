@@ -63,16 +63,17 @@ fn_cost() {
 }
 
 # hook_share NAME: the block hook's share of NAME's instructions. Unicorn calls
-# hook_block (cpu/cpu.c) for every block; it jumps to hook_block_moved for a block
-# entered by a call or return, and both jump to block_full for what their common case
-# does not decide; callgrind counts those jumps as calls: hook_block's inclusive cost
-# is the whole hook (with the entry hooks that block_full runs).
+# hook_block (cpu/cpu.c) for every block; it jumps to hook_block_other for a block
+# that moves SP, is entered by a call or return or has accesses to check
+# (hook_block_align), and each jumps to block_full for what it does not decide;
+# callgrind counts those jumps as calls: hook_block's inclusive cost is the whole hook
+# (with the entry hooks that block_full runs).
 hook_share() {
     local total incl self full
     total=$(get "$1")
     [ "$total" = n/a ] && { echo n/a; return; }
     incl=$(fn_cost "$1" hook_block --inclusive=yes)
-    self=$(($(fn_cost "$1" hook_block) + $(fn_cost "$1" hook_block_moved)))
+    self=$(($(fn_cost "$1" hook_block) + $(fn_cost "$1" hook_block_other) + $(fn_cost "$1" hook_block_align)))
     full=$(fn_cost "$1" block_full --inclusive=yes)
     awk -v t="$total" -v i="$incl" -v s="$self" -v f="$full" 'BEGIN {
         printf "%.3f G = %.1f %% (the hook itself %.1f %%, block_full with what it calls %.1f %%)\n",
@@ -90,6 +91,8 @@ measure() {
     count rec "$baregc" run "$elf" --board mps2-an385 --quiet --out "$tmp/out" &
     wait
     count recq "$baregc" run "$elf" --board mps2-an385 --quiet &
+    count hook "$barea" --block-hook "$elf" &
+    wait
     if [ "$have_qemu" = 1 ]; then
         count qemu "$qemu" -M mps2-an385 -kernel "$elf" -semihosting-config enable=on,target=native \
             -display none -monitor none -serial null -no-reboot &
@@ -109,6 +112,8 @@ measure() {
             "$(bench_ratio 3 "$(get "$n")" "$b")" "$(bench_ratio 2 "$(get "$n")" "$q")"
     done
     printf 'bare-unicorn-alloc / bare-unicorn: %s   (the allocator alone)\n' "$(bench_ratio 3 "$a" "$b")"
+    printf 'bare-unicorn-alloc --block-hook:   %s   %s   (an empty block hook: the floor of a block-hook design)\n' \
+        "$(get hook)" "$(bench_ratio 3 "$(get hook)" "$a")"
     printf 'block hook (hook_block, inclusive):\n'
     printf '  baregc --gc-runtime none: %s\n' "$(hook_share none)"
     printf '  baregc --out:             %s\n' "$(hook_share rec)"

@@ -215,17 +215,23 @@ int cpu_mem_write(Cpu *c, uint32_t addr, const void *buf, size_t len)
 
 /* ---- block costs -------------------------------------------------------- */
 
-static inline size_t block_slot(uint32_t addr, size_t mask) { return ((addr >> 1) * 0x9E3779B1u) & mask; }
+/* A block's home slot: its address's halfword number, wrapped. Blocks are spread over
+ * the code, never closer than 2 bytes: neighbours take neighbouring slots, and a
+ * table of more than twice as many slots as blocks leaves runs of them free. */
+static inline size_t block_slot(uint32_t addr, size_t mask) { return (addr >> 1) & mask; }
 
-/* A block that starts an entry hook or writes SP as the decoder cannot follow keeps
- * this bit in its entry's size, so that the block hook's common case (which compares
- * the size) passes it to block_full. A block with accesses that must be aligned
- * (cost_block's result) also has BLOCK_ALIGN. */
+/* Bits kept in a block's entry's size, so that the block hook's plainest case (which
+ * compares the size) leaves the block to its other paths: BLOCK_SLOW for one that starts
+ * an entry hook or writes SP as the decoder cannot follow (block_full), BLOCK_ALIGN for
+ * one with accesses that must be aligned (cost_block's result: the architecture checks
+ * them first), BLOCK_SP for one that moves SP (its new low is tested). */
 #define BLOCK_SLOW 0x80000000u
 #define BLOCK_ALIGN 0x40000000u
+#define BLOCK_SP 0x20000000u
+#define BLOCK_BITS (BLOCK_SLOW | BLOCK_ALIGN | BLOCK_SP)
 static inline bool block_is(const BlockEntry *e, uint32_t addr, uint32_t size)
 {
-    return e->addr == addr && (e->size & ~(BLOCK_SLOW | BLOCK_ALIGN)) == size;
+    return e->addr == addr && (e->size & ~BLOCK_BITS) == size;
 }
 
 static void blocks_grow(Cpu *c)
@@ -294,7 +300,9 @@ static BG_NOINLINE BlockEntry *block_entry_new(Cpu *c, uint32_t addr, uint32_t s
     if (c->verify_sp && (e->cost.flags & BC_SP_STATIC))
         e->size |= BLOCK_SLOW; /* BAREGC_CHECK_SP: block_full checks every move */
     if (align && c->ops->check_block)
-        e->size |= BLOCK_SLOW | BLOCK_ALIGN; /* block_full checks its aligned accesses */
+        e->size |= BLOCK_ALIGN;
+    if (e->cost.sp_low || e->cost.sp_delta)
+        e->size |= BLOCK_SP;
     if (e->cost.flags & BC_SP_DYNAMIC)
         e->size |= BLOCK_SLOW; /* block_full forgets SP after it (rare: mov sp, msr msp...) */
     e->next = (BlockNext){.end = addr + size, .taken_penalty = e->cost.taken_penalty, .flags = e->cost.flags};
@@ -641,17 +649,13 @@ static bool shadow_move(Cpu *c, uint32_t addr)
 }
 
 /* A block with accesses that must be aligned (BLOCK_ALIGN): the architecture checks
- * them. True if the block must not run now. Once it needs no check at its start, it is
- * an ordinary block again (unless something else keeps it out of the block hook's
- * common case). */
+ * them. True if the block must not run now. Once it needs no check at its start, it
+ * loses the bit. */
 static bool block_check(Cpu *c, BlockEntry *e, uint32_t addr, uint32_t size)
 {
     int r = c->ops->check_block(c, addr, size);
-    if (r == BLOCK_CHECK_NEVER) {
+    if (r == BLOCK_CHECK_NEVER)
         e->size &= ~BLOCK_ALIGN;
-        if (!(e->cost.flags & (BC_HOOK | BC_SP_DYNAMIC)) && !(c->verify_sp && (e->cost.flags & BC_SP_STATIC)))
-            e->size &= ~BLOCK_SLOW;
-    }
     return r == BLOCK_CHECK_STOP;
 }
 
@@ -746,14 +750,6 @@ static inline bool shadow_quick(Cpu *c, uint32_t addr, unsigned moved)
     return true;
 }
 
-/* The block hook: the common case here, without a call; everything else in
- * block_full (called with the hook's own arguments, so the call is a jump). The
- * common case: nothing due before the block ends (an unknown SP makes something due:
- * sp_forget), its cost in its home slot without BLOCK_SLOW (no entry hook, no SP
- * write the decoder cannot follow; with BAREGC_CHECK_SP, no SP move either), no new
- * SP low (sp_low and sp_delta are 0 for a block without BC_SP_STATIC: no test of the
- * flag), and behind it no call or return but a plain push or pop of the shadow stack.
- * It decides before it stores, so block_full starts afresh. */
 /* The common case's test of SP: no new low in the block of entry e (sp_low and
  * sp_delta are 0 for a block without BC_SP_STATIC: no test of the flag). */
 static inline bool hook_sp_above_low(const Cpu *c, const BlockEntry *e)
@@ -761,9 +757,30 @@ static inline bool hook_sp_above_low(const Cpu *c, const BlockEntry *e)
     return c->sp + (uint32_t)(int32_t)e->cost.sp_low >= c->min_sp;
 }
 
-/* The common case's stores for the block at addr (entry e), time now before it. */
-static inline void hook_commit(Cpu *c, const BlockEntry *e, uint32_t addr, uint64_t now)
+/* The block hook's paths, cheapest first. hook_block: a block in its home slot with
+ * none of the BLOCK_* bits, entered by falling through or by a branch that neither
+ * calls nor returns, with nothing due before it (an unknown SP makes something due:
+ * sp_forget). hook_block_other: the same with SP moves and calls and returns that are
+ * a plain push or pop of the shadow stack (shadow_quick); hook_block_align: the same
+ * after the alignment checks. block_full: everything. Each decides before it stores,
+ * so the next starts afresh, and each calls the next with the hook's arguments (so
+ * the call is a jump). */
+static BG_INLINE void hook_other_body(uc_engine *uc, uint64_t address, uint32_t size, void *ud,
+                                      const BlockEntry *e)
 {
+    Cpu *c = ud;
+    uint32_t addr = (uint32_t)address;
+    uint64_t now = c->sched->now;
+    unsigned moved = 0;
+    if (c->prev.end != addr) {
+        now += c->prev.taken_penalty;
+        moved = c->prev.flags & (BC_CALL | BC_RET | BC_RET_REG);
+    }
+    if (BG_UNLIKELY(now >= c->deadline) || BG_UNLIKELY(!hook_sp_above_low(c, e)) ||
+        (moved && BG_UNLIKELY(!shadow_quick(c, addr, moved)))) {
+        block_full(uc, address, size, ud);
+        return;
+    }
     c->sp += (uint32_t)(int32_t)e->cost.sp_delta;
     c->sched->now = now + e->cost.cycles;
     c->insns += e->cost.insns;
@@ -771,46 +788,47 @@ static inline void hook_commit(Cpu *c, const BlockEntry *e, uint32_t addr, uint6
     c->prev = e->next;
 }
 
-/* hook_block's common case for a block entered by the call or return that ended the
- * previous one (apart, so that the plainer case keeps few registers live): the
- * arguments are the hook's, its entry and the time with the taken-branch penalty. */
-static BG_NOINLINE void hook_block_moved(uc_engine *uc, uint64_t address, uint32_t size, void *ud,
-                                         const BlockEntry *e, uint64_t now)
+static BG_NOINLINE void hook_block_align(uc_engine *uc, uint64_t address, uint32_t size, void *ud,
+                                         BlockEntry *e)
 {
-    Cpu *c = ud;
-    uint32_t addr = (uint32_t)address;
-    if (BG_LIKELY(hook_sp_above_low(c, e) && shadow_quick(c, addr, c->prev.flags & (BC_CALL | BC_RET | BC_RET_REG)))) {
-        hook_commit(c, e, addr, now);
-        return;
-    }
-    block_full(uc, address, size, ud);
+    if (block_check(ud, e, (uint32_t)address, size))
+        return; /* before anything else: the block may be seen again */
+    hook_other_body(uc, address, size, ud, e);
+}
+
+static BG_NOINLINE void hook_block_other(uc_engine *uc, uint64_t address, uint32_t size, void *ud,
+                                         BlockEntry *e)
+{
+    if (BG_UNLIKELY(e->addr != (uint32_t)address || (e->size & ~(BLOCK_SP | BLOCK_ALIGN)) != size))
+        block_full(uc, address, size, ud); /* a miss, or BLOCK_SLOW */
+    else if (BG_UNLIKELY(e->size & BLOCK_ALIGN))
+        hook_block_align(uc, address, size, ud, e);
+    else
+        hook_other_body(uc, address, size, ud, e);
 }
 
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     Cpu *c = ud;
     uint32_t addr = (uint32_t)address;
-    const BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_mask)];
-    if (BG_UNLIKELY(e->addr != addr || e->size != size)) /* a miss, or BLOCK_SLOW */
-        goto full;
+    BlockEntry *e = &c->blocks[block_slot(addr, c->blocks_mask)];
+    if (BG_UNLIKELY(e->addr != addr || e->size != size)) /* a miss, or a BLOCK_* bit */
+        goto other;
     uint64_t now = c->sched->now;
-    unsigned moved = 0;
     if (c->prev.end != addr) {
+        if (BG_UNLIKELY(c->prev.flags & (BC_CALL | BC_RET)))
+            goto other;
         now += c->prev.taken_penalty;
-        moved = c->prev.flags & (BC_CALL | BC_RET);
     }
     if (BG_UNLIKELY(now >= c->deadline))
-        goto full;
-    if (BG_UNLIKELY(moved)) {
-        hook_block_moved(uc, address, size, ud, e, now);
-        return;
-    }
-    if (BG_UNLIKELY(!hook_sp_above_low(c, e)))
-        goto full;
-    hook_commit(c, e, addr, now);
+        goto other;
+    c->sched->now = now + e->cost.cycles;
+    c->insns += e->cost.insns;
+    c->prev_block = addr;
+    c->prev = e->next;
     return;
-full: /* the same arguments: a plain jump */
-    block_full(uc, address, size, ud);
+other:
+    hook_block_other(uc, address, size, ud, e);
 }
 
 /* ---- memory faults -------------------------------------------------------- */
