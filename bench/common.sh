@@ -36,3 +36,9 @@ bench_ratio() {
     if [ "$2" = n/a ] || [ "$3" = n/a ]; then echo n/a; return; fi
     awk -v d="$1" -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.*f\n", d, a / b; else print "n/a" }'
 }
+
+# verdict RATIO LIMIT: "(met)" when RATIO <= LIMIT, "(not met)", or "(not measured)".
+verdict() {
+    if [ "$1" = n/a ]; then echo "(not measured)"; return; fi
+    awk -v r="$1" -v l="$2" 'BEGIN { print (r <= l) ? "(met)" : "(not met)" }'
+}

@@ -114,6 +114,8 @@ measure() {
     printf 'bare-unicorn-alloc / bare-unicorn: %s   (the allocator alone)\n' "$(bench_ratio 3 "$a" "$b")"
     printf 'bare-unicorn-alloc --block-hook:   %s   %s   (an empty block hook: the floor of a block-hook design)\n' \
         "$(get hook)" "$(bench_ratio 3 "$(get hook)" "$a")"
+    printf 'target: baregc --out <= 1.10x bare Unicorn with the same allocator %s\n' \
+        "$(verdict "$(bench_ratio 3 "$(get rec)" "$a")" 1.10)"
     printf 'block hook (hook_block, inclusive):\n'
     printf '  baregc --gc-runtime none: %s\n' "$(hook_share none)"
     printf '  baregc --out:             %s\n' "$(hook_share rec)"
