@@ -253,7 +253,7 @@ static void blocks_grow(Cpu *c)
     c->blocks_mask = ncap - 1;
 }
 
-static bool is_hooked(const Cpu *c, uint32_t addr);
+static size_t entry_first(Cpu *c, uint32_t addr);
 
 /* Decode a block the first time it runs (block_entry misses land here). A block
  * found past its home slot trades places with the home slot's entry, so that the
@@ -293,7 +293,8 @@ static BG_NOINLINE BlockEntry *block_entry_new(Cpu *c, uint32_t addr, uint32_t s
     bool align = cost_block(c->cost, addr, buf, n, &e->cost);
     if (!(e->cost.flags & BC_SP_STATIC))
         e->cost.sp_low = e->cost.sp_delta = 0; /* hook_block adds them unconditionally */
-    if (c->nentry && is_hooked(c, addr)) {
+    e->hook = c->nentry ? (uint32_t)entry_first(c, addr) : 0;
+    if (e->hook < c->nentry && c->entry_hooks[e->hook].addr == addr) {
         e->cost.flags |= BC_HOOK;
         e->size |= BLOCK_SLOW;
     }
@@ -601,26 +602,60 @@ size_t cpu_backtrace(Cpu *c, uint32_t *out, size_t max)
 
 void cpu_hook_entry(Cpu *c, uint32_t addr, uint32_t size, CpuEntryHook fn, void *opaque, uint32_t cookie)
 {
-    c->entry_hooks = xrealloc(c->entry_hooks, (c->nentry + 1) * sizeof *c->entry_hooks);
-    c->entry_hooks[c->nentry++] =
-        (EntryHook){.addr = addr & ~1u, .size = size, .fn = fn, .opaque = opaque, .cookie = cookie};
+    if (c->nentry == c->capentry) {
+        c->capentry = c->capentry ? c->capentry * 2 : 16;
+        c->entry_hooks = xrealloc(c->entry_hooks, c->capentry * sizeof *c->entry_hooks);
+    }
+    c->entry_hooks[c->nentry] = (EntryHook){
+        .addr = addr & ~1u, .size = size, .fn = fn, .opaque = opaque, .cookie = cookie, .seq = (uint32_t)c->nentry};
+    c->nentry++;
+    c->entry_sorted = false;
 }
 
-static bool is_hooked(const Cpu *c, uint32_t addr)
+static int entry_cmp(const void *a, const void *b)
 {
-    for (size_t i = 0; i < c->nentry; i++)
-        if (c->entry_hooks[i].addr == addr)
-            return true;
-    return false;
+    const EntryHook *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+typedef struct EntryKey {
+    const EntryHook *hooks;
+    uint32_t addr;
+} EntryKey;
+
+static bool entry_below(const void *ctx, size_t i)
+{
+    const EntryKey *k = ctx;
+    return k->hooks[i].addr < k->addr;
+}
+
+/* The first entry hook at addr (nentry if none): the hooks are sorted by address the
+ * first time they are looked up after one was added (a firmware with inlined phases
+ * has hundreds, looked up at every hooked block). */
+static size_t entry_first(Cpu *c, uint32_t addr)
+{
+    if (!c->entry_sorted) {
+        qsort(c->entry_hooks, c->nentry, sizeof *c->entry_hooks, entry_cmp);
+        c->entry_sorted = true;
+    }
+    return partition_point(c->nentry, entry_below, &(EntryKey){c->entry_hooks, addr});
 }
 
 /* The block at addr starts hooked functions: run the hooks of those entered from
- * outside their own code. `from` is the previous block. */
-static void run_entry_hooks(Cpu *c, uint32_t addr, uint32_t from)
+ * outside their own code, in the order they were added. `from` is the previous block;
+ * `at`, where the block's first hook was (hooks added since may have moved it). */
+static void run_entry_hooks(Cpu *c, uint32_t addr, uint32_t from, size_t at)
 {
-    for (size_t i = 0; i < c->nentry && !c->stopping; i++) {
+    const EntryHook *eh = c->entry_hooks;
+    if (!c->entry_sorted || at >= c->nentry || eh[at].addr != addr || (at && eh[at - 1].addr == addr))
+        at = entry_first(c, addr);
+    for (size_t i = at; i < c->nentry && !c->stopping; i++) {
         const EntryHook *h = &c->entry_hooks[i];
-        if (h->addr == addr && (from - h->addr >= h->size || !h->size))
+        if (h->addr != addr)
+            break;
+        if (from - h->addr >= h->size || !h->size)
             h->fn(c, h->opaque, h->cookie);
     }
 }
@@ -694,7 +729,7 @@ static BG_NOIPA void block_full(uc_engine *uc, uint64_t address, uint32_t size, 
     c->prev_block = addr;
     if (BG_UNLIKELY(flags & BC_HOOK)) {
         c->entered_by_call = called;
-        run_entry_hooks(c, addr, from);
+        run_entry_hooks(c, addr, from, e->hook);
         c->entered_by_call = false;
         if (c->stopping)
             return;

@@ -61,7 +61,7 @@ typedef struct BlockEntry {
     uint32_t size;
     BlockNext next; /* {addr + size, cost.taken_penalty, cost.flags} */
     BlockCost cost;
-    uint32_t unused;
+    uint32_t hook; /* BC_HOOK: where its entry hooks were found (entry_first) */
 } BlockEntry;
 
 /* The shadow call stack: one frame per active call (its return address) or
@@ -83,6 +83,7 @@ typedef struct EntryHook {
     CpuEntryHook fn;
     void *opaque;
     uint32_t cookie;
+    uint32_t seq;         /* order of registration: hooks at one address run in it */
 } EntryHook;
 
 #define SHADOW_MAX 65536  /* frames; beyond this the oldest half is dropped */
@@ -172,8 +173,9 @@ struct Cpu {
     uint32_t shadow_rets[SHADOW_RET_SLOTS];
     ShadowWatch *watches;
     size_t nwatches, capwatches;
-    EntryHook *entry_hooks;
-    size_t nentry;
+    EntryHook *entry_hooks; /* by address (then seq) once entry_sorted */
+    size_t nentry, capentry;
+    bool entry_sorted;
     CpuObserver obs;
     bool entered_by_call;  /* entry hooks running for a block a call just entered */
 

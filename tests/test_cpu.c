@@ -1121,6 +1121,51 @@ static void test_arm_sample_interrupt_frame(void)
     rig_free(&r);
 }
 
+/* Entry hooks: the order they ran in, by cookie. */
+typedef struct HookLog {
+    uint32_t cookies[64];
+    size_t n;
+} HookLog;
+
+static void log_entry(Cpu *c, void *opaque, uint32_t cookie)
+{
+    (void)c;
+    HookLog *l = opaque;
+    if (l->n < ARRAY_SIZE(l->cookies))
+        l->cookies[l->n++] = cookie;
+}
+
+/* Entry hooks added in no order of address, several on one function: each runs
+ * where its function starts, those of one function in the order they were added; a
+ * hook with an extent does not run when its own code branches back to its start. */
+static void test_arm_entry_hooks_order(void)
+{
+    Rig r;
+    HookLog log = {0};
+    CpuStop st;
+    rig_arm(&r, arm_irq_at_entry, sizeof arm_irq_at_entry, 0, 0x96, 0x10000, 0, 0);
+    cpu_hook_entry(r.cpu, 0x200, 0, log_entry, &log, 10);
+    cpu_hook_entry(r.cpu, 0x90, 0, log_entry, &log, 1);
+    cpu_hook_entry(r.cpu, 0x82, 0, log_entry, &log, 5);   /* the loop, every time round */
+    cpu_hook_entry(r.cpu, 0x100, 0, log_entry, &log, 11);
+    cpu_hook_entry(r.cpu, 0x91, 6, log_entry, &log, 2);   /* Thumb bit: the same function */
+    cpu_hook_entry(r.cpu, 0x40, 0, log_entry, &log, 12);
+    cpu_hook_entry(r.cpu, 0x80, 6, log_entry, &log, 4);   /* reset, never re-entered from outside */
+    cpu_hook_entry(r.cpu, 0x90, 6, log_entry, &log, 3);
+    cpu_run(r.cpu, &st);
+    CU_ASSERT_EQUAL(st.reason, STOP_EXIT);
+    /* reset's block, then the loop's block 19 times (20 counts, the first in reset's
+     * block), then f */
+    CU_ASSERT_EQUAL_FATAL(log.n, 1 + 19 + 3);
+    CU_ASSERT_EQUAL(log.cookies[0], 4);
+    for (size_t i = 1; i < 20; i++)
+        CU_ASSERT_EQUAL(log.cookies[i], 5);
+    CU_ASSERT_EQUAL(log.cookies[20], 1);
+    CU_ASSERT_EQUAL(log.cookies[21], 2);
+    CU_ASSERT_EQUAL(log.cookies[22], 3);
+    rig_free(&r);
+}
+
 /* Returns the shadow stack must see: to LR + 2 (as Thumb-1's switch helpers return),
  * through bx r3 (varargs); and a jump through a register that is no return (the
  * tail call in trampoline): the called code always runs under one caller's frame,
@@ -1424,6 +1469,7 @@ static const TestCase cpu_tests[] = {
     {"rv32gc: S-mode and PMP CSRs; rv32imac: no satp", test_rv_smode_csrs},
     {"arm: samples at calls and returns", test_arm_sample_stacks},
     {"arm: an interrupt's frame in a sample", test_arm_sample_interrupt_frame},
+    {"arm: entry hooks by address, in the order added", test_arm_entry_hooks_order},
     {"arm: returns to a computed address, through another register", test_arm_sample_returns},
     {"arm: returns through another register in the block hook's common case", test_arm_returns_unsampled},
     {NULL, NULL},
