@@ -16,6 +16,7 @@
 
 #include "gc/record.h"
 #include "base/image.h"
+#include "base/utf8.h"
 #include "base/util.h"
 #include "tests/cunit_main.h"
 #include "tests/loader_elf.h"
@@ -508,6 +509,22 @@ static void test_heap_profile(void)
     CU_ASSERT_PTR_NOT_NULL(find_sample(&pp, "0x00000024", "0x00000015", NULL));
     CU_ASSERT_EQUAL(pp.map_start, 0x12);
     CU_ASSERT_EQUAL(pp.map_limit, 0x9001);
+    pp_free(&pp);
+
+    /* an image named in Latin-1: its bytes that are not UTF-8 become U+FFFD, in the
+     * mapping's file and the comment; every string stays UTF-8 */
+    free(r->run.image);
+    r->run.image = xstrdup("caf\xe9-\xc3(.elf");
+    decode_kind(r, NULL, PPROF_HEAP, &pp);
+    CU_ASSERT_STRING_EQUAL(S(&pp, pp.map_file), "caf\xef\xbf\xbd-\xef\xbf\xbd(.elf");
+    bool comment = false;
+    for (size_t i = 0; i < pp.nstrs; i++) {
+        char *clean = utf8_clean(pp.strs[i]);
+        CU_ASSERT_STRING_EQUAL(clean, pp.strs[i]);
+        free(clean);
+        comment = comment || !strcmp(pp.strs[i], "image: caf\xef\xbf\xbd-\xef\xbf\xbd(.elf");
+    }
+    CU_ASSERT(comment);
     pp_free(&pp);
     rec_free(r);
     image_free(img);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "base/utf8.h"
 #include "base/util.h"
 #include "traces/pprof.h"
 #include "traces/stats.h"
@@ -201,10 +202,27 @@ static void strtab_rehash(StrTab *t)
     }
 }
 
+/* The index of s in the table, added if new. profile.proto's string_table is proto3
+ * `string`, which must be UTF-8: a name or a file name with bytes that are not (a
+ * Latin-1 file name, a symbol in another encoding) goes in with U+FFFD for them, as
+ * baregc's other outputs write it. */
 static int64_t strtab_intern(StrTab *t, const char *s)
 {
     if (!s)
         s = "";
+    const char *q = s;
+    while (*q) {
+        size_t n = utf8_seq_len(q);
+        if (!n)
+            break;
+        q += n;
+    }
+    if (*q) {
+        char *clean = utf8_clean(s);
+        int64_t id = strtab_intern(t, clean);
+        free(clean);
+        return id;
+    }
     if ((t->n + 1) * 2 > t->nslots)
         strtab_rehash(t);
     size_t mask = t->nslots - 1;
