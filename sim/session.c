@@ -29,6 +29,8 @@ struct Session {
     Board *board;
     Machine *m;
     FILE *uart_out;
+    bool uart_out_new;     /* --uart-out was created by session_open, not yet kept */
+    bool uart_out_kept;    /* ... and emptied: the run is set up */
     int uart_in;
     CharDevPty pty;  /* --uart pty (master -1: none) */
     GcRuntime *rt;
@@ -325,6 +327,35 @@ static void trace_write(void *opaque, unsigned port, uint32_t value, unsigned si
         gc_observer_trace_write(s->obs, port, value, size);
 }
 
+/* --uart-out, opened without emptying it: a run refused before it starts (a bad
+ * --uart-in, a missing symbol, a board the image does not fit, a busy GDB port) leaves
+ * the file as it was, or absent. uart_out_keep empties it once the run is set up. */
+static int uart_out_open(Session *s, const char *path)
+{
+    struct stat st;
+    s->uart_out_new = lstat(path, &st) < 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    if (!(s->uart_out = fdopen(fd, "w"))) {
+        close(fd);
+        return -1;
+    }
+    return 0;
+}
+
+static int uart_out_keep(Session *s)
+{
+    struct stat st;
+    int fd = fileno(s->uart_out);
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
+        log_error("cannot write %s: %s", s->o.uart_out, strerror(errno));
+        return -1;
+    }
+    s->uart_out_kept = true;
+    return 0;
+}
+
 Session *session_open(const SessionOptions *o, int *rc)
 {
     stopsig_catch(); /* before the terminal is taken (chardev, curses, SDL) */
@@ -351,7 +382,8 @@ Session *session_open(const SessionOptions *o, int *rc)
     MachineWrite writes[MACHINE_MAX_SETS];
     if ((*rc = machine_sets_resolve(&o->mo, s->img, s->board, o->quiet, writes)) != 0)
         goto fail;
-    if (o->uart_out && !(s->uart_out = fopen(o->uart_out, "w"))) {
+    if (o->uart_out && uart_out_open(s, o->uart_out) < 0) {
+        s->uart_out = NULL;
         log_error("cannot write %s: %s", o->uart_out, strerror(errno));
         *rc = EXIT_IO;
         goto fail;
@@ -423,6 +455,10 @@ Session *session_open(const SessionOptions *o, int *rc)
             free(err);
             goto fail;
         }
+    }
+    if (o->uart_out && uart_out_keep(s) < 0) {
+        *rc = EXIT_IO;
+        goto fail;
     }
     return s;
 fail:
@@ -684,8 +720,11 @@ void session_close(Session *s)
     machine_free(s->m);
     rec_free(s->rec);
     gc_runtime_free(s->rt);
-    if (s->uart_out && s->uart_out != stdout && s->uart_out != s->pty.out)
+    if (s->uart_out && s->uart_out != stdout && s->uart_out != s->pty.out) {
         fclose(s->uart_out);
+        if (s->uart_out_new && !s->uart_out_kept)
+            unlink(s->o.uart_out); /* refused before the run: as if never named */
+    }
     if (s->uart_in >= 0 && s->uart_in != STDIN_FILENO && s->uart_in != s->pty.master)
         close(s->uart_in);
     chardev_pty_close(&s->pty);

@@ -40,6 +40,23 @@ expect_grep "malformed board file is named" "$TMP/a.err" "broken.json"
 
 run_baregc "$TMP/a" run "$DEMO" --sram 64M; expect_rc "--sram larger than the part" 67
 
+# --uart-out: a run refused before it starts leaves the file as it was (or absent); one
+# that starts replaces it whole.
+for i in $(seq 2000); do echo "keep me $i"; done >"$TMP/uart-keep.txt"
+cp "$TMP/uart-keep.txt" "$TMP/uart-keep.orig"
+run_baregc "$TMP/a" run "$DEMO" --uart-out "$TMP/uart-keep.txt" --uart-in "$TMP/no-such-input"
+expect_rc "missing --uart-in" 66
+check "a refused run leaves --uart-out as it was" cmp -s "$TMP/uart-keep.txt" "$TMP/uart-keep.orig"
+run_baregc "$TMP/a" run "$DEMO" --uart-out "$TMP/uart-keep.txt" --board "$TMP/broken.json"
+expect_rc "malformed board with --uart-out" 67
+check "... a bad board too" cmp -s "$TMP/uart-keep.txt" "$TMP/uart-keep.orig"
+run_baregc "$TMP/a" run "$DEMO" --uart-out "$TMP/uart-new.txt" --uart-in "$TMP/no-such-input"
+expect_rc "missing --uart-in, --uart-out new" 66
+check "... and creates no --uart-out" test ! -e "$TMP/uart-new.txt"
+run_baregc "$TMP/a" run "$DEMO" --uart-out "$TMP/uart-keep.txt" --quiet
+expect_rc "a run with --uart-out over an old file" 0
+check "... replaces the file whole" sh -c "test -s '$TMP/uart-keep.txt' && ! grep -q 'keep me' '$TMP/uart-keep.txt'"
+
 run_baregc "$TMP/a" boards; expect_rc "boards" 0
 for b in mps2-an385 mps2-an386 microbit sifive_e virt-rv32; do
   expect_grep "boards lists $b" "$TMP/a.out" "^$b"
